@@ -1,0 +1,50 @@
+using StreamRec.Contracts.Outputs;
+using StreamRec.Pipeline.Decoding;
+
+namespace StreamRec.Pipeline.Batches;
+
+/// <summary>
+/// The element that flows between pipeline stages: a slice of decoded events, never spanning more than
+/// one re-rank tick of event time, and what the stages derived from it.
+/// </summary>
+/// <remarks>
+/// Ownership passes with the element: the stage that holds the batch is its only reader and writer, and
+/// each stage fills in its own part (the registry its room changes, scoring its rankings, and so on).
+/// </remarks>
+public sealed class EventBatch
+{
+    public List<EventRecord> Events { get; } = [];
+
+    /// <summary>Records rejected so far, with reasons.</summary>
+    public List<DeadLetter> DeadLetters { get; } = [];
+
+    /// <summary>Raw records that this batch accounts for (valid plus dead-lettered).</summary>
+    public int RecordsIn { get; set; }
+
+    /// <summary>Newest event time applied once this batch has been processed.</summary>
+    public long Clock { get; set; }
+
+    /// <summary>True when the batch ends a tick: pending re-ranks due by <see cref="Clock"/> run after it.</summary>
+    public bool ClosesTick { get; set; }
+
+    /// <summary>True for the last batch of a finite input: every pending re-rank runs.</summary>
+    public bool IsFinal { get; set; }
+
+    /// <summary>The source's progress marker, set on the last batch cut from a raw batch.</summary>
+    public object? Checkpoint { get; set; }
+
+    /// <summary>Rooms that went live in this batch (the registry fills it).</summary>
+    public List<int> StartedRooms { get; } = [];
+
+    /// <summary>Rooms that went offline in this batch (the registry fills it).</summary>
+    public List<int> StoppedRooms { get; } = [];
+
+    /// <summary>Users to re-rank now, in a deterministic order (the coalescer fills it).</summary>
+    public List<int> Reranks { get; } = [];
+
+    /// <summary>New lists of the re-ranked users (scoring fills it).</summary>
+    public List<UserRanking> Rankings { get; } = [];
+
+    /// <summary>Deltas to publish (the emitter fills it).</summary>
+    public List<RecommendationDelta> Deltas { get; } = [];
+}

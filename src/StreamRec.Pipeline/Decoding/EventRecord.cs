@@ -1,0 +1,19 @@
+using StreamRec.Contracts.Events;
+
+namespace StreamRec.Pipeline.Decoding;
+
+/// <summary>
+/// A decoded, validated event on the hot path: ids are interned integers (see <see cref="Ids.IdTables"/>).
+/// Fields that scoring does not use (texts, item ids) are validated but not kept.
+/// </summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Ts">Event time, ms since the Unix epoch.</param>
+/// <param name="User">User id, or -1 for room events.</param>
+/// <param name="Room">Room id.</param>
+/// <param name="Streamer">Streamer id.</param>
+/// <param name="Category">Category id for room_start/room_update when given, else -1.</param>
+/// <param name="Amount">Purchase value (price x quantity), else 0.</param>
+public readonly record struct EventRecord(EventKind Kind, long Ts, int User, int Room, int Streamer, int Category, double Amount)
+{
+    public bool IsUserEvent => Kind <= EventKind.Purchase;
+}

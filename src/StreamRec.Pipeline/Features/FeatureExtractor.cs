@@ -1,0 +1,79 @@
+using StreamRec.Pipeline.Numerics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Features;
+
+/// <summary>
+/// The one definition of the ranking features of a (user, live room) pair, used online by the scoring
+/// stage and offline to build training data, so the model sees in serving exactly what it saw in training.
+/// </summary>
+public sealed class FeatureExtractor(PipelineOptions options, PipelineState state)
+{
+    /// <summary>Feature names, in the column order of every feature row. A model's manifest must list the same.</summary>
+    public static IReadOnlyList<string> FeatureNames { get; } =
+    [
+        "interest_similarity",
+        "streamer_affinity",
+        "streamer_recency",
+        "room_popularity",
+        "room_conversion",
+        "room_age",
+        "category_match",
+        "user_activity",
+    ];
+
+    public static int Count => 8;
+
+    private static readonly TimeSpan RecencyHalfLife = TimeSpan.FromHours(1);
+
+    private readonly RoomVectors _vectors = new(options, state);
+
+    public RoomVectors Vectors => _vectors;
+
+    /// <summary>Fills the per-room part of the features at <paramref name="nowMs"/>.</summary>
+    public void PrepareRoom(RoomState room, long nowMs, RoomContext context)
+    {
+        context.Room = room.Room;
+        context.Streamer = room.Streamer;
+        _vectors.Compute(room, nowMs, context.Vector);
+        if (room.Category >= 0)
+        {
+            _vectors.Category(room.Category).CopyTo(context.CategoryVector);
+        }
+        else
+        {
+            Array.Clear(context.CategoryVector);
+        }
+
+        context.Popularity = (float)Math.Log(1 + room.Popularity.At(nowMs, options.PopularityHalfLife));
+        var visits = room.Visits.At(nowMs, options.PopularityHalfLife);
+        var purchases = room.Purchases.At(nowMs, options.PopularityHalfLife);
+
+        // Smoothed rate: a room with little traffic sits near the prior 0.05 instead of 0 or 1.
+        context.Conversion = (float)((purchases + 0.05) / (visits + 1.0));
+        context.AgeMinutes = (float)Math.Log(1 + Math.Max(0, nowMs - room.StartTs) / 60_000.0);
+    }
+
+    /// <summary>Writes the feature row of (<paramref name="user"/>, room) into <paramref name="row"/>.</summary>
+    public void Extract(UserState user, RoomContext room, long nowMs, Span<float> row)
+    {
+        row[0] = Numerics.Vectors.Cosine(user.Interest, room.Vector);
+        if (room.Streamer >= 0 && user.Affinities.TryGetValue(room.Streamer, out var affinity))
+        {
+            row[1] = (float)Math.Log(1 + affinity.Engagement.At(nowMs, options.AffinityHalfLife));
+            row[2] = (float)Decay.Factor(affinity.Engagement.Ts, nowMs, RecencyHalfLife);
+        }
+        else
+        {
+            row[1] = 0;
+            row[2] = 0;
+        }
+
+        row[3] = room.Popularity;
+        row[4] = room.Conversion;
+        row[5] = room.AgeMinutes;
+        row[6] = Numerics.Vectors.Cosine(user.Interest, room.CategoryVector);
+        row[7] = (float)Math.Log(1 + user.Activity.At(nowMs, options.InterestHalfLife));
+    }
+}

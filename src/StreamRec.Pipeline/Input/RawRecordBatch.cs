@@ -1,0 +1,77 @@
+namespace StreamRec.Pipeline.Input;
+
+/// <summary>
+/// A batch of undecoded input records (JSON objects as UTF-8) packed into one buffer.
+/// </summary>
+/// <remarks>
+/// Ownership: the producer fills the batch and hands it to the stream; the decoding stage is the last
+/// reader of <see cref="Buffer"/>, after which the batch is dropped. <see cref="Checkpoint"/> is opaque
+/// to the pipeline (a file position, or Kafka offsets to commit) and comes out with the batch's results.
+/// </remarks>
+public sealed class RawRecordBatch
+{
+    private int[] _starts;
+    private int[] _lengths;
+    private int[] _originalLengths;
+    private RecordOrigin[] _origins;
+    private byte[] _buffer;
+    private int _bytes;
+
+    public RawRecordBatch(int capacity = 1024, int bufferBytes = 64 * 1024)
+    {
+        _starts = new int[capacity];
+        _lengths = new int[capacity];
+        _originalLengths = new int[capacity];
+        _origins = new RecordOrigin[capacity];
+        _buffer = new byte[bufferBytes];
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>Total bytes of the records as received (before any truncation of oversized ones).</summary>
+    public long ReceivedBytes { get; private set; }
+
+    /// <summary>Opaque progress marker of the source, returned with the results of this batch.</summary>
+    public object? Checkpoint { get; set; }
+
+    /// <summary>The bytes of record <paramref name="index"/> (possibly a truncated prefix, see <see cref="IsTruncated"/>).</summary>
+    public ReadOnlySpan<byte> Record(int index) => _buffer.AsSpan(_starts[index], _lengths[index]);
+
+    /// <summary>The size the record had at its source.</summary>
+    public int OriginalLength(int index) => _originalLengths[index];
+
+    /// <summary>True when only a prefix of an oversized record was kept.</summary>
+    public bool IsTruncated(int index) => _originalLengths[index] > _lengths[index];
+
+    public RecordOrigin Origin(int index) => _origins[index];
+
+    /// <summary>Appends a record; <paramref name="originalLength"/> is larger than the bytes when truncated.</summary>
+    public void Add(ReadOnlySpan<byte> record, int originalLength, RecordOrigin origin)
+    {
+        if (Count == _starts.Length)
+        {
+            var capacity = Count * 2;
+            Array.Resize(ref _starts, capacity);
+            Array.Resize(ref _lengths, capacity);
+            Array.Resize(ref _originalLengths, capacity);
+            Array.Resize(ref _origins, capacity);
+        }
+
+        if (_bytes + record.Length > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _bytes + record.Length));
+        }
+
+        record.CopyTo(_buffer.AsSpan(_bytes));
+        _starts[Count] = _bytes;
+        _lengths[Count] = record.Length;
+        _originalLengths[Count] = originalLength;
+        _origins[Count] = origin;
+        _bytes += record.Length;
+        ReceivedBytes += originalLength;
+        Count++;
+    }
+
+    /// <summary>Bytes currently held, to cut batches by size.</summary>
+    public int BufferedBytes => _bytes;
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+
+namespace StreamRec.Pipeline.Metrics;
+
+/// <summary>
+/// Counters of one pipeline instance. Written by stages, read concurrently by progress reporting and the
+/// metrics publisher, hence the interlocked updates.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    private long _recordsIn;
+    private long _valid;
+    private long _deadLettered;
+    private long _reranks;
+    private long _deltasOut;
+    private long _scoredRows;
+    private long _eventTime;
+
+    public long RecordsIn => Interlocked.Read(ref _recordsIn);
+
+    public long Valid => Interlocked.Read(ref _valid);
+
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    public long Reranks => Interlocked.Read(ref _reranks);
+
+    public long DeltasOut => Interlocked.Read(ref _deltasOut);
+
+    public long ScoredRows => Interlocked.Read(ref _scoredRows);
+
+    /// <summary>Newest event time applied (ms since epoch): the pipeline's position in event time.</summary>
+    public long EventTime => Interlocked.Read(ref _eventTime);
+
+    /// <summary>Dead letters per reason code.</summary>
+    public ConcurrentDictionary<string, long> DeadLettersByReason { get; } = new(StringComparer.Ordinal);
+
+    public void AddRecords(long records, long valid) {
+        Interlocked.Add(ref _recordsIn, records);
+        Interlocked.Add(ref _valid, valid);
+    }
+
+    public void AddDeadLetter(string reason)
+    {
+        Interlocked.Increment(ref _deadLettered);
+        DeadLettersByReason.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+    }
+
+    public void AddReranks(long users, long rows)
+    {
+        Interlocked.Add(ref _reranks, users);
+        Interlocked.Add(ref _scoredRows, rows);
+    }
+
+    public void AddDeltas(long deltas) => Interlocked.Add(ref _deltasOut, deltas);
+
+    public void AdvanceEventTime(long ts) => Interlocked.Exchange(ref _eventTime, ts);
+}

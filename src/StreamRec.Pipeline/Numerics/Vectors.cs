@@ -1,0 +1,45 @@
+using System.Numerics.Tensors;
+
+namespace StreamRec.Pipeline.Numerics;
+
+/// <summary>Small dense-vector helpers over spans (vectorised by System.Numerics.Tensors).</summary>
+public static class Vectors
+{
+    /// <summary>Cosine similarity; 0 when either vector is zero.</summary>
+    public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var na = TensorPrimitives.Norm(a);
+        var nb = TensorPrimitives.Norm(b);
+        return na == 0 || nb == 0 ? 0f : TensorPrimitives.Dot(a, b) / (na * nb);
+    }
+
+    /// <summary>target = target * scale + weight * add.</summary>
+    public static void ScaleAdd(Span<float> target, float scale, ReadOnlySpan<float> add, float weight)
+    {
+        TensorPrimitives.Multiply(target, scale, target);
+        TensorPrimitives.MultiplyAdd(add, weight, target, target);
+    }
+
+    /// <summary>Scales <paramref name="v"/> to unit length in place (no-op for the zero vector).</summary>
+    public static void Normalize(Span<float> v)
+    {
+        var n = TensorPrimitives.Norm(v);
+        if (n > 0)
+        {
+            TensorPrimitives.Divide(v, n, v);
+        }
+    }
+
+    /// <summary>Writes <paramref name="v"/> scaled to unit length into <paramref name="unit"/>; false for the zero vector.</summary>
+    public static bool TryUnit(ReadOnlySpan<float> v, Span<float> unit)
+    {
+        var n = TensorPrimitives.Norm(v);
+        if (n == 0)
+        {
+            return false;
+        }
+
+        TensorPrimitives.Divide(v, n, unit);
+        return true;
+    }
+}

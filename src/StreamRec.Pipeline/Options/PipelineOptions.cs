@@ -1,0 +1,104 @@
+namespace StreamRec.Pipeline.Options;
+
+/// <summary>
+/// Every tunable of the recommendation pipeline. Immutable; <see cref="Validate"/> runs at start-up so a
+/// bad setting fails fast with all problems listed, instead of misbehaving hours later.
+/// </summary>
+public sealed record PipelineOptions
+{
+    /// <summary>How many rooms each user's list holds.</summary>
+    public int TopK { get; init; } = 10;
+
+    /// <summary>Size of interest, category and audience vectors.</summary>
+    public int VectorDimensions { get; init; } = 32;
+
+    public EventWeights Weights { get; init; } = new();
+
+    /// <summary>Half-life of a user's interest vector.</summary>
+    public TimeSpan InterestHalfLife { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>Half-life of a user's affinity to a streamer (repeat consumption is long-lived).</summary>
+    public TimeSpan AffinityHalfLife { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>Half-life of a room's popularity: what is hot right now.</summary>
+    public TimeSpan PopularityHalfLife { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Half-life of a streamer's audience profile (the cold-start vector of their rooms).</summary>
+    public TimeSpan AudienceHalfLife { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>Audience mass at which a room's vector is half category prior, half audience.</summary>
+    public double ColdStartPriorMass { get; init; } = 5.0;
+
+    /// <summary>Event-time granularity at which pending re-ranks are flushed.</summary>
+    public TimeSpan RerankTick { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A burst of one user's events within this event-time window causes one re-rank.</summary>
+    public TimeSpan CoalesceWindow { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most users re-ranked when a streamer they return to goes live (highest affinity first).</summary>
+    public int FavouriteFanoutLimit { get; init; } = 1000;
+
+    /// <summary>Least decayed affinity for a user to count as a returning viewer of a streamer.</summary>
+    public double FavouriteMinAffinity { get; init; } = 1.0;
+
+    /// <summary>Most live rooms scored per re-rank; beyond it, favourites plus the most popular are scored.</summary>
+    public int MaxCandidates { get; init; } = 1000;
+
+    /// <summary>Records per stream element; larger batches amortise per-element costs.</summary>
+    public int BatchSize { get; init; } = 4096;
+
+    /// <summary>Largest accepted record; larger ones are dead-lettered.</summary>
+    public int MaxEventBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Longest accepted id, in UTF-8 bytes.</summary>
+    public int MaxIdBytes { get; init; } = 256;
+
+    /// <summary>Earliest plausible event time.</summary>
+    public DateTimeOffset MinEventTime { get; init; } = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>How far ahead of the wall clock an event time may be before it is called absurd.</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How far behind the newest event time an event may arrive and still be applied.</summary>
+    public TimeSpan MaxLateness { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public PipelineOptions Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Check(TopK is >= 1 and <= 1000, $"TopK must be in [1, 1000], got {TopK}.");
+        Check(VectorDimensions is >= 2 and <= 1024, $"VectorDimensions must be in [2, 1024], got {VectorDimensions}.");
+        Check(Weights.Click >= 0 && Weights.Comment >= 0 && Weights.Purchase >= 0, "Event weights must be non-negative.");
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(InterestHalfLife), InterestHalfLife), (nameof(AffinityHalfLife), AffinityHalfLife),
+                     (nameof(PopularityHalfLife), PopularityHalfLife), (nameof(AudienceHalfLife), AudienceHalfLife),
+                     (nameof(RerankTick), RerankTick), (nameof(MaxFutureSkew), MaxFutureSkew), (nameof(MaxLateness), MaxLateness),
+                 })
+        {
+            Check(value > TimeSpan.Zero, $"{name} must be positive, got {value}.");
+        }
+
+        Check(CoalesceWindow >= TimeSpan.Zero, $"CoalesceWindow must not be negative, got {CoalesceWindow}.");
+        Check(ColdStartPriorMass > 0, $"ColdStartPriorMass must be positive, got {ColdStartPriorMass}.");
+        Check(FavouriteFanoutLimit >= 0, $"FavouriteFanoutLimit must not be negative, got {FavouriteFanoutLimit}.");
+        Check(MaxCandidates >= TopK, $"MaxCandidates ({MaxCandidates}) must be at least TopK ({TopK}).");
+        Check(BatchSize is >= 1 and <= 1 << 20, $"BatchSize must be in [1, 1048576], got {BatchSize}.");
+        Check(MaxEventBytes is >= 64 and <= 16 << 20, $"MaxEventBytes must be in [64, 16 MiB], got {MaxEventBytes}.");
+        Check(MaxIdBytes is >= 1 and <= 4096, $"MaxIdBytes must be in [1, 4096], got {MaxIdBytes}.");
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid pipeline options:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,44 @@
+using Akka;
+using Akka.Streams.Dsl;
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Features;
+using StreamRec.Pipeline.Input;
+using StreamRec.Pipeline.Metrics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Pipeline.Stages;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline;
+
+/// <summary>The whole recommendation graph, from raw records to deltas, top to bottom.</summary>
+public static class RecommendationPipeline
+{
+    /// <summary>
+    /// Builds the pipeline flow. Plug any source of <see cref="RawRecordBatch"/> in front (file, Kafka)
+    /// and any sink of <see cref="EventBatch"/> behind it: each batch that comes out carries its deltas,
+    /// dead letters and the source checkpoint they account for.
+    /// </summary>
+    public static Flow<RawRecordBatch, EventBatch, NotUsed> Create(
+        PipelineOptions options, PipelineState state, IScorer scorer, PipelineMetrics metrics, TimeProvider time)
+    {
+        options.Validate();
+        if (!scorer.FeatureNames.SequenceEqual(FeatureExtractor.FeatureNames))
+        {
+            throw new ArgumentException(
+                $"Scorer '{scorer.Name}' expects features [{string.Join(", ", scorer.FeatureNames)}], but the pipeline extracts [{string.Join(", ", FeatureExtractor.FeatureNames)}].",
+                nameof(scorer));
+        }
+
+        return Flow.Create<RawRecordBatch>()
+            .Via(new EventDecoding(options, state, metrics, time))
+            .Async() // decoding runs on its own actor, in parallel with the stateful stages
+            .Via(new EventTimeTicking(options.RerankTick, metrics))
+            .Via(new RoomRegistryUpdate(options, state))
+            .Via(new InterestUpdate(options, state))
+            .Via(new RepeatAffinityUpdate(options, state))
+            .Via(new RerankCoalescing(options, state))
+            .Via(new CandidateScoring(options, state, scorer, metrics))
+            .Via(new DeltaEmitter(state, metrics));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Util;
+using StreamRec.Contracts.Serialization;
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Input;
+using StreamRec.Pipeline.Metrics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Output;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Replay;
+
+/// <summary>
+/// Runs the pipeline over a JSON-lines event log as fast as it goes, writing deltas (and dead letters)
+/// as JSON lines. Deterministic: the same log and options give byte-identical output.
+/// </summary>
+public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, IScorer scorer, TimeProvider time)
+{
+    private readonly PipelineMetrics _metrics = new();
+    private JsonLinesReader? _reader;
+
+    public PipelineMetrics Metrics => _metrics;
+
+    /// <summary>Where the replay is; safe to call from any thread while it runs.</summary>
+    public ReplayProgress Progress
+    {
+        get
+        {
+            var reader = Volatile.Read(ref _reader);
+            return new(reader?.Position ?? 0, reader?.Length ?? 0, _metrics.RecordsIn, _metrics.DeltasOut, _metrics.DeadLettered);
+        }
+    }
+
+    public async ValueTask<ReplaySummary> RunAsync(CancellationToken cancellationToken)
+    {
+        replay.Validate();
+        options.Validate();
+        var state = PipelineState.InMemory(options.VectorDimensions);
+        var stopwatch = Stopwatch.StartNew();
+        using var system = ActorSystem.Create("streamrec-replay", QuietConfig);
+        using var deltas = new JsonLinesWriter<Contracts.Outputs.RecommendationDelta>(replay.Output, ContractJson.Default.RecommendationDelta);
+        using var deadLetters = replay.DeadLetters is null ? null : new JsonLinesWriter<Contracts.Outputs.DeadLetter>(replay.DeadLetters, ContractJson.Default.DeadLetter);
+
+        var source = Source.UnfoldResource<RawRecordBatch, JsonLinesReader>(
+            OpenReader,
+            reader => reader.ReadBatch(options.BatchSize) is { } batch ? Option<RawRecordBatch>.Create(batch) : Option<RawRecordBatch>.None,
+            reader => reader.Dispose());
+
+        var (killSwitch, done) = source
+            .ViaMaterialized(KillSwitches.Single<RawRecordBatch>(), Keep.Right)
+            .Via(RecommendationPipeline.Create(options, state, scorer, _metrics, time))
+            .ToMaterialized(Sink.ForEach<EventBatch>(batch => Write(batch, deltas, deadLetters)), Keep.Both)
+            .Run(system.Materializer());
+
+        // Cancelling ends the input early but still lets the pipeline flush what it has.
+        await using (cancellationToken.Register(killSwitch.Shutdown))
+        {
+            await done.ConfigureAwait(false);
+        }
+
+        var elapsed = stopwatch.Elapsed;
+        return new ReplaySummary(
+            _metrics.RecordsIn, _metrics.Valid, _metrics.DeadLettered, _metrics.DeltasOut,
+            state.Users.Count, state.Rooms.RoomCount, (long)elapsed.TotalMilliseconds,
+            (long)(_metrics.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)));
+    }
+
+    private JsonLinesReader OpenReader()
+    {
+        var reader = new JsonLinesReader(replay.Input, options.MaxEventBytes);
+        Volatile.Write(ref _reader, reader);
+        return reader;
+    }
+
+    private static void Write(
+        EventBatch batch,
+        JsonLinesWriter<Contracts.Outputs.RecommendationDelta> deltas,
+        JsonLinesWriter<Contracts.Outputs.DeadLetter>? deadLetters)
+    {
+        foreach (var delta in batch.Deltas)
+        {
+            deltas.Write(delta);
+        }
+
+        if (deadLetters is not null)
+        {
+            foreach (var letter in batch.DeadLetters)
+            {
+                deadLetters.Write(letter);
+            }
+        }
+    }
+
+    private static Config QuietConfig => ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        akka.log-dead-letters = off
+        akka.log-dead-letters-during-shutdown = off
+        """);
+}

@@ -1,0 +1,47 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace StreamRec.Pipeline.Stages;
+
+/// <summary>
+/// Blueprint of a one-in, one-out pipeline step over batches. Subclasses stay immutable and create their
+/// mutable per-materialization state in <see cref="CreateStep"/>, which runs once per materialization.
+/// </summary>
+internal abstract class BatchFlowStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
+{
+    private readonly string _name;
+
+    protected BatchFlowStage(string name)
+    {
+        _name = name;
+        Shape = new FlowShape<TIn, TOut>(new Inlet<TIn>(name + ".in"), new Outlet<TOut>(name + ".out"));
+    }
+
+    public override FlowShape<TIn, TOut> Shape { get; }
+
+    protected override Attributes InitialAttributes => Attributes.CreateName(_name);
+
+    /// <summary>Creates the step function with its own state.</summary>
+    protected abstract Func<TIn, TOut> CreateStep();
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(Shape, CreateStep());
+
+    private sealed class Logic : InAndOutGraphStageLogic
+    {
+        private readonly FlowShape<TIn, TOut> _shape;
+        private readonly Func<TIn, TOut> _step;
+
+        public Logic(FlowShape<TIn, TOut> shape, Func<TIn, TOut> step)
+            : base(shape)
+        {
+            _shape = shape;
+            _step = step;
+            SetHandler(shape.Inlet, this);
+            SetHandler(shape.Outlet, this);
+        }
+
+        public override void OnPush() => Push(_shape.Outlet, _step(Grab(_shape.Inlet)));
+
+        public override void OnPull() => Pull(_shape.Inlet);
+    }
+}

@@ -1,0 +1,39 @@
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Numerics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Stages;
+
+/// <summary>
+/// Repeat consumption: users come back to the same streamers. Keeps a decayed engagement per
+/// user x streamer (and, per streamer, who its returning viewers are, for go-live fan-out).
+/// </summary>
+internal sealed class RepeatAffinityUpdate(PipelineOptions options, PipelineState state)
+    : BatchFlowStage<EventBatch, EventBatch>(nameof(RepeatAffinityUpdate))
+{
+    protected override Func<EventBatch, EventBatch> CreateStep() => Process;
+
+    private EventBatch Process(EventBatch batch)
+    {
+        foreach (var e in batch.Events)
+        {
+            if (!e.IsUserEvent)
+            {
+                continue;
+            }
+
+            var user = state.Users.GetOrAdd(e.User);
+            if (!user.Affinities.TryGetValue(e.Streamer, out var affinity))
+            {
+                user.Affinities[e.Streamer] = affinity = new StreamerAffinity();
+                state.Rooms.GetOrAddStreamer(e.Streamer).Viewers.Add(e.User);
+            }
+
+            affinity.Engagement = affinity.Engagement.Add(e.Ts, options.AffinityHalfLife, options.Weights.Of(e.Kind));
+            affinity.Count++;
+        }
+
+        return batch;
+    }
+}

@@ -1,0 +1,28 @@
+using StreamRec.Pipeline.Numerics;
+
+namespace StreamRec.Pipeline.State;
+
+/// <summary>A room and its decayed statistics. Room state is global: every instance sees every room event.</summary>
+public sealed class RoomState(int room)
+{
+    public int Room { get; } = room;
+
+    public int Streamer { get; set; } = -1;
+
+    /// <summary>Category id, -1 until known.</summary>
+    public int Category { get; set; } = -1;
+
+    public bool IsLive { get; set; }
+
+    /// <summary>Event time of the latest room_start.</summary>
+    public long StartTs { get; set; }
+
+    /// <summary>Decayed weighted engagement: the "what is hot now" signal.</summary>
+    public DecayedValue Popularity { get; set; }
+
+    /// <summary>Decayed clicks and comments, the denominator of the conversion rate.</summary>
+    public DecayedValue Visits { get; set; }
+
+    /// <summary>Decayed purchases.</summary>
+    public DecayedValue Purchases { get; set; }
+}
