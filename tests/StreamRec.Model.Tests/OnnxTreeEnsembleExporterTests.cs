@@ -23,27 +23,14 @@ public sealed class OnnxTreeEnsembleExporterTests : IClassFixture<TrainedFastTre
     [Fact]
     public void Export_FastTree_OnnxRuntimeMatchesMlNetProbability()
     {
-        List<float[]> rows = ParityRows();
+        List<float[]> rows = ParityRows.Build(_fixture.Model.SubModel.TrainedTreeEnsemble);
 
         float[] expected = _fixture.PredictWithMlNet(rows);
         float[] actual = ScoreWithOnnx(rows);
 
-        double maxError = 0;
-        int worst = -1;
-        for (int i = 0; i < rows.Count; i++)
-        {
-            double error = Math.Abs(expected[i] - actual[i]);
-            if (double.IsNaN(error) || error > maxError)
-            {
-                maxError = double.IsNaN(error) ? double.PositiveInfinity : error;
-                worst = i;
-            }
-        }
+        double maxError = ParityRows.AssertAgree(rows, expected, actual, Tolerance);
 
-        _output.WriteLine($"Parity over {rows.Count} rows: max |ML.NET - ONNX Runtime| = {maxError:E3}");
-        Assert.True(
-            maxError <= Tolerance,
-            $"Row {worst} [{string.Join(", ", worst >= 0 ? rows[worst] : [])}]: ML.NET {(worst >= 0 ? expected[worst] : 0)}, ONNX {(worst >= 0 ? actual[worst] : 0)} (max error {maxError}).");
+        _output.WriteLine($"FastTree parity over {rows.Count} rows: max |ML.NET - ONNX Runtime| = {maxError:E3}");
         Assert.True(rows.Count >= 5_000, $"Only {rows.Count} parity rows.");
     }
 
@@ -99,50 +86,6 @@ public sealed class OnnxTreeEnsembleExporterTests : IClassFixture<TrainedFastTre
         var scores = new float[rows.Count];
         scorer.Score(SyntheticRankingData.Flatten(rows), rows.Count, scores);
         return scores;
-    }
-
-    /// <summary>
-    /// Fresh rows, rows that sit exactly on every split threshold (and one ulp either side), and extreme values:
-    /// infinities, the largest finite floats, signed zeros and NaN.
-    /// </summary>
-    private List<float[]> ParityRows()
-    {
-        var rows = SyntheticRankingData.Generate(3_000, seed: 99).Select(r => r.Features).ToList();
-        float[][] bases = rows.Take(64).ToArray();
-
-        int b = 0;
-        foreach (var tree in _fixture.Model.SubModel.TrainedTreeEnsemble.Trees)
-        {
-            for (int n = 0; n < tree.NumberOfNodes; n++)
-            {
-                int feature = tree.NumericalSplitFeatureIndexes[n];
-                float threshold = tree.NumericalSplitThresholds[n];
-                foreach (float value in new[] { threshold, MathF.BitIncrement(threshold), MathF.BitDecrement(threshold) })
-                {
-                    var row = (float[])bases[b++ % bases.Length].Clone();
-                    row[feature] = value;
-                    rows.Add(row);
-                }
-            }
-        }
-
-        float[] extremes =
-        [
-            float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue, float.MinValue,
-            float.Epsilon, -float.Epsilon, 0f, -0f, 1e30f, -1e30f,
-        ];
-        foreach (float value in extremes)
-        {
-            rows.Add(Enumerable.Repeat(value, SyntheticRankingData.FeatureCount).ToArray());
-            for (int f = 0; f < SyntheticRankingData.FeatureCount; f++)
-            {
-                var row = (float[])bases[b++ % bases.Length].Clone();
-                row[f] = value;
-                rows.Add(row);
-            }
-        }
-
-        return rows;
     }
 
     private static (int ExitCode, string Text) RunPython(string python, string code, params string[] args)
