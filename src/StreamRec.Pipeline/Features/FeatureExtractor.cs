@@ -55,25 +55,39 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         context.AgeMinutes = (float)Math.Log(1 + Math.Max(0, nowMs - room.StartTs) / 60_000.0);
     }
 
-    /// <summary>Writes the feature row of (<paramref name="user"/>, room) into <paramref name="row"/>.</summary>
-    public void Extract(UserState user, RoomContext room, long nowMs, Span<float> row)
+    /// <summary>
+    /// Computes the per-user part of the features (the unit interest vector, activity) into
+    /// <paramref name="context"/>; call once per user, then <see cref="Extract"/> per candidate.
+    /// </summary>
+    public void PrepareUser(UserState user, long nowMs, UserContext context)
     {
-        row[0] = Numerics.Vectors.Cosine(user.Interest, room.Vector);
-        if (room.Streamer >= 0 && user.Affinities.TryGetValue(room.Streamer, out var affinity))
+        context.User = user;
+        if (!Numerics.Vectors.TryUnit(user.Interest, context.Unit))
         {
-            row[1] = (float)Math.Log(1 + affinity.Engagement.At(nowMs, options.AffinityHalfLife));
-            row[2] = (float)Decay.Factor(affinity.Engagement.Ts, nowMs, RecencyHalfLife);
+            Array.Clear(context.Unit);
         }
-        else
+
+        context.Activity = (float)Math.Log(1 + user.Activity.At(nowMs, options.InterestHalfLife));
+        context.Streamers.Clear();
+        foreach (var (streamer, affinity) in user.Affinities)
         {
-            row[1] = 0;
-            row[2] = 0;
+            context.Streamers[streamer] = (
+                (float)Math.Log(1 + affinity.Engagement.At(nowMs, options.AffinityHalfLife)),
+                (float)Decay.Factor(affinity.Engagement.Ts, nowMs, RecencyHalfLife));
         }
+    }
+
+    /// <summary>Writes the feature row of (user, room) into <paramref name="row"/>; both contexts prepared for the same time.</summary>
+    public static void Extract(UserContext userContext, RoomContext room, Span<float> row)
+    {
+        // Both vectors are unit (or zero) already, so the dot product is the cosine.
+        row[0] = Numerics.Vectors.Dot(userContext.Unit, room.Vector);
+        (row[1], row[2]) = userContext.Streamers.GetValueOrDefault(room.Streamer);
 
         row[3] = room.Popularity;
         row[4] = room.Conversion;
         row[5] = room.AgeMinutes;
-        row[6] = Numerics.Vectors.Cosine(user.Interest, room.CategoryVector);
-        row[7] = (float)Math.Log(1 + user.Activity.At(nowMs, options.InterestHalfLife));
+        row[6] = Numerics.Vectors.Dot(userContext.Unit, room.CategoryVector);
+        row[7] = userContext.Activity;
     }
 }

@@ -22,6 +22,8 @@ public sealed class JsonLinesReader : IDisposable
     private long _line;
     private readonly List<byte> _partial = [];
     private int _partialOriginalLength;
+    private long _position;
+    private readonly long _length;
 
     public JsonLinesReader(string path, int maxRecordBytes)
     {
@@ -31,14 +33,15 @@ public sealed class JsonLinesReader : IDisposable
             ? new GZipStream(_file, CompressionMode.Decompress)
             : _file;
         _name = Path.GetFileName(path);
+        _length = _file.Length;
         _maxRecordBytes = maxRecordBytes;
     }
 
     /// <summary>Size of the file on disk (compressed size for .gz).</summary>
-    public long Length => _file.Length;
+    public long Length => _length;
 
-    /// <summary>Bytes of the file consumed so far, for progress.</summary>
-    public long Position => _file.Position;
+    /// <summary>Bytes of the file consumed so far, for progress; safe to read from another thread, even after disposal.</summary>
+    public long Position => Interlocked.Read(ref _position);
 
     /// <summary>Lines read so far.</summary>
     public long Lines => _line;
@@ -87,6 +90,7 @@ public sealed class JsonLinesReader : IDisposable
     {
         _chunkStart = 0;
         _chunkEnd = _stream.ReadAtLeast(_chunk, 1, throwOnEndOfStream: false);
+        Interlocked.Exchange(ref _position, _file.Position);
         _eof = _chunkEnd == 0;
         return !_eof;
     }

@@ -5,6 +5,34 @@ namespace StreamRec.Pipeline.Numerics;
 /// <summary>Small dense-vector helpers over spans (vectorised by System.Numerics.Tensors).</summary>
 public static class Vectors
 {
+    /// <summary>
+    /// Dot product tuned for the short vectors of the hot path: TensorPrimitives' dispatch overhead
+    /// dominates at 32 floats, a plain SIMD loop does not.
+    /// </summary>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+        {
+            throw new ArgumentException("Vectors differ in length.", nameof(b));
+        }
+
+        var sum = System.Numerics.Vector<float>.Zero;
+        var width = System.Numerics.Vector<float>.Count;
+        var i = 0;
+        for (; i <= a.Length - width; i += width)
+        {
+            sum += new System.Numerics.Vector<float>(a[i..]) * new System.Numerics.Vector<float>(b[i..]);
+        }
+
+        var result = System.Numerics.Vector.Sum(sum);
+        for (; i < a.Length; i++)
+        {
+            result += a[i] * b[i];
+        }
+
+        return result;
+    }
+
     /// <summary>Cosine similarity; 0 when either vector is zero.</summary>
     public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -31,7 +31,14 @@ public sealed class BaselineScorer : IScorer
         var width = _weights.Length;
         for (var r = 0; r < rows; r++)
         {
-            scores[r] = System.Numerics.Tensors.TensorPrimitives.Dot(features.Slice(r * width, width), _weights);
+            var row = features.Slice(r * width, width);
+            var score = 0f;
+            for (var f = 0; f < row.Length; f++)
+            {
+                score += row[f] * _weights[f];
+            }
+
+            scores[r] = score;
         }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class CandidateScoring(PipelineOptions options, PipelineState st
     {
         private readonly FeatureExtractor _features = new(options, state);
         private readonly List<RoomContext> _rooms = [];
+        private readonly UserContext _user = new(options.VectorDimensions);
         private readonly Dictionary<int, int> _roomIndex = [];
         private readonly List<(int User, int Start, int Count)> _users = [];
         private readonly List<int> _candidateRooms = [];
@@ -72,11 +73,12 @@ internal sealed class CandidateScoring(PipelineOptions options, PipelineState st
             foreach (var userId in batch.Reranks)
             {
                 var user = state.Users.GetOrAdd(userId);
+                _features.PrepareUser(user, batch.Clock, _user);
                 Candidates(user);
                 Ensure(rows + _candidateRooms.Count);
                 foreach (var index in _candidateRooms)
                 {
-                    _features.Extract(user, _rooms[index], batch.Clock, _matrix.AsSpan(rows * width, width));
+                    FeatureExtractor.Extract(_user, _rooms[index], _matrix.AsSpan(rows * width, width));
                     _rowRooms[rows] = _rooms[index].Room;
                     rows++;
                 }
@@ -126,15 +128,33 @@ internal sealed class CandidateScoring(PipelineOptions options, PipelineState st
 
         private ScoredRoom[] TopK(int start, int count)
         {
-            var scored = new ScoredRoom[count];
+            // Bounded insertion: K is small, so this beats sorting every candidate.
+            var k = Math.Min(options.TopK, count);
+            var top = new ScoredRoom[k];
+            var filled = 0;
             for (var i = 0; i < count; i++)
             {
-                scored[i] = new ScoredRoom(_rowRooms[start + i], _scores[start + i]);
+                var candidate = new ScoredRoom(_rowRooms[start + i], _scores[start + i]);
+                if (filled == k && !Better(candidate, top[k - 1]))
+                {
+                    continue;
+                }
+
+                var position = filled < k ? filled++ : k - 1;
+                while (position > 0 && Better(candidate, top[position - 1]))
+                {
+                    top[position] = top[position - 1];
+                    position--;
+                }
+
+                top[position] = candidate;
             }
 
-            Array.Sort(scored, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Room.CompareTo(b.Room));
-            return scored.Length <= options.TopK ? scored : scored[..options.TopK];
+            return top;
         }
+
+        /// <summary>Higher score first; equal scores by room id, so ties rank the same on every run.</summary>
+        private static bool Better(ScoredRoom a, ScoredRoom b) => a.Score > b.Score || (a.Score == b.Score && a.Room < b.Room);
 
         private void Ensure(int rows)
         {

@@ -21,27 +21,66 @@ internal sealed class DeltaEmitter(PipelineState state, PipelineMetrics metrics)
     {
         foreach (var ranking in batch.Rankings)
         {
-            var (previous, _) = state.Rankings.LastSent(ranking.User);
-            var rooms = ranking.Top.Select(static r => r.Room).ToArray();
-            if (rooms.AsSpan().SequenceEqual(previous as int[] ?? [.. previous]))
+            var previous = state.Rankings.LastSent(ranking.User).Rooms;
+            if (SameRooms(ranking.Top, previous))
             {
                 continue;
             }
 
-            var seq = state.Rankings.Put(ranking.User, rooms);
+            var rooms = new int[ranking.Top.Count];
+            var top = new RankedRoom[rooms.Length];
+            for (var i = 0; i < rooms.Length; i++)
+            {
+                rooms[i] = ranking.Top[i].Room;
+                top[i] = new RankedRoom(RoomName(rooms[i]), i + 1, Math.Round(ranking.Top[i].Score, ScoreDigits));
+            }
+
             batch.Deltas.Add(new RecommendationDelta
             {
                 UserId = state.Ids.Users.NameOf(ranking.User),
-                Seq = seq,
+                Seq = state.Rankings.Put(ranking.User, rooms),
                 Ts = batch.Clock,
-                Top = [.. ranking.Top.Select((r, i) => new RankedRoom(RoomName(r.Room), i + 1, Math.Round(r.Score, ScoreDigits)))],
-                Added = [.. rooms.Except(previous).Select(RoomName)],
-                Removed = [.. previous.Except(rooms).Select(RoomName)],
+                Top = top,
+                Added = Missing(rooms, previous),
+                Removed = Missing(previous, rooms),
             });
         }
 
         metrics.AddDeltas(batch.Deltas.Count);
         return batch;
+    }
+
+    private static bool SameRooms(IReadOnlyList<ScoredRoom> next, IReadOnlyList<int> previous)
+    {
+        if (next.Count != previous.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < next.Count; i++)
+        {
+            if (next[i].Room != previous[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Names of the rooms of <paramref name="from"/> absent from <paramref name="other"/>, in order (lists are K long).</summary>
+    private string[] Missing(IReadOnlyList<int> from, IReadOnlyList<int> other)
+    {
+        var names = new List<string>();
+        foreach (var room in from)
+        {
+            if (!other.Contains(room))
+            {
+                names.Add(RoomName(room));
+            }
+        }
+
+        return [.. names];
     }
 
     private string RoomName(int room) => state.Ids.Rooms.NameOf(room);

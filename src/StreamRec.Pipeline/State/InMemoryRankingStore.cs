@@ -14,7 +14,7 @@ public sealed class InMemoryRankingStore : IRankingStore
         var (previous, seq) = LastSent(user);
         foreach (var room in previous)
         {
-            if (_holders.TryGetValue(room, out var users))
+            if (!rooms.Contains(room) && _holders.TryGetValue(room, out var users))
             {
                 users.Remove(user);
             }
