@@ -8,6 +8,7 @@ using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
 using StreamRec.Pipeline.Stages;
 using StreamRec.Pipeline.State;
+using StreamRec.Pipeline.Steps;
 
 namespace StreamRec.Pipeline;
 
@@ -34,11 +35,14 @@ public static class RecommendationPipeline
             .Via(new EventDecoding(options, state, metrics, time))
             .Async() // decoding runs on its own actor, in parallel with the stateful stages
             .Via(new EventTimeTicking(options.RerankTick, metrics))
-            .Via(new RoomRegistryUpdate(options, state))
-            .Via(new InterestUpdate(options, state))
-            .Via(new RepeatAffinityUpdate(options, state))
-            .Via(new RerankCoalescing(options, state))
-            .Via(new CandidateScoring(options, state, scorer, metrics))
-            .Via(new DeltaEmitter(state, metrics));
+            .Via(new StatefulSteps(() => // one batch at a time through all steps: they share the state
+            [
+                new RoomRegistryUpdate(options, state),
+                new InterestUpdate(options, state),
+                new RepeatAffinityUpdate(options, state),
+                new RerankCoalescing(options, state),
+                new CandidateScoring(options, state, scorer, metrics),
+                new DeltaEmitter(state, metrics),
+            ]));
     }
 }

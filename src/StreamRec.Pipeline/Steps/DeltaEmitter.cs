@@ -3,21 +3,18 @@ using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.State;
 
-namespace StreamRec.Pipeline.Stages;
+namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
 /// Top-K diff: compares each new list with the one last sent to the user and emits a delta only when
 /// the rooms or their order changed. Every delta carries the full new list and the next per-user seq.
 /// </summary>
-internal sealed class DeltaEmitter(PipelineState state, PipelineMetrics metrics)
-    : BatchFlowStage<EventBatch, EventBatch>(nameof(DeltaEmitter))
+public sealed class DeltaEmitter(PipelineState state, PipelineMetrics metrics) : IPipelineStep
 {
     /// <summary>Scores are published rounded, so output bytes do not hinge on the last float bits.</summary>
     private const int ScoreDigits = 6;
 
-    protected override Func<EventBatch, EventBatch> CreateStep() => Process;
-
-    private EventBatch Process(EventBatch batch)
+    public void Apply(EventBatch batch)
     {
         foreach (var ranking in batch.Rankings)
         {
@@ -47,7 +44,6 @@ internal sealed class DeltaEmitter(PipelineState state, PipelineMetrics metrics)
         }
 
         metrics.AddDeltas(batch.Deltas.Count);
-        return batch;
     }
 
     private static bool SameRooms(IReadOnlyList<ScoredRoom> next, IReadOnlyList<int> previous)

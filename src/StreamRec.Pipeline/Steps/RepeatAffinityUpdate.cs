@@ -1,20 +1,16 @@
 using StreamRec.Pipeline.Batches;
-using StreamRec.Pipeline.Numerics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
 
-namespace StreamRec.Pipeline.Stages;
+namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
 /// Repeat consumption: users come back to the same streamers. Keeps a decayed engagement per
 /// user x streamer (and, per streamer, who its returning viewers are, for go-live fan-out).
 /// </summary>
-internal sealed class RepeatAffinityUpdate(PipelineOptions options, PipelineState state)
-    : BatchFlowStage<EventBatch, EventBatch>(nameof(RepeatAffinityUpdate))
+public sealed class RepeatAffinityUpdate(PipelineOptions options, PipelineState state) : IPipelineStep
 {
-    protected override Func<EventBatch, EventBatch> CreateStep() => Process;
-
-    private EventBatch Process(EventBatch batch)
+    public void Apply(EventBatch batch)
     {
         foreach (var e in batch.Events)
         {
@@ -33,7 +29,5 @@ internal sealed class RepeatAffinityUpdate(PipelineOptions options, PipelineStat
             affinity.Engagement = affinity.Engagement.Add(e.Ts, options.AffinityHalfLife, options.Weights.Of(e.Kind));
             affinity.Count++;
         }
-
-        return batch;
     }
 }

@@ -1,0 +1,37 @@
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Features;
+using StreamRec.Pipeline.Numerics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Steps;
+
+/// <summary>
+/// Per-user interest vectors, updated incrementally: u(t) = 2^(-(t - t0)/h) * u(t0) + w_kind * v_room(t),
+/// with h the interest half-life and v_room the room's unit vector. Event time drives the decay.
+/// </summary>
+public sealed class InterestUpdate(PipelineOptions options, PipelineState state) : IPipelineStep
+{
+    private readonly RoomVectors _vectors = new(options, state);
+    private readonly float[] _room = new float[options.VectorDimensions];
+
+    public void Apply(EventBatch batch)
+    {
+        foreach (var e in batch.Events)
+        {
+            if (!e.IsUserEvent)
+            {
+                continue;
+            }
+
+            var weight = options.Weights.Of(e.Kind);
+            var user = state.Users.GetOrAdd(e.User);
+            _vectors.Compute(state.Rooms.GetOrAddRoom(e.Room), e.Ts, _room);
+            var factor = (float)Decay.Factor(user.InterestTs, e.Ts, options.InterestHalfLife);
+            Vectors.ScaleAdd(user.Interest, factor, _room, (float)weight);
+            user.InterestTs = Math.Max(user.InterestTs, e.Ts);
+            user.Activity = user.Activity.Add(e.Ts, options.InterestHalfLife, weight);
+            state.Users.MarkDirty(e.User);
+        }
+    }
+}
