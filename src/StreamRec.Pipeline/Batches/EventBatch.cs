@@ -18,6 +18,9 @@ public sealed class EventBatch
     /// <summary>Records rejected so far, with reasons.</summary>
     public List<DeadLetter> DeadLetters { get; } = [];
 
+    /// <summary>The source's watermark (see <see cref="Input.RawRecordBatch.Watermark"/>).</summary>
+    public long Watermark { get; set; } = long.MinValue;
+
     /// <summary>Raw records that this batch accounts for (valid plus dead-lettered).</summary>
     public int RecordsIn { get; set; }
 

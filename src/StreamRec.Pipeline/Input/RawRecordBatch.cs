@@ -31,6 +31,12 @@ public sealed class RawRecordBatch
     /// <summary>Total bytes of the records as received (before any truncation of oversized ones).</summary>
     public long ReceivedBytes { get; private set; }
 
+    /// <summary>
+    /// Event time (ms) up to which the source knows its input is complete, or <see cref="long.MinValue"/>.
+    /// A live source that goes idle sends an empty batch with a watermark so pending re-ranks still run.
+    /// </summary>
+    public long Watermark { get; set; } = long.MinValue;
+
     /// <summary>Opaque progress marker of the source, returned with the results of this batch.</summary>
     public object? Checkpoint { get; set; }
 

@@ -27,7 +27,7 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
 
         public EventBatch Process(RawRecordBatch raw)
         {
-            var batch = new EventBatch { RecordsIn = raw.Count, Checkpoint = raw.Checkpoint };
+            var batch = new EventBatch { RecordsIn = raw.Count, Checkpoint = raw.Checkpoint, Watermark = raw.Watermark };
             var maxTs = time.GetUtcNow().Add(options.MaxFutureSkew).ToUnixTimeMilliseconds();
             for (var i = 0; i < raw.Count; i++)
             {

@@ -77,6 +77,15 @@ internal sealed class EventTimeTicking : GraphStage<FlowShape<EventBatch, EventB
                 current.Events.Add(e);
             }
 
+            if (input.Watermark > _clock && _clock != long.MinValue)
+            {
+                // The source vouches that nothing older is coming: event time moves on without events.
+                var tick = input.Watermark / _stage._tickMs;
+                _clock = input.Watermark;
+                current.ClosesTick = tick > _tick;
+                _tick = Math.Max(_tick, tick);
+            }
+
             current.Clock = _clock;
             current.Checkpoint = input.Checkpoint;
             slices.Add(current);
