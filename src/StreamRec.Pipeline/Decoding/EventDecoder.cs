@@ -345,6 +345,14 @@ public sealed class EventDecoder
                     }
 
                     var value = reader.ValueIsEscaped ? Unescape(ref reader) : reader.ValueSpan;
+
+                    // The reader checks structure, not the UTF-8 inside raw string values; ids must be text.
+                    if (!System.Text.Unicode.Utf8.IsValid(value))
+                    {
+                        error = new(DeadLetterReason.MalformedJson, $"Field '{NameOf(field)}' is not valid UTF-8.");
+                        return false;
+                    }
+
                     switch (field)
                     {
                         case Field.Type: Type = value; break;
