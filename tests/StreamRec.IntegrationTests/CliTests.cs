@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace StreamRec.IntegrationTests;
+
+/// <summary>The streamrec program as a user runs it: exit codes, stdout, stderr.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("streamrec-cli-").FullName;
+
+    [Fact]
+    public async Task Replay_MissingInput_ExitsNonZeroWithClearMessage()
+    {
+        var (exit, stdout, stderr) = await Streamrec("replay", "--input", Path.Combine(_directory, "nope.jsonl"), "--out", Path.Combine(_directory, "d.jsonl"));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("nope.jsonl", stderr, StringComparison.Ordinal);
+        Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout.Trim());
+    }
+
+    [Fact]
+    public async Task SimulateThenReplay_GzipLog_LastStdoutLineIsTheJsonSummary()
+    {
+        var log = Path.Combine(_directory, "log.jsonl.gz");
+        var (simulated, _, simulateErr) = await Streamrec("simulate", "--users", "200", "--rooms", "20", "--hours", "0.5", "--seed", "5", "--out", log);
+        Assert.Equal(0, simulated);
+        Assert.Contains("wrote", simulateErr, StringComparison.Ordinal);
+
+        var (exit, stdout, _) = await Streamrec("replay", "--input", log, "--out", Path.Combine(_directory, "deltas.jsonl"), "--top-k", "5");
+
+        Assert.Equal(0, exit);
+        using var summary = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        string[] keys = ["events_in", "valid", "dead_lettered", "deltas_out", "users", "rooms", "elapsed_ms", "events_per_sec"];
+        Assert.Equal(keys, summary.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.True(summary.RootElement.GetProperty("events_in").GetInt64() > 0);
+        Assert.Equal(summary.RootElement.GetProperty("events_in").GetInt64(), summary.RootElement.GetProperty("valid").GetInt64());
+        Assert.True(File.ReadLines(Path.Combine(_directory, "deltas.jsonl")).All(l => JsonDocument.Parse(l).RootElement.GetProperty("top").GetArrayLength() <= 5));
+    }
+
+    [Fact]
+    public async Task Simulate_SameSeedTwice_IdenticalLogs()
+    {
+        var a = Path.Combine(_directory, "a.jsonl");
+        var b = Path.Combine(_directory, "b.jsonl");
+
+        await Streamrec("simulate", "--users", "100", "--rooms", "10", "--hours", "0.25", "--seed", "9", "--out", a);
+        await Streamrec("simulate", "--users", "100", "--rooms", "10", "--hours", "0.25", "--seed", "9", "--out", b);
+
+        Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        Assert.True(new FileInfo(a).Length > 0);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> Streamrec(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "streamrec.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
