@@ -74,6 +74,7 @@ public sealed class OnnxBatchScorer : IDisposable
         try
         {
             CheckSignature(_session, modelPath, FeatureCount);
+            Metadata = new Dictionary<string, string>(_session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
             _runOptions = new RunOptions();
         }
         catch
@@ -88,6 +89,12 @@ public sealed class OnnxBatchScorer : IDisposable
 
     /// <summary>The model's manifest, checked against the caller's features.</summary>
     public ModelManifest Manifest { get; }
+
+    /// <summary>
+    /// The model's custom metadata (for example <see cref="OnnxTreeEnsembleExporter.ModelVersionMetadataKey"/>), so a
+    /// caller can check that the model file and its manifest come from the same training.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>Number of features in each row (F).</summary>
     public int FeatureCount { get; }

@@ -1,0 +1,27 @@
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Ranking.Offline;
+
+namespace StreamRec.Ranking.Evaluation;
+
+/// <summary>Evaluates on the last part of a log's timeline, after replaying all of it to build the state.</summary>
+public static class HoldoutEvaluation
+{
+    /// <param name="replayer">Reads the log.</param>
+    /// <param name="logPath">The event log.</param>
+    /// <param name="holdoutFraction">Fraction of the event-time span, at its end, whose visits are the test cases.</param>
+    /// <param name="scorers">Scorers to compare with POP and REP, by method name.</param>
+    /// <param name="cancellationToken">Stops the replay.</param>
+    public static EvaluationResult Run(
+        InteractionReplayer replayer,
+        string logPath,
+        double holdoutFraction,
+        IReadOnlyList<(string Name, IScorer Scorer)> scorers,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replayer);
+        var range = replayer.ScanTimeRange(logPath, cancellationToken);
+        var evaluator = new RankingEvaluator(scorers);
+        replayer.Replay(logPath, range.SplitAt(holdoutFraction), evaluator, cancellationToken);
+        return evaluator.Result();
+    }
+}

@@ -1,0 +1,74 @@
+using StreamRec.Contracts.Events;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Ranking.Offline;
+
+namespace StreamRec.Ranking.Evaluation;
+
+/// <summary>
+/// Ranks each case's live rooms by POP, REP and every given scorer and accumulates the metrics (the protocol of
+/// Rappaz, McAuley and Aberer, RecSys 2021: availability-aware candidates, new versus repeat consumption).
+/// </summary>
+/// <remarks>Scorers are called once per case with all of its candidates, as the pipeline calls them once per round.</remarks>
+public sealed class RankingEvaluator : IInteractionObserver
+{
+    /// <summary>Method name of the popularity baseline.</summary>
+    public const string Popularity = "pop";
+
+    /// <summary>Method name of the repeat-consumption baseline.</summary>
+    public const string Recency = "rep";
+
+    private readonly IReadOnlyList<(string Name, IScorer Scorer)> _scorers;
+    private readonly Dictionary<string, RankingMetrics> _metrics = [];
+    private float[] _scores = new float[256];
+
+    /// <param name="scorers">Scorers to compare with the baselines, by method name.</param>
+    public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers)
+    {
+        ArgumentNullException.ThrowIfNull(scorers);
+        _scorers = scorers;
+        _metrics[Popularity] = new RankingMetrics();
+        _metrics[Recency] = new RankingMetrics();
+        foreach (var (name, scorer) in scorers)
+        {
+            if (!scorer.FeatureNames.SequenceEqual(Pipeline.Features.FeatureExtractor.FeatureNames))
+            {
+                throw new ArgumentException($"Scorer '{name}' expects other features than the pipeline extracts.", nameof(scorers));
+            }
+
+            if (!_metrics.TryAdd(name, new RankingMetrics()))
+            {
+                throw new ArgumentException($"Method name '{name}' is used twice.", nameof(scorers));
+            }
+        }
+    }
+
+    public void OnCase(InteractionCase interaction)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        var repeat = interaction.IsRepeat;
+        _metrics[Popularity].Add(CaseRanks.ByPopularity(interaction), repeat);
+        _metrics[Recency].Add(CaseRanks.ByRecency(interaction), repeat);
+        if (_scores.Length < interaction.Count)
+        {
+            _scores = new float[Math.Max(interaction.Count, _scores.Length * 2)];
+        }
+
+        var scores = _scores.AsSpan(0, interaction.Count);
+        foreach (var (name, scorer) in _scorers)
+        {
+            scorer.Score(interaction.Features, interaction.Count, scores);
+            _metrics[name].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat);
+        }
+    }
+
+    public void OnVisitEngagement(int caseId, EventKind kind)
+    {
+        // Only the click that starts a visit is a ranking decision.
+    }
+
+    public EvaluationResult Result()
+    {
+        var any = _metrics[Popularity];
+        return new EvaluationResult(any.Cases, any.NewCases, any.RepeatCases, _metrics.ToDictionary(m => m.Key, m => m.Value.Summary()));
+    }
+}

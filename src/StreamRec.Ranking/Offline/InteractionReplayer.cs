@@ -1,0 +1,232 @@
+using StreamRec.Contracts.Events;
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Decoding;
+using StreamRec.Pipeline.Features;
+using StreamRec.Pipeline.Input;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+using StreamRec.Pipeline.Steps;
+
+namespace StreamRec.Ranking.Offline;
+
+/// <summary>
+/// Replays an event log without Akka, one event at a time through the pipeline's own state steps (room registry,
+/// interest, repeat affinity, in that order), and reports every visit that starts with a click together with the
+/// features of all rooms live at that moment, computed by <see cref="FeatureExtractor"/> from the state just before the
+/// click. Training and evaluation both read logs through this class, so offline features are the online ones.
+/// </summary>
+/// <remarks>
+/// A visit is a run of one user's events on one live session of one room; a click on another room (or on a new session
+/// of the same room) starts the next. Only its first click is a case: the repeats that follow are consequences of the
+/// recommendation, not new decisions, and counting them would reward "recommend what the user is watching".
+/// Records the online decoder would reject (malformed, oversized, later than <see cref="PipelineOptions.MaxLateness"/>)
+/// are skipped the same way.
+/// </remarks>
+public sealed class InteractionReplayer(PipelineOptions options, TimeProvider time)
+{
+    private readonly PipelineOptions _options = options.Validate();
+    private readonly TimeProvider _time = time;
+
+    /// <summary>Reads the log once for its event-time span, to place a time split.</summary>
+    /// <exception cref="InvalidDataException">The log holds no valid event.</exception>
+    public LogTimeRange ScanTimeRange(string path, CancellationToken cancellationToken)
+    {
+        var first = long.MaxValue;
+        var last = long.MinValue;
+        var run = new Run(this, path, long.MaxValue, observer: null);
+        run.Execute(e =>
+        {
+            first = Math.Min(first, e.Ts);
+            last = Math.Max(last, e.Ts);
+            return false;
+        }, cancellationToken);
+        if (first > last)
+        {
+            throw new InvalidDataException($"Log '{path}' holds no valid event.");
+        }
+
+        return new LogTimeRange(first, last);
+    }
+
+    /// <summary>
+    /// Replays <paramref name="path"/> from the start (so the state is complete) and reports the visits whose first
+    /// click is at or after <paramref name="casesFrom"/> to <paramref name="observer"/>.
+    /// </summary>
+    public ReplayStatistics Replay(string path, long casesFrom, IInteractionObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var run = new Run(this, path, casesFrom, observer);
+        run.Execute(apply: null, cancellationToken);
+        return run.Statistics;
+    }
+
+    /// <summary>The state of one pass over a log.</summary>
+    private sealed class Run
+    {
+        private readonly PipelineOptions _options;
+        private readonly TimeProvider _time;
+        private readonly string _path;
+        private readonly long _casesFrom;
+        private readonly IInteractionObserver? _observer;
+        private readonly PipelineState _state;
+        private readonly IPipelineStep[] _steps;
+        private readonly FeatureExtractor _features;
+        private readonly UserContext _user;
+        private readonly UserState _blankUser;
+        private readonly List<RoomContext> _rooms = [];
+        private readonly EventBatch _batch = new();
+        private readonly InteractionCase _case = new();
+        private readonly Dictionary<int, (int Room, long Session, int CaseId)> _visits = [];
+        private long _events;
+        private long _rejected;
+        private long _cases;
+        private long _notLive;
+        private long _first = long.MaxValue;
+        private long _last = long.MinValue;
+
+        public Run(InteractionReplayer owner, string path, long casesFrom, IInteractionObserver? observer)
+        {
+            _options = owner._options;
+            _time = owner._time;
+            _path = path;
+            _casesFrom = casesFrom;
+            _observer = observer;
+            _state = PipelineState.InMemory(_options.VectorDimensions);
+            _steps =
+            [
+                new RoomRegistryUpdate(_options, _state),
+                new InterestUpdate(_options, _state),
+                new RepeatAffinityUpdate(_options, _state),
+            ];
+            _features = new FeatureExtractor(_options, _state);
+            _user = new UserContext(_options.VectorDimensions);
+            _blankUser = new UserState(_options.VectorDimensions);
+        }
+
+        public ReplayStatistics Statistics => new(_events, _rejected, _cases, _notLive, _first == long.MaxValue ? 0 : _first, _last == long.MinValue ? 0 : _last);
+
+        /// <summary>Decodes every record; <paramref name="apply"/> (when given) replaces observing and applying.</summary>
+        public void Execute(Func<EventRecord, bool>? apply, CancellationToken cancellationToken)
+        {
+            if (!File.Exists(_path))
+            {
+                throw new FileNotFoundException($"Input log '{_path}' does not exist or is not a file.", _path);
+            }
+
+            using var reader = new JsonLinesReader(_path, _options.MaxEventBytes);
+            var decoder = new EventDecoder(_state.Ids, _options.MaxIdBytes, _options.MinEventTime.ToUnixTimeMilliseconds());
+            var lateness = (long)_options.MaxLateness.TotalMilliseconds;
+            var clock = long.MinValue;
+            while (reader.ReadBatch(_options.BatchSize) is { } raw)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var maxTs = _time.GetUtcNow().Add(_options.MaxFutureSkew).ToUnixTimeMilliseconds();
+                for (var i = 0; i < raw.Count; i++)
+                {
+                    var bytes = raw.Record(i);
+                    if (raw.OriginalLength(i) > _options.MaxEventBytes || bytes.Trim(" \t"u8).IsEmpty
+                        || !decoder.TryDecode(bytes, maxTs, out var record, out _)
+                        || (clock != long.MinValue && record.Ts < clock - lateness))
+                    {
+                        _rejected++;
+                        continue;
+                    }
+
+                    clock = Math.Max(clock, record.Ts);
+                    _events++;
+                    _first = Math.Min(_first, record.Ts);
+                    _last = Math.Max(_last, record.Ts);
+                    if (apply is not null)
+                    {
+                        apply(record);
+                        continue;
+                    }
+
+                    Observe(record);
+                    Apply(record, clock);
+                }
+            }
+        }
+
+        private void Apply(in EventRecord record, long clock)
+        {
+            _batch.Events.Clear();
+            _batch.StartedRooms.Clear();
+            _batch.StoppedRooms.Clear();
+            _batch.Events.Add(record);
+            _batch.Clock = clock;
+            foreach (var step in _steps)
+            {
+                step.Apply(_batch);
+            }
+        }
+
+        private void Observe(in EventRecord e)
+        {
+            if (!e.IsUserEvent)
+            {
+                return;
+            }
+
+            var room = _state.Rooms.FindRoom(e.Room);
+            var session = room is { IsLive: true } ? room.StartTs : long.MinValue;
+            if (_visits.TryGetValue(e.User, out var visit) && visit.Room == e.Room && visit.Session == session)
+            {
+                if (visit.CaseId >= 0)
+                {
+                    _observer!.OnVisitEngagement(visit.CaseId, e.Kind);
+                }
+
+                return;
+            }
+
+            var caseId = -1;
+            if (e.Kind == EventKind.Click && e.Ts >= _casesFrom)
+            {
+                if (session == long.MinValue)
+                {
+                    _notLive++;
+                }
+                else
+                {
+                    caseId = (int)_cases++;
+                    Build(e, caseId);
+                    _observer!.OnCase(_case);
+                }
+            }
+
+            _visits[e.User] = (e.Room, session, caseId);
+        }
+
+        private void Build(in EventRecord e, int caseId)
+        {
+            var user = _state.Users.Find(e.User) ?? _blankUser;
+            var live = _state.Rooms.LiveRooms;
+            _case.Reset(live.Count);
+            _case.Id = caseId;
+            _case.Ts = e.Ts;
+            _case.User = e.User;
+            _case.Room = e.Room;
+            _case.Streamer = e.Streamer;
+            _case.IsRepeat = user.Affinities.ContainsKey(e.Streamer);
+            _features.PrepareUser(user, e.Ts, _user);
+            for (var i = 0; i < live.Count; i++)
+            {
+                if (i == _rooms.Count)
+                {
+                    _rooms.Add(new RoomContext(_options.VectorDimensions));
+                }
+
+                var room = _state.Rooms.GetOrAddRoom(live[i]);
+                _features.PrepareRoom(room, e.Ts, _rooms[i]);
+                FeatureExtractor.Extract(_user, _rooms[i], _case.WritableRow(i));
+                var lastEngaged = user.Affinities.TryGetValue(room.Streamer, out var affinity) ? affinity.Engagement.Ts : long.MinValue;
+                _case.SetCandidate(i, room.Room, (float)room.Popularity.At(e.Ts, _options.PopularityHalfLife), lastEngaged);
+                if (room.Room == e.Room)
+                {
+                    _case.TargetIndex = i;
+                }
+            }
+        }
+    }
+}

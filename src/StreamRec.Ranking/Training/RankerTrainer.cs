@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using StreamRec.Model.Export;
+using StreamRec.Model.Manifest;
+using StreamRec.Model.Scoring;
+using StreamRec.Pipeline.Features;
+using StreamRec.Ranking.Evaluation;
+using StreamRec.Ranking.Offline;
+
+namespace StreamRec.Ranking.Training;
+
+/// <summary>
+/// Trains the ranking model from an event log: replays it through <see cref="InteractionReplayer"/> (the pipeline's own
+/// state and features), learns clicked-versus-live-not-clicked with gradient-boosted trees on the earlier part of the
+/// timeline, ranks the later part's visits through the exported ONNX model to choose and describe the model, and
+/// writes the model with its manifest.
+/// </summary>
+/// <remarks>
+/// Deterministic: single-threaded trainers with fixed seeds, seeded negative sampling, and a version derived from the
+/// data rather than the clock, so the same log and options give the same bytes.
+/// </remarks>
+public sealed class RankerTrainer(RankerTrainingOptions options, InteractionReplayer replayer, ILogger<RankerTrainer>? logger = null)
+{
+    private readonly RankerTrainingOptions _options = options.Validate();
+    private readonly ILogger _logger = logger ?? NullLogger<RankerTrainer>.Instance;
+
+    /// <summary>Trains on <paramref name="logPath"/> and writes <paramref name="modelPath"/> and its manifest.</summary>
+    /// <exception cref="InvalidDataException">The log has too few visits on one side of the split to train or validate.</exception>
+    public RankerTrainingResult Train(string logPath, string modelPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(logPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        modelPath = Path.GetFullPath(modelPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+
+        var range = replayer.ScanTimeRange(logPath, cancellationToken);
+        var split = range.SplitAt(_options.ValidationFraction);
+        var builder = new TrainingSetBuilder(split, _options);
+        var replay = replayer.Replay(logPath, long.MinValue, builder, cancellationToken);
+        var splitTime = DateTimeOffset.FromUnixTimeMilliseconds(split);
+        RankingLog.TrainingSetBuilt(_logger, replay.Events, builder.TrainingCases, builder.Examples.Count, splitTime, builder.Validation.Cases);
+        if (builder.TrainingCases < 10 || builder.Validation.Cases < 1)
+        {
+            throw new InvalidDataException(
+                $"Log '{logPath}' has {builder.TrainingCases} training and {builder.Validation.Cases} validation visits; " +
+                "at least 10 and 1 are needed. Use a longer log.");
+        }
+
+        var ml = new MLContext(_options.Seed);
+        var schema = SchemaDefinition.Create(typeof(TrainingExample));
+        schema[nameof(TrainingExample.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureExtractor.Count);
+        var data = ml.Data.LoadFromEnumerable(builder.Examples, schema);
+
+        var kinds = _options.Trainer == RankerTrainerKind.Auto
+            ? [RankerTrainerKind.FastTree, RankerTrainerKind.LightGbm]
+            : new[] { _options.Trainer };
+        var candidates = new List<Candidate>();
+        try
+        {
+            foreach (var kind in kinds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                candidates.Add(Fit(ml, data, kind, modelPath, builder.Validation));
+            }
+
+            // Best H@10 wins, then NDCG@10; on a tie the first tried (FastTree) stays.
+            var best = candidates.OrderByDescending(c => c.Scores.H10).ThenByDescending(c => c.Scores.Ndcg10).First();
+            var manifest = Describe(best, builder, candidates);
+            Write(best, manifest, modelPath);
+            RankingLog.ModelWritten(_logger, best.Kind, manifest.ModelVersion, modelPath);
+            return new RankerTrainingResult(
+                modelPath, manifest, best.Kind, candidates.ToDictionary(c => c.Kind, c => c.Scores), builder.TrainingCases, builder.Validation.Cases);
+        }
+        finally
+        {
+            foreach (var candidate in candidates)
+            {
+                File.Delete(candidate.Path);
+                File.Delete(ModelManifest.PathForModel(candidate.Path));
+            }
+        }
+    }
+
+    private Candidate Fit(MLContext ml, IDataView data, RankerTrainerKind kind, string modelPath, ValidationSet validation)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var path = $"{modelPath}.{kind.ToString().ToLowerInvariant()}.candidate";
+        var provisional = new ModelManifest(
+            FeatureExtractor.FeatureNames, "candidate", new ModelTrainingSummary(0, 0, default, default, kind.ToString(), new Dictionary<string, double>()));
+        var exporter = new OnnxTreeEnsembleExporter("streamrec-train");
+        Action<ModelManifest, Stream> export;
+        string description;
+        if (kind == RankerTrainerKind.FastTree)
+        {
+            var model = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                ExampleWeightColumnName = nameof(TrainingExample.Weight),
+                NumberOfTrees = _options.Trees,
+                NumberOfLeaves = _options.Leaves,
+                MinimumExampleCountPerLeaf = _options.MinExamplesPerLeaf,
+                LearningRate = _options.LearningRate,
+                NumberOfThreads = 1,
+            }).Fit(data).Model;
+            export = (manifest, stream) => exporter.Export(model, manifest, stream);
+            description = $"FastTreeBinary(trees={_options.Trees}, leaves={_options.Leaves}, minLeaf={_options.MinExamplesPerLeaf}, lr={_options.LearningRate.ToString(CultureInfo.InvariantCulture)})";
+        }
+        else
+        {
+            var model = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+            {
+                ExampleWeightColumnName = nameof(TrainingExample.Weight),
+                NumberOfIterations = _options.Trees,
+                NumberOfLeaves = _options.Leaves,
+                MinimumExampleCountPerLeaf = _options.MinExamplesPerLeaf,
+                LearningRate = _options.LearningRate,
+                NumberOfThreads = 1,
+                Seed = _options.Seed,
+                Verbose = false,
+                Silent = true,
+            }).Fit(data).Model;
+            export = (manifest, stream) => exporter.Export(model, manifest, stream);
+            description = $"LightGbmBinary(iterations={_options.Trees}, leaves={_options.Leaves}, minLeaf={_options.MinExamplesPerLeaf}, lr={_options.LearningRate.ToString(CultureInfo.InvariantCulture)})";
+        }
+
+        using (var stream = File.Create(path))
+        {
+            export(provisional, stream);
+        }
+
+        provisional.SaveForModel(path);
+        string hash;
+        using (var stream = File.OpenRead(path))
+        {
+            hash = Convert.ToHexStringLower(SHA256.HashData(stream))[..12];
+        }
+
+        // Validate what will be served: the exported ONNX graph under ONNX Runtime, not the ML.NET model.
+        RankingScores scores;
+        double auc;
+        using (var scorer = new OnnxBatchScorer(path, FeatureExtractor.FeatureNames))
+        {
+            (scores, auc) = validation.Evaluate(new BatchScorerAdapter(scorer));
+        }
+
+        var elapsed = stopwatch.Elapsed;
+        RankingLog.TrainerValidated(_logger, kind, elapsed, scores.H1, scores.H10, scores.Ndcg10);
+        return new Candidate(kind, path, export, description, hash, scores, auc);
+    }
+
+    private ModelManifest Describe(Candidate best, TrainingSetBuilder builder, List<Candidate> candidates)
+    {
+        var windowStart = DateTimeOffset.FromUnixTimeMilliseconds(builder.FirstTrainingTs);
+        var windowEnd = DateTimeOffset.FromUnixTimeMilliseconds(builder.LastTrainingTs);
+        var version = _options.ModelVersion
+            ?? $"{best.Kind.ToString().ToLowerInvariant()}-{windowEnd.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{best.Hash}";
+        var metrics = new Dictionary<string, double>
+        {
+            ["validation_cases"] = builder.Validation.Cases,
+            ["training_cases"] = builder.TrainingCases,
+            ["negatives_per_positive"] = _options.NegativesPerPositive,
+            ["seed"] = _options.Seed,
+            ["h1"] = best.Scores.H1,
+            ["h10"] = best.Scores.H10,
+            ["ndcg10"] = best.Scores.Ndcg10,
+            ["h10_new"] = best.Scores.H10NewStreamer,
+            ["h10_rep"] = best.Scores.H10RepeatStreamer,
+            ["auc"] = best.Auc,
+        };
+        foreach (var candidate in candidates.Where(c => c != best))
+        {
+            metrics[$"{candidate.Kind.ToString().ToLowerInvariant()}_h10"] = candidate.Scores.H10;
+            metrics[$"{candidate.Kind.ToString().ToLowerInvariant()}_ndcg10"] = candidate.Scores.Ndcg10;
+        }
+
+        return new ModelManifest(
+            FeatureExtractor.FeatureNames,
+            version,
+            new ModelTrainingSummary(
+                builder.Examples.Count, builder.TrainingCases, windowStart, windowEnd, best.Description, metrics));
+    }
+
+    /// <summary>
+    /// Writes both files under temporary names and renames them into place, so a scorer watching the model never reads
+    /// a half-written file (it may briefly see a new manifest with the old model, which it recognises and waits out).
+    /// </summary>
+    private static void Write(Candidate best, ModelManifest manifest, string modelPath)
+    {
+        var manifestPath = ModelManifest.PathForModel(modelPath);
+        var modelTemp = modelPath + ".tmp";
+        var manifestTemp = manifestPath + ".tmp";
+        using (var stream = File.Create(modelTemp))
+        {
+            best.Export(manifest, stream);
+        }
+
+        manifest.Save(manifestTemp);
+        File.Move(manifestTemp, manifestPath, overwrite: true);
+        File.Move(modelTemp, modelPath, overwrite: true);
+    }
+
+    private sealed record Candidate(
+        RankerTrainerKind Kind, string Path, Action<ModelManifest, Stream> Export, string Description, string Hash, RankingScores Scores, double Auc);
+}

@@ -1,0 +1,65 @@
+namespace StreamRec.Ranking.Training;
+
+/// <summary>How <see cref="RankerTrainer"/> builds examples from a log and fits the model. Immutable; validated at start.</summary>
+public sealed record RankerTrainingOptions
+{
+    public RankerTrainerKind Trainer { get; init; } = RankerTrainerKind.Auto;
+
+    /// <summary>Fraction of the log's event-time span, at its end, whose visits validate instead of train.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>Live rooms not clicked, sampled per training visit as negatives (all of them when fewer are live).</summary>
+    public int NegativesPerPositive { get; init; } = 30;
+
+    /// <summary>Seeds negative sampling and the trainers: the same log and seed give the same model bytes.</summary>
+    public int Seed { get; init; } = 7;
+
+    /// <summary>Boosting rounds (trees).</summary>
+    public int Trees { get; init; } = 200;
+
+    public int Leaves { get; init; } = 24;
+
+    public int MinExamplesPerLeaf { get; init; } = 50;
+
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>Added to a visit's positive weight per comment in the visit: an engaged visit is a stronger signal than a glance.</summary>
+    public double CommentWeight { get; init; } = 0.5;
+
+    /// <summary>Added to a visit's positive weight per purchase in the visit.</summary>
+    public double PurchaseWeight { get; init; } = 1.0;
+
+    /// <summary>Cap on a positive's weight, so one binge does not dominate the loss.</summary>
+    public double MaxPositiveWeight { get; init; } = 4.0;
+
+    /// <summary>Version written to the manifest; derived from the trainer, data window and model bytes when null.</summary>
+    public string? ModelVersion { get; init; }
+
+    public RankerTrainingOptions Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Check(ValidationFraction is > 0 and < 1, $"ValidationFraction must be in (0, 1), got {ValidationFraction}.");
+        Check(NegativesPerPositive >= 1, $"NegativesPerPositive must be at least 1, got {NegativesPerPositive}.");
+        Check(Trees is >= 1 and <= 10_000, $"Trees must be in [1, 10000], got {Trees}.");
+        Check(Leaves is >= 2 and <= 1024, $"Leaves must be in [2, 1024], got {Leaves}.");
+        Check(MinExamplesPerLeaf >= 1, $"MinExamplesPerLeaf must be at least 1, got {MinExamplesPerLeaf}.");
+        Check(LearningRate is > 0 and <= 1, $"LearningRate must be in (0, 1], got {LearningRate}.");
+        Check(CommentWeight >= 0 && PurchaseWeight >= 0, "Comment and purchase weights must not be negative.");
+        Check(MaxPositiveWeight >= 1, $"MaxPositiveWeight must be at least 1, got {MaxPositiveWeight}.");
+        Check(ModelVersion is null || !string.IsNullOrWhiteSpace(ModelVersion), "ModelVersion must not be blank.");
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid training options:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        }
+
+        return this;
+    }
+}
