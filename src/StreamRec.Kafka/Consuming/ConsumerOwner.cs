@@ -1,0 +1,436 @@
+using System.Collections.Immutable;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Kafka.Options;
+
+namespace StreamRec.Kafka.Consuming;
+
+/// <summary>
+/// The one owner of an <see cref="IConsumer{TKey, TValue}"/>: a dedicated thread that polls, fills the
+/// partition buffers, pauses a partition whose buffer is full and resumes it once drained (polling never
+/// stops, so group heartbeats and rebalances carry on), commits acknowledged offsets, and finally commits,
+/// closes and disposes the consumer. Either a group member over the user topics, or a global reader that
+/// assigns itself every partition of the rooms topic from the beginning and never commits.
+/// </summary>
+internal sealed class ConsumerOwner : IOffsetAcknowledger
+{
+    private static readonly TimeSpan PausedPollTimeout = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(30);
+    private const int MaxRecordsPerWake = 10_000;
+
+    private readonly string _name;
+    private readonly ConsumerConfig _config;
+    private readonly IReadOnlyList<string> _topics;
+    private readonly bool _global;
+    private readonly int _orderBase;
+    private readonly KafkaOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _ackLock = new();
+    private readonly Dictionary<TopicPartition, long> _acked = [];
+    private readonly Dictionary<TopicPartition, long> _committed = [];
+    private readonly Dictionary<TopicPartition, PartitionBuffer> _byPartition = [];
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IReadOnlyList<TopicPartition>> _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstPause = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile IReadOnlyList<PartitionBuffer> _inputs = [];
+    private volatile IReadOnlyDictionary<string, long> _lag = ImmutableDictionary<string, long>.Empty;
+    private volatile bool _ready;
+    private volatile bool _stopping;
+    private volatile Exception? _failure;
+    private Error? _fatal;
+    private Action _wake = static () => { };
+    private int _started;
+
+    public ConsumerOwner(string name, ConsumerConfig config, IReadOnlyList<string> topics, bool global, int orderBase, KafkaOptions options, TimeProvider time, ILogger logger)
+    {
+        _name = name;
+        _config = config;
+        _topics = topics;
+        _global = global;
+        _orderBase = orderBase;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The assigned partitions' buffers in tie-break order; replaced, never mutated, on rebalance.</summary>
+    public IReadOnlyList<PartitionBuffer> Inputs => _inputs;
+
+    /// <summary>Has an assignment (possibly empty) and is not in the middle of a rebalance.</summary>
+    public bool IsReady => _ready;
+
+    /// <summary>Set when the polling thread died; the source fails with it.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Records not yet processed per partition (<c>topic[partition]</c>), from the last fetched high watermark.</summary>
+    public IReadOnlyDictionary<string, long> Lag => _lag;
+
+    public Task<IReadOnlyList<TopicPartition>> FirstAssignment => _firstAssignment.Task;
+
+    /// <summary>Completes when backpressure first paused a partition.</summary>
+    public Task FirstPause => _firstPause.Task;
+
+    /// <summary>Completes when the consumer has been closed and disposed.</summary>
+    public Task Completion => _completion.Task;
+
+    public void Start(Action wake)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException($"Consumer '{_name}' was already started; a Kafka source can be materialized once.");
+        }
+
+        _wake = wake;
+        new Thread(Run) { IsBackground = true, Name = $"streamrec-{_name}" }.Start();
+    }
+
+    /// <summary>Asks the polling thread to commit what was acknowledged, close and dispose the consumer.</summary>
+    public Task StopAsync()
+    {
+        _stopping = true;
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _completion.TrySetResult();
+        }
+
+        return _completion.Task;
+    }
+
+    public void Acknowledge(KafkaCheckpoint checkpoint)
+    {
+        lock (_ackLock)
+        {
+            foreach (var (partition, next) in checkpoint.NextOffsets)
+            {
+                if (!_acked.TryGetValue(partition, out var current) || current < next)
+                {
+                    _acked[partition] = next;
+                }
+            }
+        }
+    }
+
+    private void Run()
+    {
+        try
+        {
+            using var consumer = Build();
+            if (_global)
+            {
+                AssignAll(consumer);
+            }
+            else
+            {
+                consumer.Subscribe(_topics);
+            }
+
+            var nextCommit = _time.GetUtcNow() + _options.CommitInterval;
+            var nextLag = _time.GetUtcNow();
+            while (!_stopping)
+            {
+                if (_fatal is { } fatal)
+                {
+                    throw new KafkaException(fatal);
+                }
+
+                var anyPaused = AdjustPauses(consumer);
+                if (Poll(consumer, anyPaused ? PausedPollTimeout : _options.PollTimeout) > 0)
+                {
+                    _wake();
+                }
+
+                var now = _time.GetUtcNow();
+                if (now >= nextCommit)
+                {
+                    Commit(consumer, only: null);
+                    nextCommit = now + _options.CommitInterval;
+                }
+
+                if (now >= nextLag)
+                {
+                    UpdateLag(consumer);
+                    nextLag = now + LagInterval;
+                }
+            }
+
+            var committed = Commit(consumer, only: null);
+            UpdateLag(consumer);
+            consumer.Close();
+            Log.Closed(_logger, _name, committed);
+            _completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            // Surfaced to the stream, which fails with it; the job then reports it.
+            _failure = ex;
+            _completion.TrySetException(ex);
+            _wake();
+        }
+    }
+
+    private IConsumer<byte[]?, byte[]?> Build() =>
+        new ConsumerBuilder<byte[]?, byte[]?>(_config)
+            .SetErrorHandler((_, error) =>
+            {
+                if (error.IsFatal)
+                {
+                    _fatal ??= error;
+                    Log.FatalError(_logger, _name, error.Reason, error.Code);
+                }
+                else
+                {
+                    Log.ClientError(_logger, _name, error.Reason, error.Code);
+                }
+            })
+            .SetLogHandler((_, message) => Log.Librdkafka(_logger, _name, message))
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: false))
+            .SetPartitionsLostHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: true))
+            .Build();
+
+    private int Poll(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout)
+    {
+        var received = 0;
+        try
+        {
+            var result = consumer.Consume(timeout);
+            while (result is not null)
+            {
+                Handle(result);
+                if (++received == MaxRecordsPerWake)
+                {
+                    break;
+                }
+
+                result = consumer.Consume(TimeSpan.Zero);
+            }
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            // For example a subscribed topic that does not exist yet: the consumer goes on and picks it up later.
+            Log.ClientError(_logger, _name, ex.Error.Reason, ex.Error.Code);
+        }
+
+        return received;
+    }
+
+    private void Handle(ConsumeResult<byte[]?, byte[]?> result)
+    {
+        if (!_byPartition.TryGetValue(result.TopicPartition, out var buffer))
+        {
+            return;
+        }
+
+        if (result.IsPartitionEOF)
+        {
+            buffer.MarkAtEnd();
+            return;
+        }
+
+        // The producer stamps each message with its event time, so this orders the merge without parsing JSON.
+        var timestamp = result.Message.Timestamp.Type == TimestampType.NotAvailable ? 0 : result.Message.Timestamp.UnixTimestampMs;
+        buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value));
+    }
+
+    private void AssignAll(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = new List<TopicPartition>();
+        foreach (var topic in _topics)
+        {
+            var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
+            if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+            {
+                throw new InvalidOperationException(
+                    $"Topic '{topic}' is not available ({metadata?.Error.Reason ?? "no metadata"}); create it before starting (streamrec broker creates every StreamRec topic).");
+            }
+
+            partitions.AddRange(metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)));
+        }
+
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        OnAssigned(partitions);
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _byPartition[partition] = new PartitionBuffer(partition, OrderOf(partition), committable: !_global);
+        }
+
+        _inputs = _byPartition.Values.OrderBy(buffer => buffer.Order).ToArray();
+        _ready = true;
+        _firstAssignment.TrySetResult(partitions);
+        Log.Assigned(_logger, _name, partitions);
+        _wake();
+    }
+
+    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions, bool lost)
+    {
+        // Until the new assignment arrives the merge holds back, so rooms cannot run ahead of users.
+        _ready = false;
+        if (lost)
+        {
+            Log.Lost(_logger, _name, partitions);
+        }
+        else
+        {
+            // What is acknowledged is committed before the partitions go, so the next owner starts after it.
+            Commit(consumer, partitions.ToHashSet());
+            Log.Revoked(_logger, _name, partitions);
+        }
+
+        lock (_ackLock)
+        {
+            foreach (var partition in partitions)
+            {
+                _acked.Remove(partition);
+                _committed.Remove(partition);
+            }
+        }
+
+        foreach (var partition in partitions)
+        {
+            if (_byPartition.Remove(partition, out var buffer))
+            {
+                buffer.Revoke();
+            }
+        }
+
+        _inputs = _byPartition.Values.OrderBy(buffer => buffer.Order).ToArray();
+        _wake();
+    }
+
+    private int OrderOf(TopicPartition partition)
+    {
+        var topic = 0;
+        while (topic < _topics.Count && _topics[topic] != partition.Topic)
+        {
+            topic++;
+        }
+
+        return _orderBase + (topic * 100_000) + partition.Partition.Value;
+    }
+
+    private bool AdjustPauses(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        List<TopicPartition>? pause = null;
+        List<TopicPartition>? resume = null;
+        var anyPaused = false;
+        foreach (var input in _inputs)
+        {
+            var count = input.Count;
+            if (!input.Paused && count >= _options.MaxBufferedRecordsPerPartition)
+            {
+                (pause ??= []).Add(input.Partition);
+                input.Paused = true;
+            }
+            else if (input.Paused && count < _options.MaxBufferedRecordsPerPartition / 2)
+            {
+                (resume ??= []).Add(input.Partition);
+                input.Paused = false;
+            }
+
+            anyPaused |= input.Paused;
+        }
+
+        if (pause is not null)
+        {
+            consumer.Pause(pause);
+            _firstPause.TrySetResult();
+        }
+
+        if (resume is not null)
+        {
+            consumer.Resume(resume);
+        }
+
+        return anyPaused;
+    }
+
+    /// <summary>Commits acknowledged offsets not yet committed (of <paramref name="only"/>, when given); returns what it committed.</summary>
+    private string Commit(IConsumer<byte[]?, byte[]?> consumer, HashSet<TopicPartition>? only)
+    {
+        if (_global)
+        {
+            return "nothing (global table)";
+        }
+
+        var due = new List<TopicPartitionOffset>();
+        lock (_ackLock)
+        {
+            foreach (var (partition, next) in _acked)
+            {
+                // Only partitions still owned: committing one that moved on could rewind its new owner.
+                if ((only is null || only.Contains(partition)) && _byPartition.ContainsKey(partition)
+                    && (!_committed.TryGetValue(partition, out var done) || done < next))
+                {
+                    due.Add(new TopicPartitionOffset(partition, next));
+                }
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return "nothing new";
+        }
+
+        var described = string.Join(", ", due.Select(o => $"{o.Topic}[{o.Partition.Value}]@{o.Offset.Value}"));
+        try
+        {
+            consumer.Commit(due);
+            lock (_ackLock)
+            {
+                foreach (var offset in due)
+                {
+                    _committed[offset.TopicPartition] = offset.Offset.Value;
+                }
+            }
+
+            Log.Committed(_logger, _name, described);
+            return described;
+        }
+        catch (KafkaException ex) when (!ex.Error.IsFatal)
+        {
+            Log.CommitFailed(_logger, _name, described, ex.Error.Reason);
+            return "nothing (commit failed)";
+        }
+    }
+
+    private void UpdateLag(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var lag = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var input in _inputs)
+        {
+            var high = consumer.GetWatermarkOffsets(input.Partition).High;
+            if (high == Offset.Unset)
+            {
+                continue;
+            }
+
+            long processed;
+            lock (_ackLock)
+            {
+                processed = _acked.TryGetValue(input.Partition, out var next) ? next : -1;
+            }
+
+            if (processed < 0)
+            {
+                var position = consumer.Position(input.Partition);
+                if (position == Offset.Unset)
+                {
+                    continue;
+                }
+
+                processed = position.Value - input.Count;
+            }
+
+            lag[$"{input.Partition.Topic}[{input.Partition.Partition.Value}]"] = Math.Max(0, high.Value - processed);
+        }
+
+        _lag = lag;
+    }
+}

@@ -1,0 +1,26 @@
+using Confluent.Kafka;
+
+namespace StreamRec.Kafka.Consuming;
+
+/// <summary>
+/// The committable progress of one input batch: per group-managed partition, the offset after the last
+/// record the batch holds. Travels through the pipeline as <c>EventBatch.Checkpoint</c>; a sink calls
+/// <see cref="Acknowledge"/> once everything the batch caused is safely written, and the consumer commits
+/// it with its next periodic commit.
+/// </summary>
+public sealed class KafkaCheckpoint
+{
+    private readonly IOffsetAcknowledger _owner;
+
+    internal KafkaCheckpoint(IOffsetAcknowledger owner, IReadOnlyDictionary<TopicPartition, long> nextOffsets)
+    {
+        _owner = owner;
+        NextOffsets = nextOffsets;
+    }
+
+    /// <summary>Offset to commit per partition (last processed offset + 1).</summary>
+    public IReadOnlyDictionary<TopicPartition, long> NextOffsets { get; }
+
+    /// <summary>Marks the batch as fully processed. Call in input order; thread-safe.</summary>
+    public void Acknowledge() => _owner.Acknowledge(this);
+}

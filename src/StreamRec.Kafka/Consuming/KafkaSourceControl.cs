@@ -1,0 +1,50 @@
+using Confluent.Kafka;
+
+namespace StreamRec.Kafka.Consuming;
+
+/// <summary>
+/// Control handle of a materialized Kafka source (its materialized value). <see cref="Stop"/> ends the
+/// source so the stream drains; once the stream has completed, <see cref="ShutdownAsync"/> commits what
+/// the sink acknowledged, closes and disposes the consumers. Always call <see cref="ShutdownAsync"/>.
+/// </summary>
+public sealed class KafkaSourceControl
+{
+    private readonly ConsumerOwner _users;
+    private readonly ConsumerOwner _rooms;
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal KafkaSourceControl(ConsumerOwner users, ConsumerOwner rooms)
+    {
+        _users = users;
+        _rooms = rooms;
+    }
+
+    /// <summary>The user-topic partitions this instance owns right now.</summary>
+    public IReadOnlyList<TopicPartition> Assignment => _users.Inputs.Where(input => !input.IsRevoked).Select(input => input.Partition).ToArray();
+
+    /// <summary>Completes with the first user-topic assignment the consumer group gave this instance.</summary>
+    public Task<IReadOnlyList<TopicPartition>> FirstAssignment => _users.FirstAssignment;
+
+    /// <summary>Unprocessed records per input partition (<c>topic[partition]</c>), refreshed about once a second.</summary>
+    public IReadOnlyDictionary<string, long> ConsumerLag =>
+        _users.Lag.Concat(_rooms.Lag).ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal);
+
+    internal Task StopRequested => _stopRequested.Task;
+
+    /// <summary>Completes when backpressure first paused a user-topic partition.</summary>
+    internal Task FirstPause => _users.FirstPause;
+
+    internal ConsumerOwner Users => _users;
+
+    internal ConsumerOwner Rooms => _rooms;
+
+    /// <summary>Stops emitting: the source completes and what is in flight drains through the stream.</summary>
+    public void Stop() => _stopRequested.TrySetResult();
+
+    /// <summary>Commits acknowledged offsets, then closes (leaving the group) and disposes both consumers.</summary>
+    public async ValueTask ShutdownAsync(CancellationToken cancellationToken)
+    {
+        Stop();
+        await Task.WhenAll(_users.StopAsync(), _rooms.StopAsync()).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

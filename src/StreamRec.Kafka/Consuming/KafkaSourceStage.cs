@@ -1,0 +1,136 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+using StreamRec.Pipeline.Input;
+
+namespace StreamRec.Kafka.Consuming;
+
+/// <summary>
+/// Source of <see cref="RawRecordBatch"/>es merged in event-time order from a consumer-group member over
+/// the user topics and a global reader of the rooms topic. Polling happens on the consumers' own threads;
+/// this stage only merges what they buffered, when downstream asks for more.
+/// </summary>
+internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceShape<RawRecordBatch>, KafkaSourceControl>
+{
+    private readonly Func<KafkaSourceControl> _createControl;
+    private readonly Func<EventTimeMerger> _createMerger;
+    private readonly int _batchSize;
+    private readonly bool _stopWhenCaughtUp;
+
+    public KafkaSourceStage(Func<KafkaSourceControl> createControl, Func<EventTimeMerger> createMerger, int batchSize, bool stopWhenCaughtUp)
+    {
+        _createControl = createControl;
+        _createMerger = createMerger;
+        _batchSize = batchSize;
+        _stopWhenCaughtUp = stopWhenCaughtUp;
+        Shape = new SourceShape<RawRecordBatch>(new Outlet<RawRecordBatch>("KafkaSource.out"));
+    }
+
+    public override SourceShape<RawRecordBatch> Shape { get; }
+
+    protected override Attributes InitialAttributes => Attributes.CreateName("KafkaSource");
+
+    public override ILogicAndMaterializedValue<KafkaSourceControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var control = _createControl();
+        return new LogicAndMaterializedValue<KafkaSourceControl>(new Logic(this, control, _createMerger()), control);
+    }
+
+    private sealed class Logic : TimerGraphStageLogic, IOutHandler
+    {
+        private const string RetryTimer = "merge";
+
+        private readonly KafkaSourceStage _stage;
+        private readonly KafkaSourceControl _control;
+        private readonly EventTimeMerger _merger;
+        private IReadOnlyList<PartitionBuffer>? _usersSeen;
+        private IReadOnlyList<PartitionBuffer>? _roomsSeen;
+        private PartitionBuffer[] _inputs = [];
+        private int _wakePending;
+
+        public Logic(KafkaSourceStage stage, KafkaSourceControl control, EventTimeMerger merger)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _control = control;
+            _merger = merger;
+            SetHandler(stage.Shape.Outlet, this);
+        }
+
+        public override void PreStart()
+        {
+            var wake = GetAsyncCallback(OnWake);
+            var stop = GetAsyncCallback(CompleteStage);
+            _control.StopRequested.ContinueWith(_ => stop(), TaskScheduler.Default);
+
+            // The polling threads call this per burst of records; one callback is queued at a time.
+            void Wake()
+            {
+                if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+                {
+                    wake();
+                }
+            }
+
+            _control.Rooms.Start(Wake);
+            _control.Users.Start(Wake);
+        }
+
+        public void OnPull() => TryPush();
+
+        public void OnDownstreamFinish(Exception cause) => CompleteStage();
+
+        protected override void OnTimer(object timerKey) => TryPush();
+
+        private void OnWake()
+        {
+            Volatile.Write(ref _wakePending, 0);
+            TryPush();
+        }
+
+        private void TryPush()
+        {
+            if ((_control.Users.Failure ?? _control.Rooms.Failure) is { } failure)
+            {
+                FailStage(failure);
+                return;
+            }
+
+            if (!IsAvailable(_stage.Shape.Outlet) || !_control.Users.IsReady || !_control.Rooms.IsReady)
+            {
+                // Nothing is taken before both consumers know their partitions, else rooms would run ahead of users.
+                return;
+            }
+
+            var outcome = _merger.Next(Inputs(), _stage._batchSize, _control.Users);
+            if (outcome.CaughtUp && _stage._stopWhenCaughtUp)
+            {
+                CompleteStage();
+                return;
+            }
+
+            if (outcome.Batch is { } batch)
+            {
+                CancelTimer(RetryTimer);
+                Push(_stage.Shape.Outlet, batch);
+            }
+            else if (outcome.RetryAfter is { } retry)
+            {
+                ScheduleOnce(RetryTimer, retry);
+            }
+        }
+
+        private PartitionBuffer[] Inputs()
+        {
+            var users = _control.Users.Inputs;
+            var rooms = _control.Rooms.Inputs;
+            if (!ReferenceEquals(users, _usersSeen) || !ReferenceEquals(rooms, _roomsSeen))
+            {
+                _usersSeen = users;
+                _roomsSeen = rooms;
+                _inputs = [.. rooms, .. users];
+            }
+
+            return _inputs;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+
+namespace StreamRec.Kafka.Consuming;
+
+/// <summary>
+/// The records of one assigned partition between the polling thread (the only writer) and the stream's
+/// merge (the only reader). Lock-free: the queue is concurrent and the flags are volatile.
+/// </summary>
+internal sealed class PartitionBuffer(TopicPartition partition, int order, bool committable)
+{
+    private readonly ConcurrentQueue<BufferedRecord> _records = new();
+    private int _count;
+    private volatile bool _atEnd;
+    private volatile bool _revoked;
+
+    public TopicPartition Partition { get; } = partition;
+
+    /// <summary>Tie-break between equal timestamps: room partitions come first, so a room starts before its clicks.</summary>
+    public int Order { get; } = order;
+
+    /// <summary>True for group-managed partitions, whose offsets are committed; false for the global rooms table.</summary>
+    public bool Committable { get; } = committable;
+
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The consumer has read to the partition's end and nothing newer is buffered.</summary>
+    public bool AtEnd => _atEnd;
+
+    public bool IsRevoked => _revoked;
+
+    /// <summary>Polling thread: whether the partition is paused (only that thread pauses and resumes).</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>Merge (stream thread): when this partition was first seen empty and not at its end, or null.</summary>
+    public long? WaitingSince { get; set; }
+
+    public void Add(in BufferedRecord record)
+    {
+        // Cleared before the record is visible, so the merge can never see "at end" with a record pending behind it.
+        _atEnd = false;
+        _records.Enqueue(record);
+        Interlocked.Increment(ref _count);
+    }
+
+    public void MarkAtEnd() => _atEnd = true;
+
+    public void Revoke() => _revoked = true;
+
+    public bool TryPeek(out BufferedRecord record) => _records.TryPeek(out record);
+
+    public bool TryTake(out BufferedRecord record)
+    {
+        if (!_records.TryDequeue(out record))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return true;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Kafka.Consuming;
+using StreamRec.Kafka.Metrics;
+using StreamRec.Kafka.Options;
+using StreamRec.Pipeline;
+using StreamRec.Pipeline.Metrics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Kafka.Hosting;
+
+/// <summary>
+/// Runs the pipeline as a Kafka service: user topics (this instance's share of the group) and the rooms
+/// table in, deltas and dead letters out, offsets committed once the output they caused is acknowledged
+/// (at-least-once), metrics published periodically. Cancelling stops gracefully: the source stops, the
+/// stream drains, acknowledged offsets are committed, and the consumers are closed, then disposed.
+/// </summary>
+/// <remarks>
+/// Re-ranks are coalesced in event time, so the delta an event causes can leave in a later batch than the
+/// event; after a crash the events since the last commit are processed again. State is in memory: a
+/// restarted instance starts from empty user state (the rooms table is re-read in full).
+/// </remarks>
+public sealed class KafkaPipelineJob(
+    KafkaOptions kafka, PipelineOptions options, IScorer scorer, TimeProvider time, ILogger logger, IProducer<byte[]?, byte[]?>? producer = null)
+{
+    private readonly PipelineMetrics _metrics = new();
+    private readonly TaskCompletionSource<KafkaSourceControl> _control = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public PipelineMetrics Metrics => _metrics;
+
+    /// <summary>The source's control once the stream runs (assignment, lag).</summary>
+    public Task<KafkaSourceControl> Control => _control.Task;
+
+    public async ValueTask<KafkaRunSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        kafka.Validate();
+        options.Validate();
+        var stopwatch = Stopwatch.StartNew();
+        var state = PipelineState.InMemory(options.VectorDimensions);
+        using var system = ActorSystem.Create("streamrec-kafka", QuietConfig);
+        using var ownProducer = producer is null ? KafkaClientConfigs.CreateProducer(kafka, logger) : null;
+        var output = producer ?? ownProducer!;
+
+        var (control, done) = KafkaConnector.Source(kafka, options.BatchSize, time, logger)
+            .Via(RecommendationPipeline.Create(options, state, scorer, _metrics, time))
+            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages))
+            .ToMaterialized(KafkaConnector.CommitSink(), Keep.Both)
+            .Run(system.Materializer());
+        _control.TrySetResult(control);
+        Log.Started(logger, kafka.InstanceId, kafka.GroupId, kafka.BootstrapServers);
+
+        using var metrics = new MetricsPublisher(output, kafka.Topics.Metrics, kafka.InstanceId, _metrics, () => control.ConsumerLag, kafka.MetricsInterval, time, logger);
+        try
+        {
+            await DrainAsync(control, done, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.PipelineFailed(logger, ex);
+            throw;
+        }
+        finally
+        {
+            // Whatever happened, what was acknowledged is committed and the consumers leave the group cleanly.
+            using var closing = new CancellationTokenSource(kafka.ShutdownTimeout);
+            await control.ShutdownAsync(closing.Token).ConfigureAwait(false);
+            metrics.Publish();
+            output.Flush(kafka.ShutdownTimeout);
+        }
+
+        var elapsed = stopwatch.Elapsed;
+        return new KafkaRunSummary(
+            _metrics.RecordsIn, _metrics.Valid, _metrics.DeadLettered, _metrics.DeltasOut, (long)elapsed.TotalMilliseconds,
+            (long)(_metrics.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)));
+    }
+
+    private async Task DrainAsync(KafkaSourceControl control, Task done, CancellationToken cancellationToken)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(() => stopping.TrySetResult()))
+        {
+            if (await Task.WhenAny(done, stopping.Task).ConfigureAwait(false) == done)
+            {
+                await done.ConfigureAwait(false);
+                return;
+            }
+        }
+
+        Log.Draining(logger, kafka.ShutdownTimeout);
+        control.Stop();
+        try
+        {
+            await done.WaitAsync(kafka.ShutdownTimeout, time, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.DrainTimedOut(logger, kafka.ShutdownTimeout);
+            throw;
+        }
+    }
+
+    private static Akka.Configuration.Config QuietConfig => ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        akka.log-dead-letters = off
+        akka.log-dead-letters-during-shutdown = off
+        """);
+}

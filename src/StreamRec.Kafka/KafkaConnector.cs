@@ -1,0 +1,53 @@
+using Akka;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Kafka.Consuming;
+using StreamRec.Kafka.Hosting;
+using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Producing;
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Input;
+
+namespace StreamRec.Kafka;
+
+/// <summary>
+/// The Kafka edges of the pipeline as Akka.Streams building blocks:
+/// <c>Source(...)</c> → <c>RecommendationPipeline</c> → <c>Produce(...)</c> → <c>CommitSink()</c>.
+/// </summary>
+public static class KafkaConnector
+{
+    /// <summary>
+    /// Input records of the user topics (this instance's share of the consumer group) and of the whole
+    /// rooms topic, merged in event-time order, each batch carrying a <see cref="KafkaCheckpoint"/>.
+    /// The materialized <see cref="KafkaSourceControl"/> must be shut down after the stream completes.
+    /// </summary>
+    public static Source<RawRecordBatch, KafkaSourceControl> Source(KafkaOptions options, int batchSize, TimeProvider time, ILogger logger)
+    {
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return Akka.Streams.Dsl.Source.FromGraph(new KafkaSourceStage(
+            () => new KafkaSourceControl(
+                new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger),
+                new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger)),
+            () => new EventTimeMerger(time, options.MergeWait, options.IdleWatermarkAfter),
+            batchSize,
+            options.StopWhenCaughtUp));
+    }
+
+    /// <summary>
+    /// Writes deltas and dead letters through <paramref name="producer"/> (owned by the caller, one per
+    /// process) and emits each batch once all of it, and everything before it, is acknowledged.
+    /// </summary>
+    public static Flow<EventBatch, ProducedBatch, NotUsed> Produce(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlightMessages)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlightMessages, 1);
+        return Flow.FromGraph(new KafkaProduceStage(producer, topics, maxInFlightMessages));
+    }
+
+    /// <summary>Acknowledges each produced batch's checkpoint, so the source commits it with its next commit.</summary>
+    public static Sink<ProducedBatch, Task<Done>> CommitSink() =>
+        Sink.ForEach<ProducedBatch>(static batch => (batch.Checkpoint as KafkaCheckpoint)?.Acknowledge());
+}

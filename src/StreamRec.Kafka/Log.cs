@@ -1,0 +1,68 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace StreamRec.Kafka;
+
+/// <summary>Every log message of the Kafka edges, with its event id, in one place.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Consumer}: assigned {Partitions}")]
+    public static partial void Assigned(ILogger logger, string consumer, IEnumerable<TopicPartition> partitions);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Consumer}: revoked {Partitions}")]
+    public static partial void Revoked(ILogger logger, string consumer, IEnumerable<TopicPartition> partitions);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Consumer}: lost {Partitions}; their unacknowledged records will be processed again by the new owner")]
+    public static partial void Lost(ILogger logger, string consumer, IEnumerable<TopicPartition> partitions);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Consumer}: commit of {Offsets} failed, retried with the next commit: {Error}")]
+    public static partial void CommitFailed(ILogger logger, string consumer, string offsets, string error);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "{Consumer}: committed {Offsets}")]
+    public static partial void Committed(ILogger logger, string consumer, string offsets);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Client}: {Error} ({Code})")]
+    public static partial void ClientError(ILogger logger, string client, string error, ErrorCode code);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "{Client}: fatal error, stopping: {Error} ({Code})")]
+    public static partial void FatalError(ILogger logger, string client, string error, ErrorCode code);
+
+    [LoggerMessage(EventId = 3008, Message = "{Client} [{Facility}] {Text}")]
+    private static partial void Librdkafka(ILogger logger, LogLevel level, string client, string facility, string text);
+
+    /// <summary>Routes a librdkafka log line to <paramref name="logger"/> at the matching level.</summary>
+    public static void Librdkafka(ILogger logger, string client, LogMessage message)
+    {
+        var level = LevelOf(message.Level);
+        Librdkafka(logger, level, client, message.Facility, message.Message);
+    }
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "{Unroutable} unroutable line(s) went to {Topic} unkeyed; {TooLarge} line(s) over {Max} bytes were not sent")]
+    public static partial void ProduceSkipped(ILogger logger, long unroutable, string topic, long tooLarge, int max);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "{Consumer}: closed after committing {Offsets}")]
+    public static partial void Closed(ILogger logger, string consumer, string offsets);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Metrics snapshot to {Topic} was not delivered: {Error}")]
+    public static partial void MetricsNotDelivered(ILogger logger, string topic, string error);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Stopping: draining in-flight batches (at most {Timeout})")]
+    public static partial void Draining(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Draining did not finish within {Timeout}; offsets of unfinished batches are not committed and will be processed again")]
+    public static partial void DrainTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "The Kafka pipeline failed")]
+    public static partial void PipelineFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Kafka pipeline started: instance {Instance}, group {Group}, bootstrap {Bootstrap}")]
+    public static partial void Started(ILogger logger, string instance, string group, string bootstrap);
+
+    public static LogLevel LevelOf(SyslogLevel level) => level switch
+    {
+        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+        SyslogLevel.Warning => LogLevel.Warning,
+        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+        _ => LogLevel.Debug,
+    };
+}

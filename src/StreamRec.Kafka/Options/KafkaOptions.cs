@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+
+namespace StreamRec.Kafka.Options;
+
+/// <summary>
+/// How the pipeline talks to Kafka. Immutable; <see cref="Validate"/> runs at start-up and lists every
+/// problem at once. Bound from the <c>Kafka</c> configuration section by <c>streamrec run</c>.
+/// </summary>
+public sealed record KafkaOptions
+{
+    /// <summary>Comma-separated <c>host:port</c> list.</summary>
+    public string BootstrapServers { get; init; } = string.Empty;
+
+    /// <summary>Consumer group that splits the user topics' partitions between instances.</summary>
+    public string GroupId { get; init; } = "streamrec";
+
+    /// <summary>Names this instance in metrics (the key of its snapshots) and in client ids.</summary>
+    public string InstanceId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    public KafkaTopics Topics { get; init; } = new();
+
+    /// <summary>
+    /// librdkafka settings passed through to every client, e.g. <c>security.protocol</c>, <c>sasl.mechanism</c>,
+    /// <c>sasl.username</c>, <c>ssl.ca.location</c>. Applied before StreamRec's own settings, which win.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Client { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>librdkafka settings for the consumers only (applied after <see cref="Client"/>).</summary>
+    public IReadOnlyDictionary<string, string> Consumer { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>librdkafka settings for the producer only (applied after <see cref="Client"/>).</summary>
+    public IReadOnlyDictionary<string, string> Producer { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Longest a consumer poll blocks; bounds how quickly commits, pauses and stop requests are served.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Records buffered per partition before it is paused; it resumes below half of this.</summary>
+    public int MaxBufferedRecordsPerPartition { get; init; } = 20_000;
+
+    /// <summary>
+    /// How long the event-time merge waits for an input partition that has no buffered record but has not
+    /// reached its end, before going on without it. Longer is more faithful to event time, shorter is
+    /// lower latency when one partition is slow.
+    /// </summary>
+    public TimeSpan MergeWait { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Wall time with no input after which event time is advanced by a watermark, so pending re-ranks still run.</summary>
+    public TimeSpan IdleWatermarkAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often acknowledged offsets are committed (also on revocation and shutdown).</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most produced messages waiting for their delivery report before the sink stops pulling.</summary>
+    public int MaxInFlightMessages { get; init; } = 50_000;
+
+    /// <summary>How often a metrics snapshot is published.</summary>
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// End the run once every assigned partition has been read to its end and processed (a backfill or a
+    /// test); otherwise the pipeline runs until stopped.
+    /// </summary>
+    public bool StopWhenCaughtUp { get; init; }
+
+    /// <summary>Longest a graceful stop waits for in-flight batches to be produced and committed.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public KafkaOptions Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(BootstrapServers), "BootstrapServers must name at least one host:port.");
+        Check(!string.IsNullOrWhiteSpace(GroupId), "GroupId must not be empty.");
+        Check(!string.IsNullOrWhiteSpace(InstanceId), "InstanceId must not be empty.");
+        if (Topics is null)
+        {
+            errors.Add("Topics must not be null.");
+        }
+        else
+        {
+            errors.AddRange(Topics.Validate());
+        }
+
+        Check(Client is not null && Consumer is not null && Producer is not null, "Client, Consumer and Producer settings must not be null.");
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(PollTimeout), PollTimeout), (nameof(IdleWatermarkAfter), IdleWatermarkAfter),
+                     (nameof(CommitInterval), CommitInterval), (nameof(MetricsInterval), MetricsInterval),
+                     (nameof(ShutdownTimeout), ShutdownTimeout),
+                 })
+        {
+            Check(value > TimeSpan.Zero && value <= TimeSpan.FromDays(1), $"{name} must be positive and at most a day, got {value}.");
+        }
+
+        Check(MergeWait >= TimeSpan.Zero && MergeWait <= TimeSpan.FromHours(1), $"MergeWait must be between zero and an hour, got {MergeWait}.");
+        Check(MaxBufferedRecordsPerPartition is >= 2 and <= 10_000_000, $"MaxBufferedRecordsPerPartition must be in [2, 10000000], got {MaxBufferedRecordsPerPartition}.");
+        Check(MaxInFlightMessages is >= 1 and <= 1_000_000, $"MaxInFlightMessages must be in [1, 1000000], got {MaxInFlightMessages}.");
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid Kafka options:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        }
+
+        return this;
+    }
+}

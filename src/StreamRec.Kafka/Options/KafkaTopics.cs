@@ -1,0 +1,52 @@
+namespace StreamRec.Kafka.Options;
+
+/// <summary>
+/// Names of the topics StreamRec reads and writes. The user topics are keyed by <c>user_id</c> and must be
+/// co-partitioned (same partition count), so one instance sees all of a user's events.
+/// </summary>
+public sealed record KafkaTopics
+{
+    public string Clicks { get; init; } = "live.clicks";
+
+    public string Comments { get; init; } = "live.comments";
+
+    public string Purchases { get; init; } = "live.purchases";
+
+    /// <summary>Room lifecycle, keyed by <c>room_id</c>; read in full by every instance, like a global table.</summary>
+    public string Rooms { get; init; } = "live.rooms";
+
+    /// <summary>Recommendation deltas, keyed by <c>user_id</c>.</summary>
+    public string Deltas { get; init; } = "recs.deltas";
+
+    /// <summary>Rejected input records, with the Kafka Streams error headers and the original bytes.</summary>
+    public string DeadLetters { get; init; } = "streamrec.dlq";
+
+    /// <summary>Periodic JSON snapshots of the pipeline counters, keyed by instance id.</summary>
+    public string Metrics { get; init; } = "streamrec.metrics";
+
+    /// <summary>The topics split across the consumer group.</summary>
+    public IReadOnlyList<string> UserTopics => [Clicks, Comments, Purchases];
+
+    /// <summary>Every topic, inputs first.</summary>
+    public IReadOnlyList<string> All => [Clicks, Comments, Purchases, Rooms, Deltas, DeadLetters, Metrics];
+
+    /// <summary>Lists every problem: invalid names, or one name used for two roles.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        foreach (var name in All)
+        {
+            if (TopicName.Validate(name) is { } error)
+            {
+                errors.Add($"Topics: {error}");
+            }
+        }
+
+        foreach (var duplicate in All.GroupBy(name => name, StringComparer.Ordinal).Where(group => group.Count() > 1))
+        {
+            errors.Add($"Topics: '{duplicate.Key}' is used for {duplicate.Count()} roles; each role needs its own topic.");
+        }
+
+        return errors;
+    }
+}
