@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using StreamRec.Contracts.Outputs;
+using StreamRec.Contracts.Serialization;
+using StreamRec.Kafka.Hosting;
+using StreamRec.Kafka.IntegrationTests.Clusters;
+using StreamRec.Kafka.IntegrationTests.Support;
+using StreamRec.Kafka.Metrics;
+using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Producing;
+using StreamRec.Pipeline.Decoding;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+
+namespace StreamRec.Kafka.IntegrationTests;
+
+/// <summary>
+/// The pipeline end to end through Kafka with the real Confluent.Kafka client. The bodies run once per
+/// cluster kind (see the derived classes): the embedded broker always, a containerised Kafka when Docker answers.
+/// </summary>
+public abstract class KafkaPipelineTests(IKafkaCluster cluster)
+{
+    private static readonly PipelineOptions Pipeline = new();
+
+    [SkippableFact]
+    public async Task Run_OnePartitionPerTopic_SameDeltasAsFileReplay()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("one-partition");
+        await cluster.CreateTopicsAsync(topics.All, 1);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "solo");
+        await log.ProduceAsync(kafka, timeout.Token);
+
+        var summary = await new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance).RunAsync(timeout.Token);
+        var deltas = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Deltas, timeout.Token);
+        var reference = await log.ReplayAsync(Pipeline, timeout.Token);
+
+        Assert.Equal(log.Events.Count, summary.RecordsIn);
+        Assert.Equal(0, summary.DeadLettered);
+        Assert.NotEmpty(reference);
+        AssertDeltaProperties(log, deltas);
+        Assert.Equal(ByUserAndSeq(reference), ByUserAndSeq(deltas.Select(Text)));
+    }
+
+    [SkippableFact]
+    public async Task Run_TwoInstancesInOneGroup_SplitPartitionsAndCoverEveryUserOnce()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        const int Partitions = 4;
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("two-instances");
+
+        // Each instance writes its own delta topic, so the test can tell who produced what.
+        var topicsA = topics with { Deltas = topics.Deltas + "-a" };
+        var topicsB = topics with { Deltas = topics.Deltas + "-b" };
+        await cluster.CreateTopicsAsync([.. topics.All, topicsA.Deltas, topicsB.Deltas], Partitions);
+        var group = $"group-{Guid.NewGuid():N}";
+        var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topicsA, "a", group);
+        var kafkaB = KafkaTestDefaults.Options(cluster.BootstrapServers, topicsB, "b", group);
+        await log.ProduceAsync(kafkaA, timeout.Token);
+
+        var jobA = new KafkaPipelineJob(kafkaA, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var jobB = new KafkaPipelineJob(kafkaB, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var runs = Task.WhenAll(jobA.RunAsync(timeout.Token).AsTask(), jobB.RunAsync(timeout.Token).AsTask());
+        var assignedA = await (await jobA.Control).FirstAssignment;
+        var assignedB = await (await jobB.Control).FirstAssignment;
+        await runs;
+        var deltasA = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topicsA.Deltas, timeout.Token);
+        var deltasB = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topicsB.Deltas, timeout.Token);
+        var reference = await log.ReplayAsync(Pipeline, timeout.Token);
+
+        Assert.NotEmpty(assignedA);
+        Assert.NotEmpty(assignedB);
+        Assert.Empty(assignedA.Intersect(assignedB));
+        Assert.Equal(3 * Partitions, assignedA.Union(assignedB).Count());
+        foreach (var assigned in new[] { assignedA, assignedB })
+        {
+            // Co-partitioned: the same partition numbers of every user topic, so a user's events meet in one instance.
+            Assert.Single(assigned.GroupBy(p => p.Topic).Select(g => string.Join(",", g.Select(p => p.Partition.Value).Order())).Distinct());
+        }
+
+        AssertDeltaProperties(log, deltasA);
+        AssertDeltaProperties(log, deltasB);
+        var usersA = deltasA.Select(d => Delta(d).UserId).ToHashSet();
+        var usersB = deltasB.Select(d => Delta(d).UserId).ToHashSet();
+        Assert.Empty(usersA.Intersect(usersB));
+        Assert.Equal(
+            reference.Select(line => Parse(line).UserId).Distinct().Order(StringComparer.Ordinal),
+            usersA.Union(usersB).Order(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Run_BadMessages_LandInDlqWithErrorHeadersAndOriginalBytesAndAreCounted()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("bad-input");
+        await cluster.CreateTopicsAsync(topics.All, 1);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "dlq");
+        await log.ProduceAsync(kafka, timeout.Token);
+        byte[][] bad =
+        [
+            "{\"type\":\"click\",\"ts\":"u8.ToArray(),
+            "[1,2,3]"u8.ToArray(),
+            "{\"type\":\"click\",\"event_id\":\"e1\",\"ts\":1767636000000}"u8.ToArray(),
+            [0xff, 0xfe, 0x00, 0x7b],
+            [],
+        ];
+        var delivered = await ProduceRawAsync(topics.Clicks, bad, log.Events[^1].Ts, timeout.Token);
+
+        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var summary = await job.RunAsync(timeout.Token);
+        var letters = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.DeadLetters, timeout.Token);
+
+        Assert.Equal(log.Events.Count + bad.Length, summary.RecordsIn);
+        Assert.Equal(bad.Length, summary.DeadLettered);
+        Assert.Equal(bad.Length, job.Metrics.DeadLettered);
+        Assert.Equal(1, job.Metrics.DeadLettersByReason[DeadLetterReason.NotAnObject]);
+        Assert.Equal(1, job.Metrics.DeadLettersByReason[DeadLetterReason.MissingField]);
+        Assert.Equal(1, job.Metrics.DeadLettersByReason[DeadLetterReason.EmptyRecord]);
+        Assert.Equal(bad.Length, letters.Count);
+        foreach (var letter in letters)
+        {
+            var offset = long.Parse(Header(letter, DeadLetterHeaders.Offset), CultureInfo.InvariantCulture);
+            var original = delivered.Single(d => d.Offset.Value == offset);
+            Assert.Equal(topics.Clicks, Header(letter, DeadLetterHeaders.Topic));
+            Assert.Equal(original.Partition.Value.ToString(CultureInfo.InvariantCulture), Header(letter, DeadLetterHeaders.Partition));
+            Assert.Equal(original.Message.Value, letter.Message.Value);
+            Assert.NotEmpty(Header(letter, DeadLetterHeaders.Exception));
+            Assert.NotEmpty(Header(letter, DeadLetterHeaders.Message));
+        }
+    }
+
+    [SkippableFact]
+    public async Task Run_CaughtUp_CommitsOffsetAfterLastRecordOfEveryUserPartition()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("commits");
+        await cluster.CreateTopicsAsync(topics.All, 2);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "commits");
+        await log.ProduceAsync(kafka, timeout.Token);
+
+        await new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance).RunAsync(timeout.Token);
+        var partitions = topics.UserTopics.SelectMany(topic => new[] { new TopicPartition(topic, 0), new TopicPartition(topic, 1) }).ToList();
+        var ends = await KafkaReader.EndOffsetsAsync(cluster.BootstrapServers, partitions);
+        var committed = await KafkaReader.CommittedAsync(cluster.BootstrapServers, kafka.GroupId, partitions);
+
+        Assert.Contains(ends.Values, end => end > 0);
+        Assert.All(committed, c => Assert.Equal(ends[c.TopicPartition], c.Offset == Offset.Unset ? 0 : c.Offset.Value));
+    }
+
+    [SkippableFact]
+    public async Task Run_MetricsTimerFires_PublishesSnapshotKeyedByInstance()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("metrics");
+        await cluster.CreateTopicsAsync(topics.All, 1);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "metrics-instance") with { MetricsInterval = TimeSpan.FromMinutes(1) };
+        await log.ProduceAsync(kafka, timeout.Token);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), time, NullLogger.Instance);
+        var run = job.RunAsync(timeout.Token).AsTask();
+        await (await job.Control).FirstAssignment;
+        time.Advance(kafka.MetricsInterval);
+        var summary = await run;
+        var snapshots = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Metrics, timeout.Token);
+
+        // One from the timer, one at shutdown.
+        Assert.Equal(2, snapshots.Count);
+        Assert.All(snapshots, s => Assert.Equal("metrics-instance", Encoding.UTF8.GetString(s.Message.Key!)));
+        var first = JsonSerializer.Deserialize(snapshots[0].Message.Value, KafkaJson.Default.MetricsSnapshot)!;
+        var last = JsonSerializer.Deserialize(snapshots[1].Message.Value, KafkaJson.Default.MetricsSnapshot)!;
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), first.At);
+        Assert.Equal(log.Events.Count, last.RecordsIn);
+        Assert.Equal(summary.DeltasOut, last.DeltasOut);
+        Assert.Equal(log.Events[^1].Ts, last.EventTime);
+        Assert.Contains($"{topics.Clicks}[0]", last.ConsumerLag.Keys);
+        Assert.All(last.ConsumerLag.Values, lag => Assert.Equal(0, lag));
+    }
+
+    [SkippableFact]
+    public async Task Source_NoDemand_PausesFullPartitionThenDeliversEveryRecordOnceInOrder()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        const int Messages = 2_000;
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        var topics = KafkaTestDefaults.UniqueTopics("backpressure");
+        await cluster.CreateTopicsAsync(topics.All, 1);
+        await ProduceRawAsync(topics.Clicks, Enumerable.Range(0, Messages).Select(i => Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")).ToArray(), 1767636000000, timeout.Token);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "backpressure") with { MaxBufferedRecordsPerPartition = 50 };
+        using var system = ActorSystem.Create("backpressure-test");
+
+        var (control, queue) = KafkaConnector.Source(kafka, batchSize: 10, TimeProvider.System, NullLogger.Instance)
+            .ToMaterialized(Sink.Queue<Pipeline.Input.RawRecordBatch>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
+            .Run(system.Materializer());
+        try
+        {
+            // Nobody pulls, so the partition's buffer fills and the consumer must pause it.
+            await control.FirstPause.WaitAsync(timeout.Token);
+            var offsets = new List<long>();
+            while (await queue.PullAsync() is { HasValue: true } batch)
+            {
+                for (var i = 0; i < batch.Value.Count; i++)
+                {
+                    offsets.Add(batch.Value.Origin(i).Position);
+                }
+            }
+
+            Assert.Equal(Enumerable.Range(0, Messages).Select(i => (long)i), offsets);
+        }
+        finally
+        {
+            await control.ShutdownAsync(timeout.Token);
+        }
+    }
+
+    private async Task<IReadOnlyList<DeliveryResult<byte[]?, byte[]?>>> ProduceRawAsync(string topic, byte[][] values, long timestamp, CancellationToken cancellationToken)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, EnableIdempotence = true }).Build();
+        var results = new List<DeliveryResult<byte[]?, byte[]?>>();
+        foreach (var value in values)
+        {
+            results.Add(await producer.ProduceAsync(
+                topic, new Message<byte[]?, byte[]?> { Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) }, cancellationToken));
+        }
+
+        return results;
+    }
+
+    /// <summary>What the replay tests check too: keys are user ids, seq rises per user, every listed room was live.</summary>
+    private static void AssertDeltaProperties(SimulatedLog log, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> deltas)
+    {
+        var live = log.LiveIntervals();
+        foreach (var byUser in deltas.GroupBy(d => Encoding.UTF8.GetString(d.Message.Key!)))
+        {
+            var ordered = byUser.OrderBy(d => d.Partition.Value).ThenBy(d => d.Offset.Value).ToList();
+            Assert.Single(ordered.Select(d => d.Partition).Distinct());
+            long previous = 0;
+            foreach (var result in ordered)
+            {
+                var delta = Delta(result);
+                Assert.Equal(byUser.Key, delta.UserId);
+                Assert.Equal(delta.Ts, result.Message.Timestamp.UnixTimestampMs);
+                Assert.True(delta.Seq > previous, $"seq {delta.Seq} of {delta.UserId} follows {previous}");
+                previous = delta.Seq;
+                Assert.All(delta.Top, room => Assert.True(
+                    live.TryGetValue(room.RoomId, out var intervals) && intervals.Any(i => i.Start <= delta.Ts && delta.Ts < i.Stop),
+                    $"{room.RoomId} in {delta.UserId}'s list at {delta.Ts} was not live"));
+            }
+        }
+    }
+
+    private static string Text(ConsumeResult<byte[]?, byte[]?> result) => Encoding.UTF8.GetString(result.Message.Value!);
+
+    private static RecommendationDelta Delta(ConsumeResult<byte[]?, byte[]?> result) => Parse(Text(result));
+
+    private static RecommendationDelta Parse(string json) => JsonSerializer.Deserialize(json, ContractJson.Default.RecommendationDelta)!;
+
+    private static List<string> ByUserAndSeq(IEnumerable<string> lines) =>
+        [.. lines.Select(line => (Delta: Parse(line), Line: line)).OrderBy(x => x.Delta.UserId, StringComparer.Ordinal).ThenBy(x => x.Delta.Seq).Select(x => x.Line)];
+
+    private static string Header(ConsumeResult<byte[]?, byte[]?> result, string name) =>
+        Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes(name));
+}

@@ -1,0 +1,46 @@
+using StreamRec.Kafka.Options;
+
+namespace StreamRec.Kafka.IntegrationTests.Support;
+
+/// <summary>Settings shared by the Kafka integration tests.</summary>
+internal static class KafkaTestDefaults
+{
+    /// <summary>Enough for two instances started together to join before the first assignment.</summary>
+    public static readonly TimeSpan InitialRebalanceDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>Upper bound of one test's Kafka round trips; a hang fails instead of blocking the suite.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Fresh, uniquely named topics, so tests sharing a broker never see each other's data.</summary>
+    public static KafkaTopics UniqueTopics(string test)
+    {
+        var prefix = $"{test}-{Guid.NewGuid():N}";
+        return new KafkaTopics
+        {
+            Clicks = $"{prefix}.clicks",
+            Comments = $"{prefix}.comments",
+            Purchases = $"{prefix}.purchases",
+            Rooms = $"{prefix}.rooms",
+            Deltas = $"{prefix}.deltas",
+            DeadLetters = $"{prefix}.dlq",
+            Metrics = $"{prefix}.metrics",
+        };
+    }
+
+    /// <summary>
+    /// A run that ends once caught up, and whose merge waits long enough for every partition that it never
+    /// goes on without one: the order is then a function of the data alone.
+    /// </summary>
+    public static KafkaOptions Options(string bootstrapServers, KafkaTopics topics, string instanceId, string? groupId = null) => new()
+    {
+        BootstrapServers = bootstrapServers,
+        GroupId = groupId ?? $"group-{Guid.NewGuid():N}",
+        InstanceId = instanceId,
+        Topics = topics,
+        StopWhenCaughtUp = true,
+        MergeWait = TimeSpan.FromSeconds(30),
+        PollTimeout = TimeSpan.FromMilliseconds(20),
+        CommitInterval = TimeSpan.FromMilliseconds(200),
+        Consumer = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20" },
+    };
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamRec.Contracts.Events;
+using StreamRec.Contracts.Serialization;
+using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Producing;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Replay;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Simulation;
+
+namespace StreamRec.Kafka.IntegrationTests.Support;
+
+/// <summary>A small simulated log on disk, its file replay as reference, and its production onto Kafka.</summary>
+internal sealed class SimulatedLog : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("streamrec-kafka-it-").FullName;
+
+    private SimulatedLog(IReadOnlyList<LiveEvent> events)
+    {
+        Events = events;
+        File.WriteAllLines(Path, events.Select(e => JsonSerializer.Serialize(e, ContractJson.Default.LiveEvent)));
+    }
+
+    public IReadOnlyList<LiveEvent> Events { get; }
+
+    public string Path => System.IO.Path.Combine(_directory, "log.jsonl");
+
+    /// <summary>300 users, 30 rooms, half an hour: a few hundred events, seconds to run.</summary>
+    public static SimulatedLog Small() =>
+        new(new LiveCommerceSimulator(new SimulationOptions { Users = 300, Rooms = 30, Duration = TimeSpan.FromHours(0.5) }).Generate());
+
+    /// <summary>The deltas the file replay writes for this log, as JSON lines.</summary>
+    public async Task<IReadOnlyList<string>> ReplayAsync(PipelineOptions options, CancellationToken cancellationToken)
+    {
+        var output = System.IO.Path.Combine(_directory, $"replay-{Guid.NewGuid():N}.jsonl");
+        await new ReplayJob(new ReplayOptions(Path, output), options, new BaselineScorer(), TimeProvider.System).RunAsync(cancellationToken);
+        return File.ReadAllLines(output);
+    }
+
+    public async Task<EventLogProduceSummary> ProduceAsync(KafkaOptions kafka, CancellationToken cancellationToken) =>
+        await new EventLogProducer(kafka, Path, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(cancellationToken);
+
+    /// <summary>Each room's live intervals [start, stop) according to the log.</summary>
+    public Dictionary<string, List<(long Start, long Stop)>> LiveIntervals()
+    {
+        var intervals = new Dictionary<string, List<(long Start, long Stop)>>();
+        var open = new Dictionary<string, long>();
+        foreach (var e in Events)
+        {
+            if (e is RoomStartEvent start)
+            {
+                open.TryAdd(start.RoomId, start.Ts);
+            }
+            else if (e is RoomStopEvent stop && open.Remove(stop.RoomId, out var from))
+            {
+                Add(stop.RoomId, from, stop.Ts);
+            }
+        }
+
+        foreach (var (room, from) in open)
+        {
+            Add(room, from, long.MaxValue);
+        }
+
+        return intervals;
+
+        void Add(string room, long from, long to)
+        {
+            if (!intervals.TryGetValue(room, out var list))
+            {
+                intervals[room] = list = [];
+            }
+
+            list.Add((from, to));
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
