@@ -5,6 +5,11 @@ var root = new RootCommand("StreamRec: real-time recommendations for live-commer
 {
     SimulateCommand.Create(),
     ReplayCommand.Create(),
+    BrokerCommand.Create(),
+    ProduceCommand.Create(),
+    RunCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C / SIGTERM cancel the command's token; `run` then drains and commits, which may take longer than
+// System.CommandLine's default 2 s before it forces the process down.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(40) });

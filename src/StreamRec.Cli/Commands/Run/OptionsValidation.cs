@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using StreamRec.Kafka.Options;
+using StreamRec.Pipeline.Options;
+
+namespace StreamRec.Cli.Commands.Run;
+
+/// <summary>Runs the options records' own validation at host start-up (ValidateOnStart), listing every problem.</summary>
+internal sealed class OptionsValidation : IValidateOptions<KafkaOptions>, IValidateOptions<PipelineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KafkaOptions options) => Check(() => options.Validate());
+
+    public ValidateOptionsResult Validate(string? name, PipelineOptions options) => Check(() => options.Validate());
+
+    private static ValidateOptionsResult Check(Action validate)
+    {
+        try
+        {
+            validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamRec.Cli.Commands.Run;
+using StreamRec.Kafka;
+using StreamRec.Kafka.Embedded;
+using StreamRec.Kafka.Hosting;
+using StreamRec.Kafka.Options;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+
+namespace StreamRec.Cli.Commands;
+
+/// <summary>
+/// <c>streamrec run</c>: the pipeline as a Kafka service on the Generic Host. Settings come from
+/// <c>appsettings.json</c> (sections <c>Kafka</c>, <c>Pipeline</c>, <c>Logging</c>), then environment variables
+/// prefixed <c>STREAMREC_</c> (<c>STREAMREC_Kafka__GroupId=g</c>), then the command-line options.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var bootstrap = new Option<string?>("--bootstrap-servers")
+        {
+            Description = "Kafka bootstrap servers. Without it (or Kafka:BootstrapServers in settings) an embedded broker is started.",
+        };
+        var group = new Option<string?>("--group-id") { Description = "Consumer group (default 'streamrec')." };
+        var instance = new Option<string?>("--instance-id") { Description = "Instance name in metrics and client ids (default host-pid)." };
+        var config = new Option<FileInfo?>("--config") { Description = "Settings file (default: appsettings.json in the working directory, if present)." };
+        var embeddedPort = new Option<int>("--embedded-port") { Description = "Port of the embedded broker, when one is started.", DefaultValueFactory = _ => 9092 };
+        var exitWhenCaughtUp = new Option<bool>("--exit-when-caught-up") { Description = "Stop once every assigned partition is read to its end and processed." };
+        var command = new Command("run", "Run the pipeline as a service: Kafka topics in, recommendation deltas out.")
+        {
+            bootstrap, group, instance, config, embeddedPort, exitWhenCaughtUp,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            void Override(string key, string? value)
+            {
+                if (value is not null)
+                {
+                    overrides[key] = value;
+                }
+            }
+
+            Override("Kafka:BootstrapServers", result.GetValue(bootstrap));
+            Override("Kafka:GroupId", result.GetValue(group));
+            Override("Kafka:InstanceId", result.GetValue(instance));
+            Override("Kafka:StopWhenCaughtUp", result.GetValue(exitWhenCaughtUp) ? "true" : null);
+            return await RunAsync(result.GetValue(config), overrides, result.GetValue(embeddedPort), cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>The single place the scorer is chosen.</summary>
+    private static IScorer CreateScorer(IServiceProvider services) => new BaselineScorer();
+
+    private static async Task<int> RunAsync(FileInfo? config, Dictionary<string, string?> overrides, int embeddedPort, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        builder.Configuration
+            .AddJsonFile(config?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: config is null, reloadOnChange: false)
+            .AddEnvironmentVariables("STREAMREC_")
+            .AddInMemoryCollection(overrides);
+        builder.Logging
+            .AddConfiguration(builder.Configuration.GetSection("Logging"))
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss ";
+            })
+            .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        EmbeddedKafkaBroker? broker = null;
+        try
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration["Kafka:BootstrapServers"]))
+            {
+                var topics = builder.Configuration.GetSection("Kafka:Topics").Get<KafkaTopics>() ?? new KafkaTopics();
+                broker = EmbeddedStreamRecBroker.Start(topics, partitions: 4, embeddedPort);
+                builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
+                await System.Console.Error.WriteLineAsync($"run: started an embedded broker at {broker.BootstrapServers} (in memory, about 5 MB kept per partition)");
+            }
+
+            Register(builder);
+            using var host = builder.Build();
+            var outcome = host.Services.GetRequiredService<RunOutcome>();
+            await host.RunAsync(cancellationToken);
+            if (outcome.Summary is { } summary)
+            {
+                System.Console.WriteLine(JsonSerializer.Serialize(summary, KafkaJson.Default.KafkaRunSummary));
+            }
+
+            return outcome.Failed ? 1 : 0;
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidDataException or FileNotFoundException or System.Net.Sockets.SocketException)
+        {
+            await System.Console.Error.WriteLineAsync($"run: {ex.Message}");
+            return 2;
+        }
+        finally
+        {
+            if (broker is not null)
+            {
+                await broker.DisposeAsync();
+            }
+        }
+    }
+
+    private static void Register(HostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IValidateOptions<KafkaOptions>, OptionsValidation>();
+        services.AddSingleton<IValidateOptions<PipelineOptions>, OptionsValidation>();
+        services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection("Kafka")).ValidateOnStart();
+        services.AddOptions<PipelineOptions>().Bind(builder.Configuration.GetSection("Pipeline")).ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure<IOptions<KafkaOptions>>((host, kafka) =>
+            host.ShutdownTimeout = kafka.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        services.AddSingleton(CreateScorer);
+
+        // One long-lived producer per process, shared by the sink and the metrics publisher.
+        services.AddSingleton(provider => KafkaClientConfigs.CreateProducer(
+            provider.GetRequiredService<IOptions<KafkaOptions>>().Value, provider.GetRequiredService<ILoggerFactory>().CreateLogger("StreamRec.Kafka.Producer")));
+        services.AddSingleton<RunOutcome>();
+        services.AddHostedService<KafkaPipelineService>();
+    }
+}
