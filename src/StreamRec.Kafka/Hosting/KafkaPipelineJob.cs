@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Akka.Actor;
-using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
@@ -9,6 +7,7 @@ using StreamRec.Kafka.Consuming;
 using StreamRec.Kafka.Metrics;
 using StreamRec.Kafka.Options;
 using StreamRec.Pipeline;
+using StreamRec.Pipeline.Hosting;
 using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
@@ -44,7 +43,7 @@ public sealed class KafkaPipelineJob(
         options.Validate();
         var stopwatch = Stopwatch.StartNew();
         var state = PipelineState.InMemory(options.VectorDimensions);
-        using var system = ActorSystem.Create("streamrec-kafka", QuietConfig);
+        using var system = StreamActorSystem.Create("streamrec-kafka");
         using var ownProducer = producer is null ? KafkaClientConfigs.CreateProducer(kafka, logger) : null;
         var output = producer ?? ownProducer!;
 
@@ -105,11 +104,4 @@ public sealed class KafkaPipelineJob(
             throw;
         }
     }
-
-    private static Akka.Configuration.Config QuietConfig => ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.stdout-loglevel = WARNING
-        akka.log-dead-letters = off
-        akka.log-dead-letters-during-shutdown = off
-        """);
 }

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Akka.Actor;
-using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Util;
 using StreamRec.Contracts.Serialization;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Input;
+using StreamRec.Pipeline.Hosting;
 using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Output;
@@ -43,7 +42,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         options.Validate();
         var state = PipelineState.InMemory(options.VectorDimensions);
         var stopwatch = Stopwatch.StartNew();
-        using var system = ActorSystem.Create("streamrec-replay", QuietConfig);
+        using var system = StreamActorSystem.Create("streamrec-replay");
         using var deltas = new JsonLinesWriter<Contracts.Outputs.RecommendationDelta>(replay.Output, ContractJson.Default.RecommendationDelta);
         using var deadLetters = replay.DeadLetters is null ? null : new JsonLinesWriter<Contracts.Outputs.DeadLetter>(replay.DeadLetters, ContractJson.Default.DeadLetter);
 
@@ -96,11 +95,4 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
             }
         }
     }
-
-    private static Config QuietConfig => ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.stdout-loglevel = WARNING
-        akka.log-dead-letters = off
-        akka.log-dead-letters-during-shutdown = off
-        """);
 }
