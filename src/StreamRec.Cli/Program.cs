@@ -5,6 +5,8 @@ var root = new RootCommand("StreamRec: real-time recommendations for live-commer
 {
     SimulateCommand.Create(),
     ReplayCommand.Create(),
+    TrainCommand.Create(),
+    EvaluateCommand.Create(),
     BrokerCommand.Create(),
     ProduceCommand.Create(),
     RunCommand.Create(),

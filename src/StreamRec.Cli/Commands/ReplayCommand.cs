@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using StreamRec.Cli.Console;
+using StreamRec.Model.Manifest;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Replay;
 using StreamRec.Pipeline.Scoring;
@@ -16,33 +17,40 @@ internal static class ReplayCommand
         var output = new Option<FileInfo>("--out") { Description = "Where to write the deltas (JSON lines).", Required = true };
         var deadLetters = new Option<FileInfo?>("--dlq") { Description = "Where to write dead letters (JSON lines)." };
         var topK = new Option<int>("--top-k") { Description = "Rooms per user list.", DefaultValueFactory = _ => 10 };
+        var scorer = new ScorerOptions();
         var command = new Command("replay", "Replay an event log through the pipeline and write recommendation deltas.")
         {
             input, output, deadLetters, topK,
         };
+        scorer.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var replay = new ReplayOptions(result.GetRequiredValue(input).FullName, result.GetRequiredValue(output).FullName, result.GetValue(deadLetters)?.FullName);
             var options = new PipelineOptions { TopK = result.GetValue(topK) };
-            return await RunAsync(replay, options, cancellationToken);
+            return await RunAsync(replay, options, loggers => scorer.Create(result, loggers), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ReplayOptions replay, PipelineOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        ReplayOptions replay, PipelineOptions options, Func<Microsoft.Extensions.Logging.ILoggerFactory, IScorer> createScorer, CancellationToken cancellationToken)
     {
+        using var loggers = StderrLogging.Create();
+        IScorer scorer;
         try
         {
             replay.Validate();
             options.Validate();
+            scorer = createScorer(loggers);
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException)
         {
             await System.Console.Error.WriteLineAsync($"replay: {ex.Message}");
             return 2;
         }
 
-        var job = new ReplayJob(replay, options, new BaselineScorer(), TimeProvider.System);
+        using var ownedScorer = scorer as IDisposable;
+        var job = new ReplayJob(replay, options, scorer, TimeProvider.System);
         var summary = await ProgressReporter.RunAsync(
             "replay",
             () =>

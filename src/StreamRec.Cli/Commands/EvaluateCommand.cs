@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using System.Globalization;
+using System.Text.Json;
+using StreamRec.Cli.Console;
+using StreamRec.Model.Manifest;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Ranking.Evaluation;
+using StreamRec.Ranking.Offline;
+using StreamRec.Ranking.Serving;
+
+namespace StreamRec.Cli.Commands;
+
+/// <summary>
+/// <c>streamrec evaluate</c>: ranks the held-out end of a log's timeline with the model, POP, REP and the baseline,
+/// each visit's candidates being the rooms live at that moment (Rappaz, McAuley and Aberer, RecSys 2021).
+/// </summary>
+internal static class EvaluateCommand
+{
+    private const string ModelMethod = "model";
+    private const string BaselineMethod = "baseline";
+
+    public static Command Create()
+    {
+        var input = new Option<FileInfo>("--input") { Description = "Event log (JSON lines, optionally .gz).", Required = true };
+        var model = new Option<FileInfo?>("--model") { Description = "ONNX ranking model (default: the model shipped with streamrec)." };
+        var holdout = new Option<double>("--holdout") { Description = "Fraction of the timeline, at its end, whose visits are the test cases.", DefaultValueFactory = _ => 0.2 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var command = new Command("evaluate", "Evaluate the ranking model against POP, REP and the baseline on the end of a log.")
+        {
+            input, model, holdout, json,
+        };
+        command.SetAction((result, cancellationToken) => Task.Run(
+            () => Run(
+                result.GetRequiredValue(input).FullName,
+                result.GetValue(model)?.FullName ?? ScorerOptions.DefaultModelPath,
+                result.GetValue(holdout),
+                result.GetValue(json),
+                cancellationToken),
+            cancellationToken));
+        return command;
+    }
+
+    private static int Run(string input, string modelPath, double holdout, bool json, CancellationToken cancellationToken)
+    {
+        using var loggers = StderrLogging.Create(LogLevel.Warning);
+        EvaluationResult result;
+        string version;
+        try
+        {
+            using var model = new OnnxScorer(modelPath, new OnnxScorerOptions { WatchFileSystem = false }, TimeProvider.System, loggers.CreateLogger<OnnxScorer>());
+            version = model.Manifest.ModelVersion;
+            var replayer = new InteractionReplayer(new PipelineOptions(), TimeProvider.System);
+            result = HoldoutEvaluation.Run(replayer, input, holdout, [(ModelMethod, model), (BaselineMethod, new BaselineScorer())], cancellationToken);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException)
+        {
+            System.Console.Error.WriteLine($"evaluate: {ex.Message}");
+            return 2;
+        }
+
+        if (json)
+        {
+            var report = new EvaluationReport(
+                result.Cases, result.Methods[ModelMethod], result.Methods[RankingEvaluator.Popularity], result.Methods[RankingEvaluator.Recency],
+                result.Methods[BaselineMethod], result.NewCases, result.RepeatCases, version);
+            System.Console.WriteLine(JsonSerializer.Serialize(report, RankingJson.Default.EvaluationReport));
+            return 0;
+        }
+
+        System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Cases} held-out visits (last {holdout:P0} of the timeline): {result.NewCases} to new streamers, {result.RepeatCases} repeat; model {version}"));
+        System.Console.WriteLine($"{"method",-10}{"H@1",9}{"H@10",9}{"NDCG@10",9}{"H@10 new",10}{"H@10 rep",10}");
+        foreach (var method in new[] { ModelMethod, RankingEvaluator.Popularity, RankingEvaluator.Recency, BaselineMethod })
+        {
+            var s = result.Methods[method];
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{method,-10}{s.H1,9:F4}{s.H10,9:F4}{s.Ndcg10,9:F4}{s.H10NewStreamer,10:F4}{s.H10RepeatStreamer,10:F4}"));
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using StreamRec.Ranking.Evaluation;
+
+namespace StreamRec.Cli.Commands;
+
+/// <summary>What <c>streamrec evaluate --json</c> prints: every method on the same held-out visits.</summary>
+internal sealed record EvaluationReport(
+    [property: JsonPropertyName("cases")] long Cases,
+    [property: JsonPropertyName("model")] RankingScores Model,
+    [property: JsonPropertyName("pop")] RankingScores Pop,
+    [property: JsonPropertyName("rep")] RankingScores Rep,
+    [property: JsonPropertyName("baseline")] RankingScores Baseline,
+    [property: JsonPropertyName("cases_new")] long CasesNew,
+    [property: JsonPropertyName("cases_rep")] long CasesRep,
+    [property: JsonPropertyName("model_version")] string ModelVersion);
