@@ -9,7 +9,7 @@ public sealed record RankerTrainingOptions
     public double ValidationFraction { get; init; } = 0.2;
 
     /// <summary>Live rooms not clicked, sampled per training visit as negatives (all of them when fewer are live).</summary>
-    public int NegativesPerPositive { get; init; } = 30;
+    public int NegativesPerPositive { get; init; } = 60;
 
     /// <summary>Seeds negative sampling and the trainers: the same log and seed give the same model bytes.</summary>
     public int Seed { get; init; } = 7;
