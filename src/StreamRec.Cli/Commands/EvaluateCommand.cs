@@ -27,9 +27,14 @@ internal static class EvaluateCommand
         var model = new Option<FileInfo?>("--model") { Description = "ONNX ranking model (default: the model shipped with streamrec)." };
         var holdout = new Option<double>("--holdout") { Description = "Fraction of the timeline, at its end, whose visits are the test cases.", DefaultValueFactory = _ => 0.2 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var shortlist = new Option<int>("--shortlist")
+        {
+            Description = "Candidates the baseline shortlists for the model, as the pipeline serves it; 0 lets the model rank every live room.",
+            DefaultValueFactory = _ => new PipelineOptions().ModelShortlist,
+        };
         var command = new Command("evaluate", "Evaluate the ranking model against POP, REP and the baseline on the end of a log.")
         {
-            input, model, holdout, json,
+            input, model, holdout, json, shortlist,
         };
         command.SetAction((result, cancellationToken) => Task.Run(
             () => Run(
@@ -37,12 +42,13 @@ internal static class EvaluateCommand
                 result.GetValue(model)?.FullName ?? ScorerOptions.DefaultModelPath,
                 result.GetValue(holdout),
                 result.GetValue(json),
+                result.GetValue(shortlist),
                 cancellationToken),
             cancellationToken));
         return command;
     }
 
-    private static int Run(string input, string modelPath, double holdout, bool json, CancellationToken cancellationToken)
+    private static int Run(string input, string modelPath, double holdout, bool json, int shortlist, CancellationToken cancellationToken)
     {
         using var loggers = StderrLogging.Create(LogLevel.Warning);
         EvaluationResult result;
@@ -52,7 +58,8 @@ internal static class EvaluateCommand
             using var model = new OnnxScorer(modelPath, new OnnxScorerOptions { WatchFileSystem = false }, TimeProvider.System, loggers.CreateLogger<OnnxScorer>());
             version = model.Manifest.ModelVersion;
             var replayer = new InteractionReplayer(new PipelineOptions(), TimeProvider.System);
-            result = HoldoutEvaluation.Run(replayer, input, holdout, [(ModelMethod, model), (BaselineMethod, new BaselineScorer())], cancellationToken);
+            IScorer served = shortlist > 0 ? new ShortlistScorer(model, shortlist) : model;
+            result = HoldoutEvaluation.Run(replayer, input, holdout, [(ModelMethod, served), (BaselineMethod, new BaselineScorer())], cancellationToken);
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException)
         {

@@ -38,6 +38,8 @@ internal static class RunCommand
         {
             bootstrap, group, instance, config, embeddedPort, exitWhenCaughtUp,
         };
+        var scorer = new ScorerOptions();
+        scorer.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -53,15 +55,13 @@ internal static class RunCommand
             Override("Kafka:GroupId", result.GetValue(group));
             Override("Kafka:InstanceId", result.GetValue(instance));
             Override("Kafka:StopWhenCaughtUp", result.GetValue(exitWhenCaughtUp) ? "true" : null);
-            return await RunAsync(result.GetValue(config), overrides, result.GetValue(embeddedPort), cancellationToken);
+            return await RunAsync(result.GetValue(config), overrides, result.GetValue(embeddedPort), loggers => scorer.Create(result, loggers), cancellationToken);
         });
         return command;
     }
 
-    /// <summary>The single place the scorer is chosen.</summary>
-    private static IScorer CreateScorer(IServiceProvider services) => new BaselineScorer();
-
-    private static async Task<int> RunAsync(FileInfo? config, Dictionary<string, string?> overrides, int embeddedPort, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        FileInfo? config, Dictionary<string, string?> overrides, int embeddedPort, Func<ILoggerFactory, IScorer> createScorer, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -92,7 +92,7 @@ internal static class RunCommand
                 await System.Console.Error.WriteLineAsync($"run: started an embedded broker at {broker.BootstrapServers} (in memory, about 5 MB kept per partition)");
             }
 
-            Register(builder);
+            Register(builder, createScorer);
             using var host = builder.Build();
             var outcome = host.Services.GetRequiredService<RunOutcome>();
             await host.RunAsync(cancellationToken);
@@ -103,7 +103,8 @@ internal static class RunCommand
 
             return outcome.Failed ? 1 : 0;
         }
-        catch (Exception ex) when (ex is OptionsValidationException or InvalidDataException or FileNotFoundException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidDataException or FileNotFoundException or System.Net.Sockets.SocketException
+                                       or ArgumentException or Model.Manifest.ModelManifestMismatchException)
         {
             await System.Console.Error.WriteLineAsync($"run: {ex.Message}");
             return 2;
@@ -117,7 +118,7 @@ internal static class RunCommand
         }
     }
 
-    private static void Register(HostApplicationBuilder builder)
+    private static void Register(HostApplicationBuilder builder, Func<ILoggerFactory, IScorer> createScorer)
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -127,7 +128,7 @@ internal static class RunCommand
         services.AddOptions<PipelineOptions>().Bind(builder.Configuration.GetSection("Pipeline")).ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<KafkaOptions>>((host, kafka) =>
             host.ShutdownTimeout = kafka.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
-        services.AddSingleton(CreateScorer);
+        services.AddSingleton(provider => createScorer(provider.GetRequiredService<ILoggerFactory>()));
 
         // One long-lived producer per process, shared by the sink and the metrics publisher.
         services.AddSingleton(provider => KafkaClientConfigs.CreateProducer(

@@ -44,6 +44,12 @@ public sealed record PipelineOptions
     /// <summary>Most live rooms scored per re-rank; beyond it, favourites plus the most popular are scored.</summary>
     public int MaxCandidates { get; init; } = 1000;
 
+    /// <summary>
+    /// Candidates per user that the baseline shortlists for a ranking model (see <see cref="Scoring.ShortlistScorer"/>);
+    /// 0 lets the model score every candidate. Not used when the baseline itself is the scorer.
+    /// </summary>
+    public int ModelShortlist { get; init; } = 30;
+
     /// <summary>Records per stream element; larger batches amortise per-element costs.</summary>
     public int BatchSize { get; init; } = 4096;
 
@@ -91,6 +97,7 @@ public sealed record PipelineOptions
         Check(ColdStartPriorMass > 0, $"ColdStartPriorMass must be positive, got {ColdStartPriorMass}.");
         Check(FavouriteFanoutLimit >= 0, $"FavouriteFanoutLimit must not be negative, got {FavouriteFanoutLimit}.");
         Check(MaxCandidates >= TopK, $"MaxCandidates ({MaxCandidates}) must be at least TopK ({TopK}).");
+        Check(ModelShortlist == 0 || ModelShortlist >= TopK, $"ModelShortlist ({ModelShortlist}) must be 0 or at least TopK ({TopK}).");
         Check(BatchSize is >= 1 and <= 1 << 20, $"BatchSize must be in [1, 1048576], got {BatchSize}.");
         Check(MaxEventBytes is >= 64 and <= 16 << 20, $"MaxEventBytes must be in [64, 16 MiB], got {MaxEventBytes}.");
         Check(MaxIdBytes is >= 1 and <= 4096, $"MaxIdBytes must be in [1, 4096], got {MaxIdBytes}.");

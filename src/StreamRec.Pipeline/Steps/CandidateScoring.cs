@@ -16,10 +16,13 @@ namespace StreamRec.Pipeline.Steps;
 public sealed class CandidateScoring(PipelineOptions options, PipelineState state, IScorer scorer, PipelineMetrics metrics) : IPipelineStep
 {
     private readonly FeatureExtractor _features = new(options, state);
+    private readonly ShortlistScorer? _shortlist =
+        scorer is BaselineScorer or ShortlistScorer || options.ModelShortlist == 0 ? null : new ShortlistScorer(scorer, options.ModelShortlist);
     private readonly List<RoomContext> _rooms = [];
     private readonly UserContext _user = new(options.VectorDimensions);
     private readonly Dictionary<int, int> _roomIndex = [];
     private readonly List<(int User, int Start, int Count)> _users = [];
+    private readonly List<(int Start, int Count)> _groups = [];
     private readonly List<int> _candidateRooms = [];
     private float[] _matrix = new float[4096 * FeatureExtractor.Count];
     private float[] _scores = new float[4096];
@@ -34,7 +37,16 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
 
         PrepareRooms(batch.Clock);
         var rows = BuildRows(batch);
-        scorer.Score(_matrix.AsSpan(0, rows * FeatureExtractor.Count), rows, _scores.AsSpan(0, rows));
+        var matrix = _matrix.AsSpan(0, rows * FeatureExtractor.Count);
+        if (_shortlist is null)
+        {
+            scorer.Score(matrix, rows, _scores.AsSpan(0, rows));
+        }
+        else
+        {
+            _shortlist.ScoreGroups(matrix, _groups, _scores.AsSpan(0, rows));
+        }
+
         foreach (var (user, start, count) in _users)
         {
             batch.Rankings.Add(new UserRanking(user, TopK(start, count)));
@@ -62,6 +74,7 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
     private int BuildRows(EventBatch batch)
     {
         _users.Clear();
+        _groups.Clear();
         var rows = 0;
         var width = FeatureExtractor.Count;
         foreach (var userId in batch.Reranks)
@@ -78,6 +91,8 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
             }
 
             _users.Add((userId, rows - _candidateRooms.Count, _candidateRooms.Count));
+
+            _groups.Add((rows - _candidateRooms.Count, _candidateRooms.Count));
         }
 
         return rows;
