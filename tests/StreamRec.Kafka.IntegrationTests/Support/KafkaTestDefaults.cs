@@ -5,8 +5,12 @@ namespace StreamRec.Kafka.IntegrationTests.Support;
 /// <summary>Settings shared by the Kafka integration tests.</summary>
 internal static class KafkaTestDefaults
 {
-    /// <summary>Enough for two instances started together to join before the first assignment.</summary>
-    public static readonly TimeSpan InitialRebalanceDelay = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Enough for two instances started together to join before the first assignment, even when CI runs
+    /// every test assembly at once on two cores (2 s was not: the second instance joined late and the
+    /// first one was briefly assigned everything).
+    /// </summary>
+    public static readonly TimeSpan InitialRebalanceDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>Upper bound of one test's Kafka round trips; a hang fails instead of blocking the suite.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
