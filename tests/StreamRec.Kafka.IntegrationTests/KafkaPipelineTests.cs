@@ -35,10 +35,7 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
         using var log = SimulatedLog.Small();
-        var topics = KafkaTestDefaults.UniqueTopics("one-partition");
-        await cluster.CreateTopicsAsync(topics.All, 1);
-        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "solo");
-        await log.ProduceAsync(kafka, timeout.Token);
+        var (topics, kafka) = await ProduceAsync(log, "one-partition", 1, "solo", timeout.Token);
 
         var summary = await new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance).RunAsync(timeout.Token);
         var deltas = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Deltas, timeout.Token);
@@ -105,10 +102,7 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
         using var log = SimulatedLog.Small();
-        var topics = KafkaTestDefaults.UniqueTopics("bad-input");
-        await cluster.CreateTopicsAsync(topics.All, 1);
-        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "dlq");
-        await log.ProduceAsync(kafka, timeout.Token);
+        var (topics, kafka) = await ProduceAsync(log, "bad-input", 1, "dlq", timeout.Token);
         byte[][] bad =
         [
             "{\"type\":\"click\",\"ts\":"u8.ToArray(),
@@ -148,10 +142,7 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
         using var log = SimulatedLog.Small();
-        var topics = KafkaTestDefaults.UniqueTopics("commits");
-        await cluster.CreateTopicsAsync(topics.All, 2);
-        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "commits");
-        await log.ProduceAsync(kafka, timeout.Token);
+        var (topics, kafka) = await ProduceAsync(log, "commits", 2, "commits", timeout.Token);
 
         await new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance).RunAsync(timeout.Token);
         var partitions = topics.UserTopics.SelectMany(topic => new[] { new TopicPartition(topic, 0), new TopicPartition(topic, 1) }).ToList();
@@ -168,10 +159,8 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
         using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
         using var log = SimulatedLog.Small();
-        var topics = KafkaTestDefaults.UniqueTopics("metrics");
-        await cluster.CreateTopicsAsync(topics.All, 1);
-        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "metrics-instance") with { MetricsInterval = TimeSpan.FromMinutes(1) };
-        await log.ProduceAsync(kafka, timeout.Token);
+        var (topics, kafka) = await ProduceAsync(log, "metrics", 1, "metrics-instance", timeout.Token);
+        kafka = kafka with { MetricsInterval = TimeSpan.FromMinutes(1) };
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
         var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), time, NullLogger.Instance);
@@ -228,6 +217,17 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         {
             await control.ShutdownAsync(timeout.Token);
         }
+    }
+
+    /// <summary>Fresh topics with <paramref name="log"/> produced onto them, and the options to consume them.</summary>
+    private async Task<(KafkaTopics Topics, KafkaOptions Kafka)> ProduceAsync(
+        SimulatedLog log, string test, int partitions, string instance, CancellationToken cancellationToken)
+    {
+        var topics = KafkaTestDefaults.UniqueTopics(test);
+        await cluster.CreateTopicsAsync(topics.All, partitions);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, instance);
+        await log.ProduceAsync(kafka, cancellationToken);
+        return (topics, kafka);
     }
 
     private async Task<IReadOnlyList<DeliveryResult<byte[]?, byte[]?>>> ProduceRawAsync(string topic, byte[][] values, long timestamp, CancellationToken cancellationToken)
