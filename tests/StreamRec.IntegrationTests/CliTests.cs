@@ -39,6 +39,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MissingModel_ExitsWithUsageErrorBeforeTouchingKafka()
+    {
+        var (exit, _, stderr) = await Streamrec("run", "--bootstrap-servers", "127.0.0.1:1", "--model", Path.Combine(_directory, "absent.onnx"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("absent.onnx' does not exist", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_SameSeedTwice_IdenticalLogs()
     {
         var a = Path.Combine(_directory, "a.jsonl");

@@ -94,6 +94,10 @@ internal static class RunCommand
 
             Register(builder, createScorer);
             using var host = builder.Build();
+
+            // Resolve the scorer now: a missing or mismatched model is a usage error with a one-line
+            // message, not a host start-up failure with a stack trace.
+            host.Services.GetRequiredService<IScorer>();
             var outcome = host.Services.GetRequiredService<RunOutcome>();
             await host.RunAsync(cancellationToken);
             if (outcome.Summary is { } summary)
