@@ -39,6 +39,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_CorruptGzipInput_ExitsNonZeroWithClearMessage()
+    {
+        var input = Path.Combine(_directory, "corrupt.jsonl.gz");
+        await File.WriteAllBytesAsync(input, [.. System.Text.Encoding.ASCII.GetBytes("this is not gzip data at all, just text"), .. new byte[4096]]);
+
+        var (exit, stdout, stderr) = await Streamrec("replay", "--input", input, "--out", Path.Combine(_directory, "d.jsonl"), "--scorer", "baseline");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("cannot read", stderr, StringComparison.Ordinal);
+        Assert.Contains("corrupt.jsonl.gz", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout.Trim());
+    }
+
+    [Fact]
     public async Task Run_MissingModel_ExitsWithUsageErrorBeforeTouchingKafka()
     {
         var (exit, _, stderr) = await Streamrec("run", "--bootstrap-servers", "127.0.0.1:1", "--model", Path.Combine(_directory, "absent.onnx"));

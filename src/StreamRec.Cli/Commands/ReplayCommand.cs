@@ -51,15 +51,39 @@ internal static class ReplayCommand
 
         using var ownedScorer = scorer as IDisposable;
         var job = new ReplayJob(replay, options, scorer, TimeProvider.System);
-        var summary = await ProgressReporter.RunAsync(
-            "replay",
-            () =>
-            {
-                var p = job.Progress;
-                return (p.BytesTotal == 0 ? 0 : (double)p.BytesRead / p.BytesTotal, $"{p.Records:N0} events, {p.Deltas:N0} deltas, {p.DeadLetters:N0} dead letters");
-            },
-            job.RunAsync(cancellationToken).AsTask());
+        ReplaySummary summary;
+        try
+        {
+            summary = await ProgressReporter.RunAsync(
+                "replay",
+                () =>
+                {
+                    var p = job.Progress;
+                    return (p.BytesTotal == 0 ? 0 : (double)p.BytesRead / p.BytesTotal, $"{p.Records:N0} events, {p.Deltas:N0} deltas, {p.DeadLetters:N0} dead letters");
+                },
+                job.RunAsync(cancellationToken).AsTask());
+        }
+        catch (Exception ex) when (ReadFailure(ex) is { } failure)
+        {
+            // Bad records are dead letters; a file that cannot be read at all (a corrupt .gz, an I/O error) is not.
+            await System.Console.Error.WriteLineAsync($"replay: cannot read '{replay.Input}': {failure.Message}");
+            return 1;
+        }
+
         System.Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Default.ReplaySummary));
         return 0;
+    }
+
+    private static Exception? ReadFailure(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                return ex;
+            }
+        }
+
+        return null;
     }
 }
