@@ -54,6 +54,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InvalidSettingsFromEnvironment_ExitsListingEachProblem()
+    {
+        var environment = new Dictionary<string, string> { ["STREAMREC_Pipeline__TopK"] = "0", ["STREAMREC_Kafka__MaxInFlightMessages"] = "0" };
+
+        var (exit, _, stderr) = await Streamrec(environment, "run", "--bootstrap-servers", "127.0.0.1:1", "--scorer", "baseline");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("TopK must be in [1, 1000], got 0.", stderr, StringComparison.Ordinal);
+        Assert.Contains("MaxInFlightMessages", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MissingModel_ExitsWithUsageErrorBeforeTouchingKafka()
     {
         var (exit, _, stderr) = await Streamrec("run", "--bootstrap-servers", "127.0.0.1:1", "--model", Path.Combine(_directory, "absent.onnx"));
@@ -78,9 +91,17 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> Streamrec(params string[] args)
+    private static Task<(int Exit, string Stdout, string Stderr)> Streamrec(params string[] args) =>
+        Streamrec(new Dictionary<string, string>(), args);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> Streamrec(Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "streamrec.dll"));
         foreach (var arg in args)
         {

@@ -95,8 +95,14 @@ internal static class RunCommand
             Register(builder, createScorer);
             using var host = builder.Build();
 
-            // Resolve the scorer now: a missing or mismatched model is a usage error with a one-line
-            // message, not a host start-up failure with a stack trace.
+            // Validate settings and load the model now: a bad setting or a missing model is a usage error
+            // with a one-line message, not a host start-up failure with a stack trace.
+            if (InvalidSettings(host.Services) is { } problems)
+            {
+                await System.Console.Error.WriteLineAsync($"run: {problems}");
+                return 2;
+            }
+
             host.Services.GetRequiredService<IScorer>();
             var outcome = host.Services.GetRequiredService<RunOutcome>();
             await host.RunAsync(cancellationToken);
@@ -122,6 +128,29 @@ internal static class RunCommand
         }
     }
 
+    /// <summary>Every invalid setting of every section, or null when all are valid.</summary>
+    private static string? InvalidSettings(IServiceProvider services)
+    {
+        var problems = new List<string>();
+        foreach (var resolve in new Func<object>[]
+                 {
+                     () => services.GetRequiredService<IOptions<KafkaOptions>>().Value,
+                     () => services.GetRequiredService<IOptions<PipelineOptions>>().Value,
+                 })
+        {
+            try
+            {
+                resolve();
+            }
+            catch (OptionsValidationException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+
+        return problems.Count == 0 ? null : string.Join(Environment.NewLine, problems);
+    }
+
     private static void Register(HostApplicationBuilder builder, Func<ILoggerFactory, IScorer> createScorer)
     {
         var services = builder.Services;
@@ -130,8 +159,10 @@ internal static class RunCommand
         services.AddSingleton<IValidateOptions<PipelineOptions>, OptionsValidation>();
         services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection("Kafka")).ValidateOnStart();
         services.AddOptions<PipelineOptions>().Bind(builder.Configuration.GetSection("Pipeline")).ValidateOnStart();
-        services.AddOptions<HostOptions>().Configure<IOptions<KafkaOptions>>((host, kafka) =>
-            host.ShutdownTimeout = kafka.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        // From raw configuration: resolving the validated KafkaOptions here would fail the host's construction
+        // before every invalid setting can be reported together.
+        var shutdown = builder.Configuration.GetSection("Kafka").GetValue<TimeSpan?>(nameof(KafkaOptions.ShutdownTimeout)) ?? new KafkaOptions().ShutdownTimeout;
+        services.AddOptions<HostOptions>().Configure(host => host.ShutdownTimeout = shutdown + TimeSpan.FromSeconds(5));
         services.AddSingleton(provider => createScorer(provider.GetRequiredService<ILoggerFactory>()));
 
         // One long-lived producer per process, shared by the sink and the metrics publisher.
