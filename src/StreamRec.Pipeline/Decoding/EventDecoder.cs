@@ -143,6 +143,11 @@ public sealed class EventDecoder
                 category = _ids.Categories.Intern(f.Category);
                 break;
             case EventKind.RoomUpdate:
+                if (!f.Category.IsEmpty && !Require(f.Category, "category", out error))
+                {
+                    return false;
+                }
+
                 category = f.Category.IsEmpty ? -1 : _ids.Categories.Intern(f.Category);
                 break;
             case EventKind.RoomStop:

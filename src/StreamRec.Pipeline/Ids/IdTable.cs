@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace StreamRec.Pipeline.Ids;
@@ -39,13 +40,24 @@ public sealed class IdTable
         return Add(name);
     }
 
-    /// <summary>Interns a UTF-8 id without allocating when it is already known.</summary>
+    /// <summary>Interns a UTF-8 id without allocating when it is already known (and short).</summary>
     public int Intern(ReadOnlySpan<byte> utf8)
     {
-        Span<char> chars = stackalloc char[utf8.Length];
-        var written = Encoding.UTF8.GetChars(utf8, chars);
-        var name = chars[..written];
-        return _lookup.TryGetValue(name, out var id) ? id : Add(name.ToString());
+        // Ids are short; the pool covers whatever a caller lets through, so no input can exhaust the stack.
+        char[]? rented = null;
+        var chars = utf8.Length <= 512 ? stackalloc char[utf8.Length] : (rented = ArrayPool<char>.Shared.Rent(utf8.Length));
+        try
+        {
+            var name = chars[..Encoding.UTF8.GetChars(utf8, chars)];
+            return _lookup.TryGetValue(name, out var id) ? id : Add(name.ToString());
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Looks an id up without interning; -1 when unknown.</summary>

@@ -88,6 +88,29 @@ public sealed class EventDecoderTests
         Assert.Contains("user_id", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TryDecode_RoomUpdateWithHugeCategory_FailsAsInvalidValue()
+    {
+        var json = $$"""{"type":"room_update","event_id":"e","ts":1767636000000,"room_id":"r","streamer_id":"s","category":"{{new string('c', 2_000_000)}}"}""";
+
+        var ok = Decode(json, out _, out var error);
+
+        Assert.False(ok);
+        Assert.Equal(DeadLetterReason.InvalidValue, error.Reason);
+        Assert.Contains("category", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Intern_IdLongerThanTheStackBuffer_InternsAndNamesIt()
+    {
+        var name = new string('x', 100_000);
+
+        var id = _ids.Rooms.Intern(Encoding.UTF8.GetBytes(name));
+
+        Assert.Equal(name, _ids.Rooms.NameOf(id));
+        Assert.Equal(id, _ids.Rooms.Intern(name));
+    }
+
     private bool Decode(string json, out EventRecord record, out DecodeError error) =>
         new EventDecoder(_ids, 256, MinTs).TryDecode(Encoding.UTF8.GetBytes(json), MaxTs, out record, out error);
 }
