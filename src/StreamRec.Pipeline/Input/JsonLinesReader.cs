@@ -11,6 +11,9 @@ public sealed class JsonLinesReader : IDisposable
 {
     private const int ChunkSize = 1 << 20;
 
+    // Batches are also cut by size, so a file of oversized lines cannot make one batch hundreds of MB.
+    private const int MaxBatchBytes = 4 << 20;
+
     private readonly Stream _file;
     private readonly Stream _stream;
     private readonly string _name;
@@ -50,7 +53,7 @@ public sealed class JsonLinesReader : IDisposable
     public RawRecordBatch? ReadBatch(int maxRecords)
     {
         var batch = new RawRecordBatch(Math.Min(maxRecords, 4096));
-        while (batch.Count < maxRecords && ReadLine(batch))
+        while (batch.Count < maxRecords && batch.BufferedBytes < MaxBatchBytes && ReadLine(batch))
         {
         }
 
