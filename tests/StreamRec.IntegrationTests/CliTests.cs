@@ -47,7 +47,7 @@ public sealed class CliTests : IDisposable
         var (exit, stdout, stderr) = await Streamrec("replay", "--input", input, "--out", Path.Combine(_directory, "d.jsonl"), "--scorer", "baseline");
 
         Assert.NotEqual(0, exit);
-        Assert.Contains("cannot read", stderr, StringComparison.Ordinal);
+        Assert.Contains("I/O failed reading", stderr, StringComparison.Ordinal);
         Assert.Contains("corrupt.jsonl.gz", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.Empty(stdout.Trim());

@@ -65,8 +65,8 @@ internal static class ReplayCommand
         }
         catch (Exception ex) when (ReadFailure(ex) is { } failure)
         {
-            // Bad records are dead letters; a file that cannot be read at all (a corrupt .gz, an I/O error) is not.
-            await System.Console.Error.WriteLineAsync($"replay: cannot read '{replay.Input}': {failure.Message}");
+            // Bad records are dead letters; a file that cannot be read at all (a corrupt .gz) or written is not.
+            await System.Console.Error.WriteLineAsync($"replay: I/O failed reading '{replay.Input}' or writing '{replay.Output}': {failure.Message}");
             return 1;
         }
 

@@ -10,6 +10,14 @@ public sealed record ReplayOptions(string Input, string Output, string? DeadLett
             throw new FileNotFoundException($"Input log '{Input}' does not exist or is not a file.", Input);
         }
 
+        foreach (var output in new[] { Output, DeadLetters })
+        {
+            if (output is not null && Directory.Exists(output))
+            {
+                throw new IOException($"Output '{output}' is a directory; give a file name.");
+            }
+        }
+
         return this;
     }
 }
