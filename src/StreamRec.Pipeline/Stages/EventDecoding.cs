@@ -21,58 +21,26 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
 
     private sealed class Step(PipelineOptions options, PipelineState state, PipelineMetrics metrics, TimeProvider time)
     {
-        private readonly EventDecoder _decoder = new(state.Ids, options.MaxIdBytes, options.MinEventTime.ToUnixTimeMilliseconds());
-        private readonly long _lateness = (long)options.MaxLateness.TotalMilliseconds;
-        private long _clock = long.MinValue;
+        private readonly RecordValidator _validator = new(options, state.Ids);
 
         public EventBatch Process(RawRecordBatch raw)
         {
             var batch = new EventBatch { RecordsIn = raw.Count, Checkpoint = raw.Checkpoint, Watermark = raw.Watermark };
-            var maxTs = time.GetUtcNow().Add(options.MaxFutureSkew).ToUnixTimeMilliseconds();
+            var maxTs = _validator.MaxTs(time);
             for (var i = 0; i < raw.Count; i++)
             {
-                var bytes = raw.Record(i);
-                if (Validate(raw, i, bytes, maxTs, out var record) is { } error)
+                if (!_validator.TryAccept(raw, i, maxTs, out var record, out var error))
                 {
                     batch.DeadLetters.Add(DeadLetterOf(raw, i, error));
                     metrics.AddDeadLetter(error.Reason);
                     continue;
                 }
 
-                _clock = Math.Max(_clock, record.Ts);
                 batch.Events.Add(record);
             }
 
             metrics.AddRecords(raw.Count, batch.Events.Count);
             return batch;
-        }
-
-        private DecodeError? Validate(RawRecordBatch raw, int index, ReadOnlySpan<byte> bytes, long maxTs, out EventRecord record)
-        {
-            record = default;
-            if (raw.OriginalLength(index) > options.MaxEventBytes)
-            {
-                return new DecodeError(DeadLetterReason.Oversized,
-                    $"Record is {raw.OriginalLength(index)} bytes; the limit is {options.MaxEventBytes}.");
-            }
-
-            if (bytes.Trim(" \t"u8).IsEmpty)
-            {
-                return new DecodeError(DeadLetterReason.EmptyRecord, "Empty record.");
-            }
-
-            if (!_decoder.TryDecode(bytes, maxTs, out record, out var error))
-            {
-                return error;
-            }
-
-            if (_clock != long.MinValue && record.Ts < _clock - _lateness)
-            {
-                return new DecodeError(DeadLetterReason.TimestampTooLate,
-                    $"Event time {record.Ts} is more than {options.MaxLateness} behind the stream's event time {_clock}.");
-            }
-
-            return null;
         }
 
         private static DeadLetter DeadLetterOf(RawRecordBatch raw, int index, DecodeError error)

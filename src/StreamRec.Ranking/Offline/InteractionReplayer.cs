@@ -114,25 +114,20 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
             }
 
             using var reader = new JsonLinesReader(_path, _options.MaxEventBytes);
-            var decoder = new EventDecoder(_state.Ids, _options.MaxIdBytes, _options.MinEventTime.ToUnixTimeMilliseconds());
-            var lateness = (long)_options.MaxLateness.TotalMilliseconds;
-            var clock = long.MinValue;
+            var validator = new RecordValidator(_options, _state.Ids);
             while (reader.ReadBatch(_options.BatchSize) is { } raw)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var maxTs = _time.GetUtcNow().Add(_options.MaxFutureSkew).ToUnixTimeMilliseconds();
+                var maxTs = validator.MaxTs(_time);
                 for (var i = 0; i < raw.Count; i++)
                 {
-                    var bytes = raw.Record(i);
-                    if (raw.OriginalLength(i) > _options.MaxEventBytes || bytes.Trim(" \t"u8).IsEmpty
-                        || !decoder.TryDecode(bytes, maxTs, out var record, out _)
-                        || (clock != long.MinValue && record.Ts < clock - lateness))
+                    if (!validator.TryAccept(raw, i, maxTs, out var record, out _))
                     {
                         _rejected++;
                         continue;
                     }
 
-                    clock = Math.Max(clock, record.Ts);
+                    var clock = validator.Clock;
                     _events++;
                     _first = Math.Min(_first, record.Ts);
                     _last = Math.Max(_last, record.Ts);
