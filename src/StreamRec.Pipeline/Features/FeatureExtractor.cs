@@ -23,7 +23,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         "user_activity",
     ];
 
-    public static int Count => 8;
+    /// <summary>Features per row: the length of <see cref="FeatureNames"/>.</summary>
+    public static int Count { get; } = FeatureNames.Count;
 
     private static readonly TimeSpan RecencyHalfLife = TimeSpan.FromHours(1);
 

@@ -21,7 +21,8 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
     private readonly List<RoomContext> _rooms = [];
     private readonly UserContext _user = new(options.VectorDimensions);
     private readonly Dictionary<int, int> _roomIndex = [];
-    private readonly List<(int User, int Start, int Count)> _users = [];
+
+    // Each re-ranked user's rows, in the order of the batch's Reranks.
     private readonly List<(int Start, int Count)> _groups = [];
     private readonly List<int> _candidateRooms = [];
     private float[] _matrix = new float[4096 * FeatureExtractor.Count];
@@ -47,9 +48,9 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
             _shortlist.ScoreGroups(matrix, _groups, _scores.AsSpan(0, rows));
         }
 
-        foreach (var (user, start, count) in _users)
+        for (var i = 0; i < _groups.Count; i++)
         {
-            batch.Rankings.Add(new UserRanking(user, TopK(start, count)));
+            batch.Rankings.Add(new UserRanking(batch.Reranks[i], TopK(_groups[i].Start, _groups[i].Count)));
         }
 
         metrics.AddReranks(batch.Reranks.Count, rows);
@@ -73,7 +74,6 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
 
     private int BuildRows(EventBatch batch)
     {
-        _users.Clear();
         _groups.Clear();
         var rows = 0;
         var width = FeatureExtractor.Count;
@@ -89,8 +89,6 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
                 _rowRooms[rows] = _rooms[index].Room;
                 rows++;
             }
-
-            _users.Add((userId, rows - _candidateRooms.Count, _candidateRooms.Count));
 
             _groups.Add((rows - _candidateRooms.Count, _candidateRooms.Count));
         }
