@@ -2,8 +2,8 @@ namespace StreamRec.Pipeline.State;
 
 /// <summary>
 /// Per-user state keyed by interned user id. Implementations may be partitioned by user key (one store per
-/// Kafka partition) and backed by durable storage; the pipeline mutates the returned object in place and
-/// calls <see cref="MarkDirty"/> so a write-behind store knows what to persist.
+/// Kafka partition). The steps mutate the returned object in place; how a durable store learns what to
+/// persist is for the state-store work to define, across all stores at once.
 /// </summary>
 public interface IUserStateStore
 {
@@ -12,6 +12,4 @@ public interface IUserStateStore
     UserState GetOrAdd(int user);
 
     UserState? Find(int user);
-
-    void MarkDirty(int user);
 }

@@ -24,9 +24,4 @@ public sealed class InMemoryUserStateStore(int dimensions) : IUserStateStore
     }
 
     public UserState? Find(int user) => user < _users.Count ? _users[user] : null;
-
-    public void MarkDirty(int user)
-    {
-        // Nothing to flush: the objects are the store.
-    }
 }

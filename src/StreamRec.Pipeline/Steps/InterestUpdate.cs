@@ -31,7 +31,6 @@ public sealed class InterestUpdate(PipelineOptions options, PipelineState state)
             Vectors.ScaleAdd(user.Interest, factor, _room, (float)weight);
             user.InterestTs = Math.Max(user.InterestTs, e.Ts);
             user.Activity = user.Activity.Add(e.Ts, options.InterestHalfLife, weight);
-            state.Users.MarkDirty(e.User);
         }
     }
 }
