@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.IO.Compression;
-using System.Text.Json;
+using StreamRec.Contracts.Events;
 using StreamRec.Contracts.Serialization;
+using StreamRec.Pipeline.Output;
 using StreamRec.Simulation;
 
 namespace StreamRec.Cli.Commands;
@@ -44,18 +44,12 @@ internal static class SimulateCommand
         }
 
         var events = new LiveCommerceSimulator(options).Generate();
-        Directory.CreateDirectory(output.DirectoryName ?? ".");
-        using (var file = output.Create())
-        using (var stream = output.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Optimal) : (Stream)file)
-        using (var writer = new Utf8JsonWriter(stream))
+        using (var writer = new JsonLinesWriter<LiveEvent>(output.FullName, ContractJson.Default.LiveEvent))
         {
             foreach (var e in events)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                JsonSerializer.Serialize(writer, e, ContractJson.Default.LiveEvent);
-                writer.Flush();
-                stream.WriteByte((byte)'\n');
-                writer.Reset();
+                writer.Write(e);
             }
         }
 
