@@ -49,5 +49,5 @@ public static class KafkaConnector
 
     /// <summary>Acknowledges each produced batch's checkpoint, so the source commits it with its next commit.</summary>
     public static Sink<ProducedBatch, Task<Done>> CommitSink() =>
-        Sink.ForEach<ProducedBatch>(static batch => (batch.Checkpoint as KafkaCheckpoint)?.Acknowledge());
+        Sink.ForEach<ProducedBatch>(static batch => batch.Checkpoint?.Acknowledge());
 }

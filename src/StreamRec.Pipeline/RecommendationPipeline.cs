@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Streams.Dsl;
 using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Core;
 using StreamRec.Pipeline.Features;
 using StreamRec.Pipeline.Input;
 using StreamRec.Pipeline.Metrics;
@@ -8,7 +9,6 @@ using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
 using StreamRec.Pipeline.Stages;
 using StreamRec.Pipeline.State;
-using StreamRec.Pipeline.Steps;
 
 namespace StreamRec.Pipeline;
 
@@ -23,6 +23,8 @@ public static class RecommendationPipeline
     public static Flow<RawRecordBatch, EventBatch, NotUsed> Create(
         PipelineOptions options, PipelineState state, IScorer scorer, PipelineMetrics metrics, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scorer);
         options.Validate();
         if (!scorer.FeatureNames.SequenceEqual(FeatureExtractor.FeatureNames))
         {
@@ -33,16 +35,8 @@ public static class RecommendationPipeline
 
         return Flow.Create<RawRecordBatch>()
             .Via(new EventDecoding(options, state, metrics, time))
-            .Async() // decoding runs on its own actor, in parallel with the stateful stages
+            .Async() // decoding runs on its own actor, in parallel with the stateful core
             .Via(new EventTimeTicking(options.RerankTick, metrics))
-            .Via(new StatefulSteps(() => // one batch at a time through all steps: they share the state
-            [
-                new RoomRegistryUpdate(options, state),
-                new InterestUpdate(options, state),
-                new RepeatAffinityUpdate(options, state),
-                new RerankCoalescing(options, state),
-                new CandidateScoring(options, state, scorer, metrics),
-                new DeltaEmitter(state, metrics),
-            ]));
+            .Via(new StatefulCore(() => new StreamCore(options, state, scorer, metrics))); // the order of the steps is in StreamCore
     }
 }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using StreamRec.Pipeline.Batches;
 
 namespace StreamRec.Kafka.Consuming;
 
@@ -8,7 +9,7 @@ namespace StreamRec.Kafka.Consuming;
 /// <see cref="Acknowledge"/> once everything the batch caused is safely written, and the consumer commits
 /// it with its next periodic commit.
 /// </summary>
-public sealed class KafkaCheckpoint
+public sealed class KafkaCheckpoint : SourceCheckpoint
 {
     private readonly IOffsetAcknowledger _owner;
 
@@ -22,5 +23,5 @@ public sealed class KafkaCheckpoint
     public IReadOnlyDictionary<TopicPartition, long> NextOffsets { get; }
 
     /// <summary>Marks the batch as fully processed. Call in input order; thread-safe.</summary>
-    public void Acknowledge() => _owner.Acknowledge(this);
+    public override void Acknowledge() => _owner.Acknowledge(this);
 }

@@ -38,7 +38,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Pending(object? checkpoint, int deltas, int deadLetters)
+    private sealed class Pending(StreamRec.Pipeline.Batches.SourceCheckpoint? checkpoint, int deltas, int deadLetters)
     {
         // One more than the messages, released after the last send, so the batch cannot complete mid-send.
         public int Remaining = deltas + deadLetters + 1;

@@ -34,7 +34,7 @@ public sealed class EventBatch
     public bool IsFinal { get; set; }
 
     /// <summary>The source's progress marker, set on the last batch cut from a raw batch.</summary>
-    public object? Checkpoint { get; set; }
+    public SourceCheckpoint? Checkpoint { get; set; }
 
     /// <summary>Rooms that went live in this batch (the registry fills it).</summary>
     public List<int> StartedRooms { get; } = [];
@@ -42,12 +42,6 @@ public sealed class EventBatch
     /// <summary>Rooms that went offline in this batch (the registry fills it).</summary>
     public List<int> StoppedRooms { get; } = [];
 
-    /// <summary>Users to re-rank now, in a deterministic order (the coalescer fills it).</summary>
-    public List<int> Reranks { get; } = [];
-
-    /// <summary>New lists of the re-ranked users (scoring fills it).</summary>
-    public List<UserRanking> Rankings { get; } = [];
-
-    /// <summary>Deltas to publish (the emitter fills it).</summary>
+    /// <summary>Deltas to publish, in partition order (the core fills it).</summary>
     public List<RecommendationDelta> Deltas { get; } = [];
 }

@@ -7,6 +7,7 @@ namespace StreamRec.Pipeline.Features;
 /// <summary>
 /// The one definition of the ranking features of a (user, live room) pair, used online by the scoring
 /// stage and offline to build training data, so the model sees in serving exactly what it saw in training.
+/// Not thread-safe (it caches category vectors): one per partition.
 /// </summary>
 public sealed class FeatureExtractor(PipelineOptions options, PipelineState state)
 {
@@ -35,18 +36,12 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
     /// <summary>Fills the per-room part of the features at <paramref name="nowMs"/>.</summary>
     public void PrepareRoom(RoomState room, long nowMs, RoomContext context)
     {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(context);
         context.Room = room.Room;
         context.Streamer = room.Streamer;
+        context.Category = room.Category;
         _vectors.Compute(room, nowMs, context.Vector);
-        if (room.Category >= 0)
-        {
-            _vectors.Category(room.Category).CopyTo(context.CategoryVector);
-        }
-        else
-        {
-            Array.Clear(context.CategoryVector);
-        }
-
         context.Popularity = (float)Math.Log(1 + room.Popularity.At(nowMs, options.PopularityHalfLife));
         var visits = room.Visits.At(nowMs, options.PopularityHalfLife);
         var purchases = room.Purchases.At(nowMs, options.PopularityHalfLife);
@@ -57,38 +52,42 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
     }
 
     /// <summary>
-    /// Computes the per-user part of the features (the unit interest vector, activity) into
-    /// <paramref name="context"/>; call once per user, then <see cref="Extract"/> per candidate.
+    /// Computes the per-user part of the features (the unit interest vector, activity, streamer affinities)
+    /// into <paramref name="context"/>; call once per user, then <see cref="Extract"/> per candidate.
     /// </summary>
     public void PrepareUser(UserState user, long nowMs, UserContext context)
     {
-        context.User = user;
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(context);
         if (!Numerics.Vectors.TryUnit(user.Interest, context.Unit))
         {
             Array.Clear(context.Unit);
         }
 
+        context.Reset(_vectors);
         context.Activity = (float)Math.Log(1 + user.Activity.At(nowMs, options.InterestHalfLife));
-        context.Streamers.Clear();
-        foreach (var (streamer, affinity) in user.Affinities)
+        foreach (var affinity in user.Affinities)
         {
-            context.Streamers[streamer] = (
+            context.AddStreamer(
+                affinity.Streamer,
                 (float)Math.Log(1 + affinity.Engagement.At(nowMs, options.AffinityHalfLife)),
                 (float)Decay.Factor(affinity.Engagement.Ts, nowMs, RecencyHalfLife));
         }
     }
 
     /// <summary>Writes the feature row of (user, room) into <paramref name="row"/>; both contexts prepared for the same time.</summary>
-    public static void Extract(UserContext userContext, RoomContext room, Span<float> row)
+    public static void Extract(UserContext user, RoomContext room, Span<float> row)
     {
-        // Both vectors are unit (or zero) already, so the dot product is the cosine.
-        row[0] = Numerics.Vectors.Dot(userContext.Unit, room.Vector);
-        (row[1], row[2]) = userContext.Streamers.GetValueOrDefault(room.Streamer);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(room);
 
+        // Both vectors are unit (or zero) already, so the dot product is the cosine.
+        row[0] = Numerics.Vectors.Dot(user.Unit, room.Vector);
+        (row[1], row[2]) = user.Streamer(room.Streamer);
         row[3] = room.Popularity;
         row[4] = room.Conversion;
         row[5] = room.AgeMinutes;
-        row[6] = Numerics.Vectors.Dot(userContext.Unit, room.CategoryVector);
-        row[7] = userContext.Activity;
+        row[6] = user.CategoryMatch(room.Category);
+        row[7] = user.Activity;
     }
 }

@@ -1,17 +1,16 @@
 namespace StreamRec.Pipeline.Features;
 
-/// <summary>Per-room inputs of feature extraction, computed once per room per scoring round.</summary>
+/// <summary>Per-room inputs of feature extraction, computed once per room per tick.</summary>
 public sealed class RoomContext(int dimensions)
 {
     public int Room { get; set; }
 
     public int Streamer { get; set; }
 
+    public int Category { get; set; } = -1;
+
     /// <summary>Unit room vector (category prior blended with the streamer's audience).</summary>
     public float[] Vector { get; } = new float[dimensions];
-
-    /// <summary>Unit vector of the room's category, zero when unknown.</summary>
-    public float[] CategoryVector { get; } = new float[dimensions];
 
     public float Popularity { get; set; }
 

@@ -1,20 +1,67 @@
-using StreamRec.Pipeline.State;
-
 namespace StreamRec.Pipeline.Features;
 
 /// <summary>
-/// Per-user inputs of feature extraction, computed once per user per scoring round so that the per-row
-/// work is a few dot products and a lookup.
+/// Per-user inputs of feature extraction, computed once per user per scoring round, so that the per-row work
+/// is one dot product and a few lookups: the unit interest, activity, the affinity features of the user's
+/// (few) streamers, and the category match, computed at most once per category.
 /// </summary>
 public sealed class UserContext(int dimensions)
 {
-    public UserState User { get; set; } = null!;
+    private readonly List<(int Streamer, float Affinity, float Recency)> _streamers = [];
+    private float[] _categoryMatch = new float[16];
+    private int[] _categoryStamp = new int[16];
+    private int _stamp;
+    private RoomVectors? _vectors;
 
     /// <summary>The user's interest direction (unit, or zero without history).</summary>
     public float[] Unit { get; } = new float[dimensions];
 
     public float Activity { get; set; }
 
-    /// <summary>Affinity and recency features per streamer the user engaged with.</summary>
-    public Dictionary<int, (float Affinity, float Recency)> Streamers { get; } = [];
+    internal void Reset(RoomVectors vectors)
+    {
+        _streamers.Clear();
+        _vectors = vectors;
+        _stamp++;
+    }
+
+    internal void AddStreamer(int streamer, float affinity, float recency) => _streamers.Add((streamer, affinity, recency));
+
+    /// <summary>Affinity and recency features of a streamer; zero when the user has none.</summary>
+    public (float Affinity, float Recency) Streamer(int streamer)
+    {
+        foreach (var s in _streamers)
+        {
+            if (s.Streamer == streamer)
+            {
+                return (s.Affinity, s.Recency);
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>cos(interest, category vector), computed once per category per round; 0 for an unknown category.</summary>
+    public float CategoryMatch(int category)
+    {
+        if (category < 0)
+        {
+            return 0f;
+        }
+
+        if (category >= _categoryStamp.Length)
+        {
+            var size = Math.Max(category + 1, _categoryStamp.Length * 2);
+            Array.Resize(ref _categoryStamp, size);
+            Array.Resize(ref _categoryMatch, size);
+        }
+
+        if (_categoryStamp[category] != _stamp)
+        {
+            _categoryMatch[category] = Numerics.Vectors.Dot(Unit, _vectors!.Category(category));
+            _categoryStamp[category] = _stamp;
+        }
+
+        return _categoryMatch[category];
+    }
 }

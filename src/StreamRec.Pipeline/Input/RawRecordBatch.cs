@@ -38,7 +38,7 @@ public sealed class RawRecordBatch
     public long Watermark { get; set; } = long.MinValue;
 
     /// <summary>Opaque progress marker of the source, returned with the results of this batch.</summary>
-    public object? Checkpoint { get; set; }
+    public Batches.SourceCheckpoint? Checkpoint { get; set; }
 
     /// <summary>The bytes of record <paramref name="index"/> (possibly a truncated prefix, see <see cref="IsTruncated"/>).</summary>
     public ReadOnlySpan<byte> Record(int index) => _buffer.AsSpan(_starts[index], _lengths[index]);

@@ -15,6 +15,7 @@ public sealed class PipelineMetrics
     private long _deltasOut;
     private long _scoredRows;
     private long _eventTime;
+    private long _promotions;
 
     public long RecordsIn => Interlocked.Read(ref _recordsIn);
 
@@ -28,13 +29,17 @@ public sealed class PipelineMetrics
 
     public long ScoredRows => Interlocked.Read(ref _scoredRows);
 
+    /// <summary>Lists changed by a room_stop promotion, without re-scoring.</summary>
+    public long Promotions => Interlocked.Read(ref _promotions);
+
     /// <summary>Newest event time applied (ms since epoch): the pipeline's position in event time.</summary>
     public long EventTime => Interlocked.Read(ref _eventTime);
 
     /// <summary>Dead letters per reason code.</summary>
     public ConcurrentDictionary<string, long> DeadLettersByReason { get; } = new(StringComparer.Ordinal);
 
-    public void AddRecords(long records, long valid) {
+    public void AddRecords(long records, long valid)
+    {
         Interlocked.Add(ref _recordsIn, records);
         Interlocked.Add(ref _valid, valid);
     }
@@ -50,6 +55,8 @@ public sealed class PipelineMetrics
         Interlocked.Add(ref _reranks, users);
         Interlocked.Add(ref _scoredRows, rows);
     }
+
+    public void AddPromotions(long users) => Interlocked.Add(ref _promotions, users);
 
     public void AddDeltas(long deltas) => Interlocked.Add(ref _deltasOut, deltas);
 

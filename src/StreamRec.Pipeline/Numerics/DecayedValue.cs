@@ -12,4 +12,11 @@ public readonly record struct DecayedValue(double Value, long Ts)
     /// <summary>Decays to <paramref name="nowMs"/> and adds <paramref name="amount"/>.</summary>
     public DecayedValue Add(long nowMs, TimeSpan halfLife, double amount) =>
         new(At(nowMs, halfLife) + amount, Math.Max(Ts, nowMs));
+
+    /// <summary>The sum of two decayed values, both decayed to the later of their times.</summary>
+    public DecayedValue Merge(DecayedValue other, TimeSpan halfLife)
+    {
+        var ts = Math.Max(Ts, other.Ts);
+        return new(At(ts, halfLife) + other.At(ts, halfLife), ts);
+    }
 }

@@ -41,8 +41,24 @@ public sealed record PipelineOptions
     /// <summary>Least decayed affinity for a user to count as a returning viewer of a streamer.</summary>
     public double FavouriteMinAffinity { get; init; } = 1.0;
 
-    /// <summary>Most live rooms scored per re-rank; beyond it, favourites plus the most popular are scored.</summary>
-    public int MaxCandidates { get; init; } = 1000;
+    /// <summary>
+    /// User state partitions (P). Users are split by murmur2 of their key, as Kafka's default partitioner does, and
+    /// each partition's steps run on their own thread; the output is byte-identical for a given log, configuration
+    /// and P. Over Kafka, P is the user topics' partition count.
+    /// </summary>
+    public int Partitions { get; init; } = 4;
+
+    /// <summary>Where each re-rank's candidates come from, and how many.</summary>
+    public Retrieval.RetrievalLimits Retrieval { get; init; } = new();
+
+    /// <summary>Most streamers kept per user (the strongest affinities).</summary>
+    public int MaxAffinities { get; init; } = 8;
+
+    /// <summary>Ranked rooms kept beyond the top K, promoted without re-scoring when a listed room stops.</summary>
+    public int RankedRunnersUp { get; init; } = 4;
+
+    /// <summary>A list changed by promotion only is re-scored within this much event time.</summary>
+    public TimeSpan PromotionStaleness { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Candidates per user that the baseline shortlists for a ranking model (see <see cref="Scoring.ShortlistScorer"/>);
@@ -96,7 +112,19 @@ public sealed record PipelineOptions
         Check(CoalesceWindow >= TimeSpan.Zero, $"CoalesceWindow must not be negative, got {CoalesceWindow}.");
         Check(ColdStartPriorMass > 0, $"ColdStartPriorMass must be positive, got {ColdStartPriorMass}.");
         Check(FavouriteFanoutLimit >= 0, $"FavouriteFanoutLimit must not be negative, got {FavouriteFanoutLimit}.");
-        Check(MaxCandidates >= TopK, $"MaxCandidates ({MaxCandidates}) must be at least TopK ({TopK}).");
+        Check(Partitions is >= 1 and <= 256, $"Partitions must be in [1, 256], got {Partitions}.");
+        Check(MaxAffinities is >= 1 and <= 255, $"MaxAffinities must be in [1, 255], got {MaxAffinities}.");
+        Check(RankedRunnersUp >= 0 && TopK + RankedRunnersUp <= 255, $"TopK + RankedRunnersUp must be at most 255, got {TopK} + {RankedRunnersUp}.");
+        Check(PromotionStaleness >= TimeSpan.Zero, $"PromotionStaleness must not be negative, got {PromotionStaleness}.");
+        if (Retrieval is null)
+        {
+            errors.Add("Retrieval must be set.");
+        }
+        else
+        {
+            errors.AddRange(Retrieval.Problems(TopK));
+        }
+
         Check(ModelShortlist == 0 || ModelShortlist >= TopK, $"ModelShortlist ({ModelShortlist}) must be 0 or at least TopK ({TopK}).");
         Check(BatchSize is >= 1 and <= 1 << 20, $"BatchSize must be in [1, 1048576], got {BatchSize}.");
         Check(MaxEventBytes is >= 64 and <= 16 << 20, $"MaxEventBytes must be in [64, 16 MiB], got {MaxEventBytes}.");

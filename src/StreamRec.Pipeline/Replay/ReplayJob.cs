@@ -40,7 +40,8 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
     {
         replay.Validate();
         options.Validate();
-        var state = PipelineState.InMemory(options.VectorDimensions);
+        var state = PipelineState.InMemory(options);
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var stopwatch = Stopwatch.StartNew();
         using var system = StreamActorSystem.Create("streamrec-replay");
         using var deltas = new JsonLinesWriter<Contracts.Outputs.RecommendationDelta>(replay.Output, ContractJson.Default.RecommendationDelta);
@@ -66,8 +67,17 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         var elapsed = stopwatch.Elapsed;
         return new ReplaySummary(
             _metrics.RecordsIn, _metrics.Valid, _metrics.DeadLettered, _metrics.DeltasOut,
-            state.Users.Count, state.Rooms.RoomCount, (long)elapsed.TotalMilliseconds,
-            (long)(_metrics.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)));
+            state.UserCount, state.Rooms.RoomCount, (long)elapsed.TotalMilliseconds,
+            (long)(_metrics.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)),
+            options.Partitions, _metrics.Reranks, _metrics.ScoredRows, _metrics.Promotions,
+            PeakRss(), GC.GetTotalAllocatedBytes(precise: false) - allocated);
+    }
+
+    /// <summary>Peak resident set of the process so far (VmHWM on Linux).</summary>
+    private static long PeakRss()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
     }
 
     private JsonLinesReader OpenReader()

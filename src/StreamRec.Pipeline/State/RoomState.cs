@@ -25,4 +25,10 @@ public sealed class RoomState(int room)
 
     /// <summary>Decayed purchases.</summary>
     public DecayedValue Purchases { get; set; }
+
+    /// <summary>The popularity order key the live-room index holds the room under (see <see cref="Retrieval.LiveRoomIndex"/>).</summary>
+    public double IndexedKey { get; set; } = double.NegativeInfinity;
+
+    /// <summary>The category the live-room index holds the room under, -1 when not indexed.</summary>
+    public int IndexedCategory { get; set; } = -1;
 }

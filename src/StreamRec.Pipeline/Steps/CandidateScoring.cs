@@ -1,163 +1,108 @@
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Features;
-using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.Options;
-using StreamRec.Pipeline.Scoring;
 using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
-/// Candidate retrieval and scoring for the users released by the coalescer: candidates are the live
-/// rooms (or, when more than <see cref="PipelineOptions.MaxCandidates"/> are live, the user's favourite
-/// streamers' rooms plus the most popular); features of all users' candidates go to the scorer in one
-/// matrix, then each user keeps the top K (ties broken by room id, for determinism).
+/// Feature rows for one partition's re-ranked users (retrieval, then one row per candidate), and, once the
+/// tick's single scorer call has filled the scores, each user's ranked list: the top K plus
+/// <see cref="PipelineOptions.RankedRunnersUp"/>, ties broken by room id so every run ranks the same.
 /// </summary>
-public sealed class CandidateScoring(PipelineOptions options, PipelineState state, IScorer scorer, PipelineMetrics metrics) : IPipelineStep
+public sealed class CandidateScoring
 {
-    private readonly FeatureExtractor _features = new(options, state);
-    private readonly ShortlistScorer? _shortlist =
-        scorer is BaselineScorer or ShortlistScorer || options.ModelShortlist == 0 ? null : new ShortlistScorer(scorer, options.ModelShortlist);
-    private readonly List<RoomContext> _rooms = [];
-    private readonly UserContext _user = new(options.VectorDimensions);
-    private readonly Dictionary<int, int> _roomIndex = [];
-
-    // Each re-ranked user's rows, in the order of the batch's Reranks.
+    private readonly PipelineOptions _options;
+    private readonly PartitionState _partition;
+    private readonly FeatureExtractor _features;
+    private readonly RoomColumns _columns;
+    private readonly CandidateRetrieval _retrieval;
+    private readonly UserContext _user;
+    private readonly List<int> _candidates = [];
     private readonly List<(int Start, int Count)> _groups = [];
-    private readonly List<int> _candidateRooms = [];
-    private float[] _matrix = new float[4096 * FeatureExtractor.Count];
-    private float[] _scores = new float[4096];
-    private int[] _rowRooms = new int[4096];
+    private float[] _matrix = new float[1024 * FeatureExtractor.Count];
+    private int[] _rowRooms = new int[1024];
+    private ScoredRoom[] _top = [];
 
-    public void Apply(EventBatch batch)
+    public CandidateScoring(PipelineOptions options, PipelineState state, PartitionState partition)
     {
-        if (batch.Reranks.Count == 0)
-        {
-            return;
-        }
-
-        PrepareRooms(batch.Clock);
-        var rows = BuildRows(batch);
-        var matrix = _matrix.AsSpan(0, rows * FeatureExtractor.Count);
-        if (_shortlist is null)
-        {
-            scorer.Score(matrix, rows, _scores.AsSpan(0, rows));
-        }
-        else
-        {
-            _shortlist.ScoreGroups(matrix, _groups, _scores.AsSpan(0, rows));
-        }
-
-        for (var i = 0; i < _groups.Count; i++)
-        {
-            batch.Rankings.Add(new UserRanking(batch.Reranks[i], TopK(_groups[i].Start, _groups[i].Count)));
-        }
-
-        metrics.AddReranks(batch.Reranks.Count, rows);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(state);
+        _options = options;
+        _partition = partition;
+        _features = new FeatureExtractor(options, state);
+        _columns = new RoomColumns(_features, state.Rooms, options.VectorDimensions);
+        _retrieval = new CandidateRetrieval(options, state);
+        _user = new UserContext(options.VectorDimensions);
     }
 
-    private void PrepareRooms(long now)
-    {
-        _roomIndex.Clear();
-        var live = state.Rooms.LiveRooms;
-        for (var i = 0; i < live.Count; i++)
-        {
-            if (i == _rooms.Count)
-            {
-                _rooms.Add(new RoomContext(options.VectorDimensions));
-            }
+    /// <summary>Rows built by the last <see cref="BuildRows"/>.</summary>
+    public int Rows { get; private set; }
 
-            _features.PrepareRoom(state.Rooms.GetOrAddRoom(live[i]), now, _rooms[i]);
-            _roomIndex[live[i]] = i;
-        }
-    }
+    /// <summary>Each user's rows (start, count), in the order of the users given to <see cref="BuildRows"/>.</summary>
+    public IReadOnlyList<(int Start, int Count)> Groups => _groups;
 
-    private int BuildRows(EventBatch batch)
+    /// <summary>The row-major feature matrix of the last <see cref="BuildRows"/>.</summary>
+    public ReadOnlySpan<float> Matrix => _matrix.AsSpan(0, Rows * FeatureExtractor.Count);
+
+    /// <summary>Retrieves candidates and extracts features for each user, at event time <paramref name="nowMs"/>.</summary>
+    public void BuildRows(IReadOnlyList<int> users, long nowMs)
     {
+        ArgumentNullException.ThrowIfNull(users);
+        _columns.StartTick(nowMs);
         _groups.Clear();
         var rows = 0;
         var width = FeatureExtractor.Count;
-        foreach (var userId in batch.Reranks)
+        foreach (var userId in users)
         {
-            var user = state.Users.GetOrAdd(userId);
-            _features.PrepareUser(user, batch.Clock, _user);
-            Candidates(user);
-            Ensure(rows + _candidateRooms.Count);
-            foreach (var index in _candidateRooms)
+            var user = _partition.Users.Get(userId);
+            _features.PrepareUser(user, nowMs, _user);
+            _retrieval.Collect(user, _user, nowMs, _candidates);
+            Ensure(rows + _candidates.Count);
+            foreach (var room in _candidates)
             {
-                FeatureExtractor.Extract(_user, _rooms[index], _matrix.AsSpan(rows * width, width));
-                _rowRooms[rows] = _rooms[index].Room;
-                rows++;
+                FeatureExtractor.Extract(_user, _columns.Get(room), _matrix.AsSpan(rows * width, width));
+                _rowRooms[rows++] = room;
             }
 
-            _groups.Add((rows - _candidateRooms.Count, _candidateRooms.Count));
+            _groups.Add((rows - _candidates.Count, _candidates.Count));
         }
 
-        return rows;
+        Rows = rows;
     }
 
-    private void Candidates(UserState user)
+    /// <summary>The ranked list of group <paramref name="group"/>, given the scores of all this partition's rows.</summary>
+    public ReadOnlySpan<ScoredRoom> Ranked(int group, ReadOnlySpan<float> scores)
     {
-        _candidateRooms.Clear();
-        var live = _roomIndex.Count;
-        if (live <= options.MaxCandidates)
+        var (start, count) = _groups[group];
+        var k = Math.Min(_options.TopK + _options.RankedRunnersUp, count);
+        if (_top.Length < k)
         {
-            for (var i = 0; i < live; i++)
-            {
-                _candidateRooms.Add(i);
-            }
-
-            return;
+            _top = new ScoredRoom[k];
         }
 
-        // Too many live rooms to score them all: the user's streamers first, then the hottest rooms.
-        var chosen = new HashSet<int>();
-        for (var i = 0; i < live && chosen.Count < options.MaxCandidates / 2; i++)
-        {
-            if (user.Affinities.ContainsKey(_rooms[i].Streamer))
-            {
-                chosen.Add(i);
-            }
-        }
-
-        foreach (var i in Enumerable.Range(0, live).OrderByDescending(i => _rooms[i].Popularity).ThenBy(i => _rooms[i].Room))
-        {
-            if (chosen.Count >= options.MaxCandidates)
-            {
-                break;
-            }
-
-            chosen.Add(i);
-        }
-
-        _candidateRooms.AddRange(chosen.Order());
-    }
-
-    private ScoredRoom[] TopK(int start, int count)
-    {
-        // Bounded insertion: K is small, so this beats sorting every candidate.
-        var k = Math.Min(options.TopK, count);
-        var top = new ScoredRoom[k];
+        // Bounded insertion: K is small, so this beats sorting every candidate. Rooms the shortlist cut
+        // (negative infinity) never enter the list.
         var filled = 0;
         for (var i = 0; i < count; i++)
         {
-            var candidate = new ScoredRoom(_rowRooms[start + i], _scores[start + i]);
-            if (filled == k && !Better(candidate, top[k - 1]))
+            var candidate = new ScoredRoom(_rowRooms[start + i], scores[start + i]);
+            if (float.IsNegativeInfinity(candidate.Score) || (filled == k && !Better(candidate, _top[k - 1])))
             {
                 continue;
             }
 
             var position = filled < k ? filled++ : k - 1;
-            while (position > 0 && Better(candidate, top[position - 1]))
+            while (position > 0 && Better(candidate, _top[position - 1]))
             {
-                top[position] = top[position - 1];
+                _top[position] = _top[position - 1];
                 position--;
             }
 
-            top[position] = candidate;
+            _top[position] = candidate;
         }
 
-        return top;
+        return _top.AsSpan(0, filled);
     }
 
     /// <summary>Higher score first; equal scores by room id, so ties rank the same on every run.</summary>
@@ -165,11 +110,10 @@ public sealed class CandidateScoring(PipelineOptions options, PipelineState stat
 
     private void Ensure(int rows)
     {
-        if (rows > _scores.Length)
+        if (rows > _rowRooms.Length)
         {
-            var size = Math.Max(rows, _scores.Length * 2);
+            var size = Math.Max(rows, _rowRooms.Length * 2);
             Array.Resize(ref _matrix, size * FeatureExtractor.Count);
-            Array.Resize(ref _scores, size);
             Array.Resize(ref _rowRooms, size);
         }
     }

@@ -1,59 +1,92 @@
 using StreamRec.Contracts.Outputs;
 using StreamRec.Pipeline.Batches;
-using StreamRec.Pipeline.Metrics;
+using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
-/// Top-K diff: compares each new list with the one last sent to the user and emits a delta only when
-/// the rooms or their order changed. Every delta carries the full new list and the next per-user seq.
+/// Stores a user's new ranked list and, when its top K differs from the one last sent (rooms or order),
+/// emits a delta with the full new list and the next per-user seq, and moves the user in the holder index.
 /// </summary>
-public sealed class DeltaEmitter(PipelineState state, PipelineMetrics metrics) : IPipelineStep
+public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, PartitionState partition)
 {
     /// <summary>Scores are published rounded, so output bytes do not hinge on the last float bits.</summary>
     private const int ScoreDigits = 6;
 
-    public void Apply(EventBatch batch)
+    private readonly List<int> _previous = [];
+
+    /// <summary>Replaces the user's ranked list; returns the delta, or null when the sent top K is unchanged.</summary>
+    public RecommendationDelta? Apply(int userId, UserState user, ReadOnlySpan<ScoredRoom> ranked, long clockMs)
     {
-        foreach (var ranking in batch.Rankings)
+        ArgumentNullException.ThrowIfNull(user);
+        _previous.Clear();
+        foreach (var room in user.Ranked[..Math.Min(options.TopK, user.RankedCount)])
         {
-            var previous = state.Rankings.LastSent(ranking.User).Rooms;
-            if (SameRooms(ranking.Top, previous))
-            {
-                continue;
-            }
-
-            var rooms = new int[ranking.Top.Count];
-            var top = new RankedRoom[rooms.Length];
-            for (var i = 0; i < rooms.Length; i++)
-            {
-                rooms[i] = ranking.Top[i].Room;
-                top[i] = new RankedRoom(RoomName(rooms[i]), i + 1, Math.Round(ranking.Top[i].Score, ScoreDigits));
-            }
-
-            batch.Deltas.Add(new RecommendationDelta
-            {
-                UserId = state.Ids.Users.NameOf(ranking.User),
-                Seq = state.Rankings.Put(ranking.User, rooms),
-                Ts = batch.Clock,
-                Top = top,
-                Added = Missing(rooms, previous),
-                Removed = Missing(previous, rooms),
-            });
+            _previous.Add(room.Room);
         }
 
-        metrics.AddDeltas(batch.Deltas.Count);
+        user.SetRanked(ranked);
+        var top = user.Ranked[..Math.Min(options.TopK, user.RankedCount)];
+        if (Same(top, _previous))
+        {
+            return null;
+        }
+
+        var rooms = new RankedRoom[top.Length];
+        var added = new List<string>();
+        for (var i = 0; i < top.Length; i++)
+        {
+            rooms[i] = new RankedRoom(RoomName(top[i].Room), i + 1, Math.Round(top[i].Score, ScoreDigits));
+            if (!_previous.Contains(top[i].Room))
+            {
+                added.Add(RoomName(top[i].Room));
+                partition.Holders.Add(top[i].Room, userId);
+                if (partition.Holders.NeedsCompaction(top[i].Room))
+                {
+                    var room = top[i].Room;
+                    partition.Holders.Compact(room, holder => partition.Users.Peek(holder) is { } u && HoldsInTopK(u, room));
+                }
+            }
+        }
+
+        var removed = new List<string>();
+        foreach (var room in _previous)
+        {
+            if (!Contains(top, room))
+            {
+                removed.Add(RoomName(room));
+                partition.Holders.Remove(room);
+            }
+        }
+
+        user.Seq++;
+        return new RecommendationDelta
+        {
+            UserId = state.Ids.Users.NameOf(userId),
+            Seq = user.Seq,
+            Ts = clockMs,
+            Top = rooms,
+            Added = [.. added],
+            Removed = [.. removed],
+        };
     }
 
-    private static bool SameRooms(IReadOnlyList<ScoredRoom> next, IReadOnlyList<int> previous)
+    /// <summary>True when <paramref name="room"/> is in the top K last sent to <paramref name="user"/>.</summary>
+    public bool HoldsInTopK(UserState user, int room)
     {
-        if (next.Count != previous.Count)
+        ArgumentNullException.ThrowIfNull(user);
+        return Contains(user.Ranked[..Math.Min(options.TopK, user.RankedCount)], room);
+    }
+
+    private static bool Same(ReadOnlySpan<ScoredRoom> next, List<int> previous)
+    {
+        if (next.Length != previous.Count)
         {
             return false;
         }
 
-        for (var i = 0; i < next.Count; i++)
+        for (var i = 0; i < next.Length; i++)
         {
             if (next[i].Room != previous[i])
             {
@@ -64,19 +97,17 @@ public sealed class DeltaEmitter(PipelineState state, PipelineMetrics metrics) :
         return true;
     }
 
-    /// <summary>Names of the rooms of <paramref name="from"/> absent from <paramref name="other"/>, in order (lists are K long).</summary>
-    private string[] Missing(IReadOnlyList<int> from, IReadOnlyList<int> other)
+    private static bool Contains(ReadOnlySpan<ScoredRoom> rooms, int room)
     {
-        var names = new List<string>();
-        foreach (var room in from)
+        foreach (var r in rooms)
         {
-            if (!other.Contains(room))
+            if (r.Room == room)
             {
-                names.Add(RoomName(room));
+                return true;
             }
         }
 
-        return [.. names];
+        return false;
     }
 
     private string RoomName(int room) => state.Ids.Rooms.NameOf(room);

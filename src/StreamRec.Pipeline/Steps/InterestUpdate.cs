@@ -1,4 +1,4 @@
-using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Decoding;
 using StreamRec.Pipeline.Features;
 using StreamRec.Pipeline.Numerics;
 using StreamRec.Pipeline.Options;
@@ -10,27 +10,26 @@ namespace StreamRec.Pipeline.Steps;
 /// Per-user interest vectors, updated incrementally: u(t) = 2^(-(t - t0)/h) * u(t0) + w_kind * v_room(t),
 /// with h the interest half-life and v_room the room's unit vector. Event time drives the decay.
 /// </summary>
-public sealed class InterestUpdate(PipelineOptions options, PipelineState state) : IPipelineStep
+public sealed class InterestUpdate(PipelineOptions options, PipelineState state) : IUserEventStep
 {
     private readonly RoomVectors _vectors = new(options, state);
     private readonly float[] _room = new float[options.VectorDimensions];
 
-    public void Apply(EventBatch batch)
+    public void Apply(in EventRecord e, UserState user)
     {
-        foreach (var e in batch.Events)
+        var weight = options.Weights.Of(e.Kind);
+        if (state.Rooms.FindRoom(e.Room) is { } room)
         {
-            if (!e.IsUserEvent)
-            {
-                continue;
-            }
-
-            var weight = options.Weights.Of(e.Kind);
-            var user = state.Users.GetOrAdd(e.User);
-            _vectors.Compute(state.Rooms.GetOrAddRoom(e.Room), e.Ts, _room);
-            var factor = (float)Decay.Factor(user.InterestTs, e.Ts, options.InterestHalfLife);
-            Vectors.ScaleAdd(user.Interest, factor, _room, (float)weight);
-            user.InterestTs = Math.Max(user.InterestTs, e.Ts);
-            user.Activity = user.Activity.Add(e.Ts, options.InterestHalfLife, weight);
+            _vectors.Compute(room, e.Ts, _room);
         }
+        else
+        {
+            Array.Clear(_room);
+        }
+
+        var factor = (float)Decay.Factor(user.InterestTs, e.Ts, options.InterestHalfLife);
+        Vectors.ScaleAdd(user.Interest, factor, _room, (float)weight);
+        user.InterestTs = Math.Max(user.InterestTs, e.Ts);
+        user.Activity = user.Activity.Add(e.Ts, options.InterestHalfLife, weight);
     }
 }

@@ -1,33 +1,22 @@
-using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Decoding;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
-/// Repeat consumption: users come back to the same streamers. Keeps a decayed engagement per
-/// user x streamer (and, per streamer, who its returning viewers are, for go-live fan-out).
+/// Repeat consumption: users come back to the same streamers. Keeps a decayed engagement per user x streamer
+/// (the strongest <see cref="PipelineOptions.MaxAffinities"/> per user) and offers each new value to the
+/// partition's index of each streamer's most attached viewers, the targets of a go-live fan-out.
 /// </summary>
-public sealed class RepeatAffinityUpdate(PipelineOptions options, PipelineState state) : IPipelineStep
+public sealed class RepeatAffinityUpdate(PipelineOptions options, PartitionState partition) : IUserEventStep
 {
-    public void Apply(EventBatch batch)
+    public void Apply(in EventRecord e, UserState user)
     {
-        foreach (var e in batch.Events)
+        var engagement = user.Engage(e.Streamer, e.Ts, options.AffinityHalfLife, options.Weights.Of(e.Kind));
+        if (engagement.Value >= options.FavouriteMinAffinity)
         {
-            if (!e.IsUserEvent)
-            {
-                continue;
-            }
-
-            var user = state.Users.GetOrAdd(e.User);
-            if (!user.Affinities.TryGetValue(e.Streamer, out var affinity))
-            {
-                user.Affinities[e.Streamer] = affinity = new StreamerAffinity();
-                state.Rooms.GetOrAddStreamer(e.Streamer).Viewers.Add(e.User);
-            }
-
-            affinity.Engagement = affinity.Engagement.Add(e.Ts, options.AffinityHalfLife, options.Weights.Of(e.Kind));
-            affinity.Count++;
+            partition.Favourites.Offer(e.Streamer, e.User, engagement);
         }
     }
 }

@@ -1,23 +1,20 @@
 using StreamRec.Contracts.Events;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Decoding;
-using StreamRec.Pipeline.Numerics;
-using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
-/// Live-room registry: applies room_start/stop/update to the set of live rooms (the only candidates) and
-/// keeps each room's decayed popularity and conversion and each streamer's audience profile up to date.
-/// Runs before interest update so a room that started in this batch already has its cold-start vector.
+/// The global room table: applies room_start/stop/update to the live set and the live-room index, and
+/// registers every room and streamer that user events name, so that partitions running in parallel only
+/// ever read room state. Runs first in each batch, on the coordinating thread.
 /// </summary>
-public sealed class RoomRegistryUpdate(PipelineOptions options, PipelineState state) : IPipelineStep
+public sealed class RoomRegistryUpdate(PipelineState state)
 {
-    private readonly float[] _unit = new float[options.VectorDimensions];
-
     public void Apply(EventBatch batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         foreach (var e in batch.Events)
         {
             switch (e.Kind)
@@ -32,7 +29,13 @@ public sealed class RoomRegistryUpdate(PipelineOptions options, PipelineState st
                     Describe(state.Rooms.GetOrAddRoom(e.Room), e);
                     break;
                 default:
-                    Engage(e);
+                    var room = state.Rooms.GetOrAddRoom(e.Room);
+                    if (room.Streamer < 0)
+                    {
+                        room.Streamer = e.Streamer;
+                    }
+
+                    state.Rooms.GetOrAddStreamer(e.Streamer);
                     break;
             }
         }
@@ -46,6 +49,7 @@ public sealed class RoomRegistryUpdate(PipelineOptions options, PipelineState st
         {
             room.IsLive = true;
             room.StartTs = e.Ts;
+            state.LiveIndex.Start(room);
             batch.StartedRooms.Add(e.Room);
         }
     }
@@ -53,48 +57,35 @@ public sealed class RoomRegistryUpdate(PipelineOptions options, PipelineState st
     private void Stop(in EventRecord e, EventBatch batch)
     {
         var room = state.Rooms.GetOrAddRoom(e.Room);
-        room.Streamer = e.Streamer;
         if (state.Rooms.SetLive(e.Room, false))
         {
             room.IsLive = false;
+            state.LiveIndex.Stop(room, room.Streamer);
             batch.StoppedRooms.Add(e.Room);
         }
+
+        room.Streamer = e.Streamer;
     }
 
-    private static void Describe(RoomState room, in EventRecord e)
+    private void Describe(RoomState room, in EventRecord e)
     {
+        if (room.IsLive && room.Streamer != e.Streamer)
+        {
+            // A live room changing hosts moves in the per-streamer index.
+            state.LiveIndex.Stop(room, room.Streamer);
+            room.Streamer = e.Streamer;
+            state.LiveIndex.Start(room);
+        }
+
         room.Streamer = e.Streamer;
+        state.Rooms.GetOrAddStreamer(e.Streamer);
         if (e.Category >= 0)
         {
             room.Category = e.Category;
+            if (room.IsLive)
+            {
+                state.LiveIndex.Recategorize(room);
+            }
         }
-    }
-
-    private void Engage(in EventRecord e)
-    {
-        var weight = options.Weights.Of(e.Kind);
-        var room = state.Rooms.GetOrAddRoom(e.Room);
-        if (room.Streamer < 0)
-        {
-            room.Streamer = e.Streamer;
-        }
-
-        room.Popularity = room.Popularity.Add(e.Ts, options.PopularityHalfLife, weight);
-        var purchase = e.Kind == EventKind.Purchase;
-        room.Visits = room.Visits.Add(e.Ts, options.PopularityHalfLife, purchase ? 0 : 1);
-        room.Purchases = room.Purchases.Add(e.Ts, options.PopularityHalfLife, purchase ? 1 : 0);
-
-        // The audience profile learns from the user's taste before this event; a user with no
-        // history yet says nothing about the streamer.
-        var user = state.Users.Find(e.User);
-        if (user is null || !Vectors.TryUnit(user.Interest, _unit))
-        {
-            return;
-        }
-
-        var streamer = state.Rooms.GetOrAddStreamer(e.Streamer);
-        var factor = (float)Decay.Factor(streamer.AudienceMass.Ts, e.Ts, options.AudienceHalfLife);
-        Vectors.ScaleAdd(streamer.Audience, factor, _unit, (float)weight);
-        streamer.AudienceMass = streamer.AudienceMass.Add(e.Ts, options.AudienceHalfLife, weight);
     }
 }

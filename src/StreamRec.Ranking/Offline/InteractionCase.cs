@@ -17,6 +17,7 @@ public sealed class InteractionCase
     private int[] _rooms = new int[256];
     private float[] _popularity = new float[256];
     private long[] _lastEngaged = new long[256];
+    private bool[] _retrieved = new bool[256];
 
     /// <summary>Sequence number of the case in the replay, starting at 0.</summary>
     public int Id { get; internal set; }
@@ -52,6 +53,9 @@ public sealed class InteractionCase
     /// <summary>When the user last engaged with each candidate's streamer, or <see cref="long.MinValue"/> if never (the REP baseline's key).</summary>
     public ReadOnlySpan<long> LastEngaged => _lastEngaged.AsSpan(0, Count);
 
+    /// <summary>Whether retrieval (see <c>CandidateRetrieval</c>) would have put each candidate before the scorer.</summary>
+    public ReadOnlySpan<bool> Retrieved => _retrieved.AsSpan(0, Count);
+
     /// <summary>The features of the clicked room.</summary>
     public ReadOnlySpan<float> TargetFeatures => Row(TargetIndex);
 
@@ -66,6 +70,7 @@ public sealed class InteractionCase
             _rooms = new int[size];
             _popularity = new float[size];
             _lastEngaged = new long[size];
+            _retrieved = new bool[size];
         }
 
         Count = count;
@@ -73,8 +78,9 @@ public sealed class InteractionCase
 
     internal Span<float> WritableRow(int index) => _features.AsSpan(index * FeatureExtractor.Count, FeatureExtractor.Count);
 
-    internal void SetCandidate(int index, int room, float popularity, long lastEngaged)
+    internal void SetCandidate(int index, int room, float popularity, long lastEngaged, bool retrieved)
     {
+        _retrieved[index] = retrieved;
         _rooms[index] = room;
         _popularity[index] = popularity;
         _lastEngaged[index] = lastEngaged;

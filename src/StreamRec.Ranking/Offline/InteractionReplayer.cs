@@ -1,8 +1,10 @@
 using StreamRec.Contracts.Events;
 using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Core;
 using StreamRec.Pipeline.Decoding;
 using StreamRec.Pipeline.Features;
 using StreamRec.Pipeline.Input;
+using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
 using StreamRec.Pipeline.Steps;
@@ -10,10 +12,10 @@ using StreamRec.Pipeline.Steps;
 namespace StreamRec.Ranking.Offline;
 
 /// <summary>
-/// Replays an event log without Akka, one event at a time through the pipeline's own state steps (room registry,
-/// interest, repeat affinity, in that order), and reports every visit that starts with a click together with the
-/// features of all rooms live at that moment, computed by <see cref="FeatureExtractor"/> from the state just before the
-/// click. Training and evaluation both read logs through this class, so offline features are the online ones.
+/// Replays an event log without Akka through the pipeline's own stateful core (<see cref="StreamCore"/>, one partition,
+/// no ranking), and reports every visit that starts with a click together with the features of all rooms live at that
+/// moment, computed by <see cref="FeatureExtractor"/> from the state just before the click, and whether retrieval would
+/// have offered each. Training and evaluation both read logs through this class, so offline features are the online ones.
 /// </summary>
 /// <remarks>
 /// A visit is a run of one user's events on one live session of one room; a click on another room (or on a new session
@@ -60,8 +62,8 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
         return run.Statistics;
     }
 
-    /// <summary>The state of one pass over a log.</summary>
-    private sealed class Run
+    /// <summary>The state of one pass over a log: the pipeline's own core without ranking, observed before each user event.</summary>
+    private sealed class Run : IUserEventObserver
     {
         private readonly PipelineOptions _options;
         private readonly TimeProvider _time;
@@ -69,12 +71,14 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
         private readonly long _casesFrom;
         private readonly IInteractionObserver? _observer;
         private readonly PipelineState _state;
-        private readonly IPipelineStep[] _steps;
+        private readonly StreamCore _core;
+        private readonly TickSlicer _slicer;
         private readonly FeatureExtractor _features;
+        private readonly CandidateRetrieval _retrieval;
         private readonly UserContext _user;
         private readonly UserState _blankUser;
+        private readonly List<int> _retrieved = [];
         private readonly List<RoomContext> _rooms = [];
-        private readonly EventBatch _batch = new();
         private readonly InteractionCase _case = new();
         private readonly Dictionary<int, (int Room, long Session, int CaseId)> _visits = [];
         private long _events;
@@ -86,21 +90,19 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
 
         public Run(InteractionReplayer owner, string path, long casesFrom, IInteractionObserver? observer)
         {
-            _options = owner._options;
+            // One partition: cases are observed in log order, as the single-threaded offline protocol needs.
+            _options = owner._options with { Partitions = 1 };
             _time = owner._time;
             _path = path;
             _casesFrom = casesFrom;
             _observer = observer;
-            _state = PipelineState.InMemory(_options.VectorDimensions);
-            _steps =
-            [
-                new RoomRegistryUpdate(_options, _state),
-                new InterestUpdate(_options, _state),
-                new RepeatAffinityUpdate(_options, _state),
-            ];
+            _state = PipelineState.InMemory(_options);
+            _core = new StreamCore(_options, _state, scorer: null, new PipelineMetrics(), observer is null ? null : this);
+            _slicer = new TickSlicer(_options.RerankTick);
             _features = new FeatureExtractor(_options, _state);
+            _retrieval = new CandidateRetrieval(_options, _state);
             _user = new UserContext(_options.VectorDimensions);
-            _blankUser = new UserState(_options.VectorDimensions);
+            _blankUser = new UserState(_options.VectorDimensions, _options.MaxAffinities, _options.TopK + _options.RankedRunnersUp);
         }
 
         public ReplayStatistics Statistics => new(_events, _rejected, _cases, _notLive, _first == long.MaxValue ? 0 : _first, _last == long.MinValue ? 0 : _last);
@@ -119,6 +121,7 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var maxTs = validator.MaxTs(_time);
+                var batch = new EventBatch();
                 for (var i = 0; i < raw.Count; i++)
                 {
                     if (!validator.TryAccept(raw, i, maxTs, out var record, out _))
@@ -127,7 +130,6 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
                         continue;
                     }
 
-                    var clock = validator.Clock;
                     _events++;
                     _first = Math.Min(_first, record.Ts);
                     _last = Math.Max(_last, record.Ts);
@@ -137,32 +139,26 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
                         continue;
                     }
 
-                    Observe(record);
-                    Apply(record, clock);
+                    batch.Events.Add(record);
+                }
+
+                if (apply is null)
+                {
+                    foreach (var slice in _slicer.Slice(batch))
+                    {
+                        _core.Process(slice);
+                    }
                 }
             }
-        }
 
-        private void Apply(in EventRecord record, long clock)
-        {
-            _batch.Events.Clear();
-            _batch.StartedRooms.Clear();
-            _batch.StoppedRooms.Clear();
-            _batch.Events.Add(record);
-            _batch.Clock = clock;
-            foreach (var step in _steps)
+            if (apply is null)
             {
-                step.Apply(_batch);
+                _core.Process(_slicer.Final());
             }
         }
 
-        private void Observe(in EventRecord e)
+        public void BeforeUserEvent(in EventRecord e, UserState? user)
         {
-            if (!e.IsUserEvent)
-            {
-                return;
-            }
-
             var room = _state.Rooms.FindRoom(e.Room);
             var session = room is { IsLive: true } ? room.StartTs : long.MinValue;
             if (_visits.TryGetValue(e.User, out var visit) && visit.Room == e.Room && visit.Session == session)
@@ -185,7 +181,7 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
                 else
                 {
                     caseId = (int)_cases++;
-                    Build(e, caseId);
+                    Build(e, user ?? _blankUser, caseId);
                     _observer!.OnCase(_case);
                 }
             }
@@ -193,9 +189,8 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
             _visits[e.User] = (e.Room, session, caseId);
         }
 
-        private void Build(in EventRecord e, int caseId)
+        private void Build(in EventRecord e, UserState user, int caseId)
         {
-            var user = _state.Users.Find(e.User) ?? _blankUser;
             var live = _state.Rooms.LiveRooms;
             _case.Reset(live.Count);
             _case.Id = caseId;
@@ -203,8 +198,10 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
             _case.User = e.User;
             _case.Room = e.Room;
             _case.Streamer = e.Streamer;
-            _case.IsRepeat = user.Affinities.ContainsKey(e.Streamer);
+            _case.IsRepeat = user.HasAffinity(e.Streamer);
             _features.PrepareUser(user, e.Ts, _user);
+            _retrieval.Collect(user, _user, e.Ts, _retrieved);
+            var retrieved = _retrieved.ToHashSet();
             for (var i = 0; i < live.Count; i++)
             {
                 if (i == _rooms.Count)
@@ -215,8 +212,9 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
                 var room = _state.Rooms.GetOrAddRoom(live[i]);
                 _features.PrepareRoom(room, e.Ts, _rooms[i]);
                 FeatureExtractor.Extract(_user, _rooms[i], _case.WritableRow(i));
-                var lastEngaged = user.Affinities.TryGetValue(room.Streamer, out var affinity) ? affinity.Engagement.Ts : long.MinValue;
-                _case.SetCandidate(i, room.Room, (float)room.Popularity.At(e.Ts, _options.PopularityHalfLife), lastEngaged);
+                var affinity = user.AffinityOf(room.Streamer);
+                var lastEngaged = affinity.Value > 0 ? affinity.Ts : long.MinValue;
+                _case.SetCandidate(i, room.Room, (float)room.Popularity.At(e.Ts, _options.PopularityHalfLife), lastEngaged, retrieved.Contains(room.Room));
                 if (room.Room == e.Room)
                 {
                     _case.TargetIndex = i;

@@ -23,7 +23,7 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task EventDecoding_MixedGoodAndBadRecords_BadOnesBecomeCountedDeadLettersWithOrigin()
     {
-        var state = PipelineState.InMemory(_options.VectorDimensions);
+        var state = PipelineState.InMemory(_options);
         var lines = new[] { Ev.Json(Ev.Click(Ev.T0, "u1", "r1")), "{broken", string.Empty, """{"type":"warp","event_id":"e","ts":1767636000000,"room_id":"r","streamer_id":"s"}""" };
 
         var output = await Run(Source.Single(Ev.Raw(lines, "log.jsonl")), new EventDecoding(_options, state, _metrics, _time));
@@ -43,7 +43,7 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
     public async Task EventDecoding_OversizedOrFutureOrLateRecords_AreDeadLettered()
     {
         var options = _options with { MaxEventBytes = 200, MaxLateness = TimeSpan.FromMinutes(5), MaxFutureSkew = TimeSpan.FromHours(1) };
-        var state = PipelineState.InMemory(options.VectorDimensions);
+        var state = PipelineState.InMemory(options);
         var oversized = Ev.Json(Ev.Click(Ev.T0, new string('u', 250), "r1"));
         var lines = new[]
         {
@@ -62,10 +62,11 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task EventTimeTicking_EventsAcrossTicks_SlicedAtBoundariesThenFinalFlush()
     {
-        var state = PipelineState.InMemory(_options.VectorDimensions);
+        var state = PipelineState.InMemory(_options);
         var input = Ev.Batch(state, Ev.Click(Ev.T0 + 100, "u1", "r"), Ev.Click(Ev.T0 + 900, "u1", "r"), Ev.Click(Ev.T0 + 1_100, "u1", "r"), Ev.Click(Ev.T0 + 5_000, "u1", "r"));
         input.ClosesTick = false;
-        input.Checkpoint = "offsets";
+        var checkpoint = new TestCheckpoint();
+        input.Checkpoint = checkpoint;
 
         var slices = await Run(Source.Single(input), new EventTimeTicking(TimeSpan.FromSeconds(1), _metrics));
 
@@ -73,13 +74,13 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal([Ev.T0 + 900, Ev.T0 + 1_100, Ev.T0 + 5_000, Ev.T0 + 5_000], slices.Select(s => s.Clock));
         Assert.Equal([true, true, false, true], slices.Select(s => s.ClosesTick));
         Assert.Equal([false, false, false, true], slices.Select(s => s.IsFinal));
-        Assert.Equal([null, null, "offsets", null], slices.Select(s => s.Checkpoint));
+        Assert.Equal([null, null, checkpoint, null], slices.Select(s => s.Checkpoint));
     }
 
     [Fact]
     public async Task EventTimeTicking_IdleWatermark_ClosesTheTickAtTheWatermark()
     {
-        var state = PipelineState.InMemory(_options.VectorDimensions);
+        var state = PipelineState.InMemory(_options);
         var events = Ev.Batch(state, Ev.Click(Ev.T0 + 100, "u1", "r"));
         events.ClosesTick = false;
         var idle = new EventBatch { Watermark = Ev.T0 + 7_000 };
@@ -125,7 +126,7 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
     {
         var scorer = new OtherFeaturesScorer();
 
-        var ex = Assert.Throws<ArgumentException>(() => RecommendationPipeline.Create(_options, PipelineState.InMemory(32), scorer, _metrics, _time));
+        var ex = Assert.Throws<ArgumentException>(() => RecommendationPipeline.Create(_options, PipelineState.InMemory(_options), scorer, _metrics, _time));
 
         Assert.Contains("expects features", ex.Message, StringComparison.Ordinal);
     }
@@ -146,7 +147,7 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task<List<Contracts.Outputs.RecommendationDelta>> DeltaRecords(List<string> lines, int batchSize)
     {
-        var state = PipelineState.InMemory(_options.VectorDimensions);
+        var state = PipelineState.InMemory(_options);
         var batches = lines.Chunk(batchSize).Select(chunk => Ev.Raw(chunk)).ToList();
         var flow = RecommendationPipeline.Create(_options, state, new BaselineScorer(), new PipelineMetrics(), _time);
 
@@ -157,6 +158,13 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task<IReadOnlyList<EventBatch>> Run<TIn>(Source<TIn, Akka.NotUsed> source, IGraph<FlowShape<TIn, EventBatch>, Akka.NotUsed> stage) =>
         await source.Via(stage).RunWith(Sink.Seq<EventBatch>(), Sys.Materializer()).WaitAsync(Timeout);
+
+    private sealed class TestCheckpoint : SourceCheckpoint
+    {
+        public override void Acknowledge()
+        {
+        }
+    }
 
     private sealed class OtherFeaturesScorer : IScorer
     {

@@ -1,4 +1,6 @@
 using CsCheck;
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Numerics;
 using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Tests.State;
@@ -27,25 +29,103 @@ public sealed class StoreModelTests
     }
 
     [Fact]
-    public void RankingStore_AnySequenceOfLists_HoldersAndSeqMatchADictionaryModel()
+    public void HolderIndex_AnySequenceOfListChanges_CandidatesCoverEveryHolderAndCountsAreExact()
     {
-        Gen.Select(Gen.Int[0, 9], Gen.Int[0, 15].Array[0, 5]).Array[0, 100].Sample(puts =>
+        Gen.Select(Gen.Int[0, 9], Gen.Int[0, 7].Array[0, 4]).Array[0, 150].Sample(changes =>
         {
-            var store = new InMemoryRankingStore();
-            var model = new Dictionary<int, (int[] Rooms, long Seq)>();
-            foreach (var (user, rooms) in puts)
+            var index = new HolderIndex();
+            var lists = new Dictionary<int, HashSet<int>>();
+            foreach (var (user, rooms) in changes)
             {
-                var list = rooms.Distinct().ToArray();
-                var seq = store.Put(user, list);
-                model[user] = (list, model.GetValueOrDefault(user).Seq + 1);
-                if (seq != model[user].Seq)
+                var next = rooms.ToHashSet();
+                var previous = lists.GetValueOrDefault(user) ?? [];
+                foreach (var room in next.Except(previous))
                 {
-                    return false;
+                    index.Add(room, user);
+                    if (index.NeedsCompaction(room))
+                    {
+                        index.Compact(room, u => lists.GetValueOrDefault(u)?.Contains(room) == true || (u == user && next.Contains(room)));
+                    }
                 }
+
+                foreach (var room in previous.Except(next))
+                {
+                    index.Remove(room);
+                }
+
+                lists[user] = next;
             }
 
-            return Enumerable.Range(0, 16).All(room =>
-                store.Holders(room).ToHashSet().SetEquals(model.Where(m => m.Value.Rooms.Contains(room)).Select(m => m.Key)));
+            return Enumerable.Range(0, 8).All(room =>
+            {
+                var holders = lists.Where(l => l.Value.Contains(room)).Select(l => l.Key).ToHashSet();
+                return index.Holders(room) == holders.Count && holders.IsSubsetOf(index.Candidates(room).ToArray());
+            });
         });
+    }
+
+    [Fact]
+    public void PendingReranks_AnySequenceOfMarks_ReleasesEachUserOnceAtItsEarliestDueTime()
+    {
+        Gen.Select(Gen.Int[0, 9], Gen.Long[0, 100]).Array[0, 100].Sample(marks =>
+        {
+            var pending = new PendingReranks();
+            var model = new Dictionary<int, long>();
+            foreach (var (user, due) in marks)
+            {
+                pending.Mark(user, due);
+                model[user] = Math.Min(model.GetValueOrDefault(user, long.MaxValue), due);
+            }
+
+            var released = new List<int>();
+            pending.Release(50, all: false, released);
+            var early = model.Where(m => m.Value <= 50).Select(m => m.Key).ToHashSet();
+            var rest = new List<int>();
+            pending.Release(0, all: true, rest);
+            return released.Count == early.Count && released.ToHashSet().SetEquals(early)
+                && rest.ToHashSet().SetEquals(model.Keys.Except(early)) && rest.Count == model.Count - early.Count
+                && released.Select(u => model[u]).SequenceEqual(released.Select(u => model[u]).Order());
+        });
+    }
+
+    [Fact]
+    public void UserStateCodec_AnyState_RoundTripsWithTheVectorWithinQuantization()
+    {
+        var gen = Gen.Select(Gen.Float[-50f, 50f].Array[8], Gen.Long[0, 1L << 42], Gen.Select(Gen.Int[0, 1 << 20], Gen.Float[0f, 100f], Gen.Long[0, 1L << 30]).Array[0, 4],
+            Gen.Select(Gen.Int[0, 1 << 20], Gen.Float[-10f, 10f]).Array[0, 6], Gen.Long[0, 1 << 30]);
+        gen.Sample((vector, ts, affinities, ranked, seq) =>
+        {
+            var user = new UserState(8, 4, 6);
+            vector.CopyTo(user.Interest, 0);
+            user.InterestTs = ts + (1L << 30);
+            user.Activity = new DecayedValue(3.5, user.InterestTs);
+            foreach (var (streamer, value, age) in affinities.DistinctBy(a => a.Item1))
+            {
+                user.Engage(streamer, user.InterestTs - age, TimeSpan.FromDays(2), value);
+            }
+
+            user.SetRanked([.. ranked.Select(r => new ScoredRoom(r.Item1, r.Item2))]);
+            user.RankedAt = user.InterestTs + 77;
+            user.Seq = seq;
+
+            var buffer = new byte[UserStateCodec.MaxSize(8, 4, 6)];
+            var decoded = new UserState(8, 4, 6);
+            UserStateCodec.Decode(buffer.AsSpan(0, UserStateCodec.Encode(user, buffer)), decoded);
+
+            var scale = vector.Max(Math.Abs) / 127f;
+            return decoded.InterestTs == user.InterestTs && decoded.Seq == seq && decoded.RankedAt == user.RankedAt
+                && Math.Abs(decoded.Activity.Value - 3.5) < 1e-6
+                && decoded.Interest.Zip(vector).All(p => Math.Abs(p.First - p.Second) <= (scale * 0.5f) + 1e-4f)
+                && decoded.Affinities.ToArray().SequenceEqual(user.Affinities.ToArray().Select(a => a with { Engagement = new DecayedValue((float)a.Engagement.Value, a.Engagement.Ts) }))
+                && decoded.Ranked.ToArray().SequenceEqual(user.Ranked.ToArray());
+        });
+    }
+
+    [Fact]
+    public void UserStateCodec_OtherVersion_IsRefusedWithTheVersionNamed()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => UserStateCodec.Decode([9, 8], new UserState(8, 4, 6)));
+
+        Assert.Contains("version 9", ex.Message, StringComparison.Ordinal);
     }
 }

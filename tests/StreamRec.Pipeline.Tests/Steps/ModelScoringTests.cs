@@ -1,10 +1,6 @@
-using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Features;
-using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
-using StreamRec.Pipeline.State;
-using StreamRec.Pipeline.Steps;
 using StreamRec.Pipeline.Tests.Support;
 
 namespace StreamRec.Pipeline.Tests.Steps;
@@ -12,27 +8,27 @@ namespace StreamRec.Pipeline.Tests.Steps;
 public sealed class ModelScoringTests
 {
     [Fact]
-    public void Apply_RankingModel_TopComesFromTheModelWithinEachUsersBaselineShortlist()
+    public void Core_RankingModel_OneCallPerTickAndTheTopComesFromTheModelWithinTheBaselineShortlist()
     {
         // Six live rooms; the "model" prefers rooms with low popularity, the opposite of the baseline,
         // so the top shows the model decided, within the baseline's shortlist of three.
-        var options = new PipelineOptions { TopK = 2, ModelShortlist = 3 }.Validate();
-        var state = PipelineState.InMemory(options.VectorDimensions);
-        var registry = new RoomRegistryUpdate(options, state);
-        var rooms = Enumerable.Range(1, 6).Select(i => $"r{i}").ToArray();
-        registry.Apply(Ev.Batch(state, [.. rooms.Select(r => Ev.Start(Ev.T0, r))]));
-        var clicks = rooms.SelectMany((r, i) => Enumerable.Range(0, 10 * (i + 1)).Select(n => Ev.Click(Ev.T0 + 1 + n, $"fan-{r}-{n}", r))).ToArray();
-        registry.Apply(Ev.Batch(state, clicks));
         var model = new CountingModel();
-        var scoring = new CandidateScoring(options, state, model, new PipelineMetrics());
-        var batch = new EventBatch { Clock = Ev.T0 + 100, ClosesTick = true };
-        batch.Reranks.AddRange([Ev.Record(state, Ev.Click(Ev.T0, "u1", "r1")).User, Ev.Record(state, Ev.Click(Ev.T0, "u2", "r1")).User]);
+        var h = new CoreHarness(new PipelineOptions { Partitions = 2, TopK = 2, RankedRunnersUp = 0, ModelShortlist = 3 }, model);
+        var rooms = Enumerable.Range(1, 6).Select(i => $"r{i}").ToArray();
+        h.Run(Ev.Batch(h.State, [.. rooms.Select(r => Ev.Start(Ev.T0, r))]));
+        var clicks = rooms.SelectMany((r, i) => Enumerable.Range(0, 10 * (i + 1)).Select(n => Ev.Click(Ev.T0 + 1 + n, $"fan-{r}-{n}", r))).ToArray();
+        h.Run(Ev.Batch(h.State, clicks));
+        h.Tick(Ev.T0 + 3_000);
+        model.Reset();
 
-        scoring.Apply(batch);
+        h.Run(Ev.Batch(h.State, Ev.Click(Ev.T0 + 4_000, "u1", "elsewhere"), Ev.Click(Ev.T0 + 4_000, "u2", "elsewhere")));
+        var tick = h.Tick(Ev.T0 + 7_000);
 
         Assert.Equal(1, model.Calls);
         Assert.Equal(2 * 3, model.Rows);
-        Assert.All(batch.Rankings, ranking => Assert.Equal(["r4", "r5"], ranking.Top.Select(t => state.Ids.Rooms.NameOf(t.Room))));
+        var lists = tick.Deltas.Where(d => d.UserId is "u1" or "u2").ToList();
+        Assert.Equal(2, lists.Count);
+        Assert.All(lists, d => Assert.Equal(["r4", "r5"], d.Top.Select(t => t.RoomId)));
     }
 
     /// <summary>Scores by minus popularity, and counts what it was asked to score.</summary>
@@ -45,6 +41,8 @@ public sealed class ModelScoringTests
         public string Name => "counting";
 
         public IReadOnlyList<string> FeatureNames => FeatureExtractor.FeatureNames;
+
+        public void Reset() => (Calls, Rows) = (0, 0);
 
         public void Score(ReadOnlySpan<float> features, int rows, Span<float> scores)
         {

@@ -40,10 +40,10 @@ public sealed class RankingMetricsTests
     {
         var interaction = new InteractionCase();
         interaction.Reset(4);
-        interaction.SetCandidate(0, room: 1, popularity: 5f, lastEngaged: long.MinValue);
-        interaction.SetCandidate(1, room: 2, popularity: 0.1f, lastEngaged: 100);
-        interaction.SetCandidate(2, room: 3, popularity: 0.2f, lastEngaged: 200);
-        interaction.SetCandidate(3, room: 4, popularity: 9f, lastEngaged: long.MinValue);
+        interaction.SetCandidate(0, room: 1, popularity: 5f, lastEngaged: long.MinValue, retrieved: true);
+        interaction.SetCandidate(1, room: 2, popularity: 0.1f, lastEngaged: 100, retrieved: true);
+        interaction.SetCandidate(2, room: 3, popularity: 0.2f, lastEngaged: 200, retrieved: true);
+        interaction.SetCandidate(3, room: 4, popularity: 9f, lastEngaged: long.MinValue, retrieved: true);
 
         int[] ranks = [.. Enumerable.Range(0, 4).Select(i =>
         {

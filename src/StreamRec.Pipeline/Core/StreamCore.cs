@@ -1,0 +1,173 @@
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Features;
+using StreamRec.Pipeline.Metrics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Pipeline.State;
+using StreamRec.Pipeline.Steps;
+
+namespace StreamRec.Pipeline.Core;
+
+/// <summary>
+/// The stateful core, and the one place that defines the order of its steps. Each batch (a slice of one
+/// event-time tick) goes through these phases, each finished before the next starts:
+/// <list type="number">
+/// <item>rooms (coordinator): room_start/stop/update applied to the global room table and live-room index;</item>
+/// <item>users (partitions in parallel): each user event through engagement, interest, affinity and coalescing;
+/// the holders of stopped rooms are marked for promotion;</item>
+/// <item>favourites (coordinator): a started room's most attached viewers, across partitions, are marked;</item>
+/// </list>
+/// and, when the batch closes a tick:
+/// <list type="number">
+/// <item>room aggregates (coordinator): the partitions' contributions merged, the live-room index re-ordered;</item>
+/// <item>rounds (partitions in parallel): due users and promotions; retrieval and feature rows;</item>
+/// <item>scoring (coordinator): one scorer call for every row of the tick;</item>
+/// <item>lists (partitions in parallel): ranked lists, deltas, holder index;</item>
+/// </list>
+/// and last the unit of work: each partition writes its users back to its store (in parallel).
+/// </summary>
+public sealed class StreamCore
+{
+    private readonly PipelineState _state;
+    private readonly IScorer? _scorer;
+    private readonly ShortlistScorer? _shortlist;
+    private readonly PipelineMetrics _metrics;
+    private readonly RoomRegistryUpdate _registry;
+    private readonly FavouriteFanout _fanout;
+    private readonly RoomAggregateMerge _merge;
+    private readonly PartitionWorker[] _workers;
+    private readonly List<(int Start, int Count)> _groups = [];
+    private readonly int[] _offsets;
+    private float[] _matrix = [];
+    private float[] _scores = [];
+
+    /// <param name="options">Validated pipeline options.</param>
+    /// <param name="state">The instance's state; its partition count must match <paramref name="options"/>.</param>
+    /// <param name="scorer">Scores feature rows; null to maintain state without ranking (offline replays).</param>
+    /// <param name="metrics">Counters to update.</param>
+    /// <param name="observer">Sees each user event before it is applied (offline replays), or null.</param>
+    public StreamCore(PipelineOptions options, PipelineState state, IScorer? scorer, PipelineMetrics metrics, IUserEventObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Partitions.Count != options.Partitions)
+        {
+            throw new ArgumentException($"State has {state.Partitions.Count} partitions; the options say {options.Partitions}.", nameof(state));
+        }
+
+        _state = state;
+        _scorer = scorer;
+        _shortlist = scorer is null or BaselineScorer or ShortlistScorer || options.ModelShortlist == 0 ? null : new ShortlistScorer(scorer, options.ModelShortlist);
+        _metrics = metrics;
+        _registry = new RoomRegistryUpdate(state);
+        _fanout = new FavouriteFanout(options, state);
+        _merge = new RoomAggregateMerge(options, state);
+        _workers = [.. state.Partitions.Select(p => new PartitionWorker(options, state, p, observer))];
+        _offsets = new int[_workers.Length];
+    }
+
+    /// <summary>Applies one batch; its deltas are appended to <see cref="EventBatch.Deltas"/>.</summary>
+    public void Process(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _registry.Apply(batch);
+        foreach (var e in batch.Events)
+        {
+            if (e.IsUserEvent)
+            {
+                _workers[_state.PartitionMap.Of(e.User)].Events.Add(e);
+            }
+        }
+
+        Run(w => w.ApplyEvents(batch.StoppedRooms));
+        _fanout.Apply(batch.StartedRooms, batch.Clock);
+        if (batch.ClosesTick)
+        {
+            _merge.Apply(batch.Clock);
+            if (_scorer is not null)
+            {
+                Rank(batch);
+            }
+            else
+            {
+                Run(w => w.DiscardRound(batch.Clock, batch.IsFinal));
+            }
+        }
+
+        Run(static w => w.Commit());
+    }
+
+    private void Rank(EventBatch batch)
+    {
+        var clock = batch.Clock;
+        Run(w => w.PrepareRound(clock, batch.IsFinal));
+        Score();
+        Run(w => w.FinishRound(_scores.AsSpan(_offsets[w.Index], w.Scoring.Rows), clock));
+        long reranks = 0, promotions = 0;
+        foreach (var worker in _workers)
+        {
+            batch.Deltas.AddRange(worker.Deltas);
+            reranks += worker.Ranked.Count;
+            promotions += worker.PromotedCount;
+        }
+
+        _metrics.AddReranks(reranks, _offsets.Length == 0 ? 0 : _offsets[^1] + _workers[^1].Scoring.Rows);
+        _metrics.AddPromotions(promotions);
+        _metrics.AddDeltas(batch.Deltas.Count);
+    }
+
+    /// <summary>All partitions' rows in one matrix, one scorer call, so a model swap never splits a tick.</summary>
+    private void Score()
+    {
+        var width = FeatureExtractor.Count;
+        var rows = 0;
+        _groups.Clear();
+        for (var p = 0; p < _workers.Length; p++)
+        {
+            _offsets[p] = rows;
+            foreach (var (start, count) in _workers[p].Scoring.Groups)
+            {
+                _groups.Add((rows + start, count));
+            }
+
+            rows += _workers[p].Scoring.Rows;
+        }
+
+        if (rows == 0)
+        {
+            return;
+        }
+
+        if (_matrix.Length < rows * width)
+        {
+            _matrix = new float[Math.Max(rows, _matrix.Length / width * 2) * width];
+            _scores = new float[_matrix.Length / width];
+        }
+
+        foreach (var (worker, p) in _workers.Select(static (w, p) => (w, p)))
+        {
+            worker.Scoring.Matrix.CopyTo(_matrix.AsSpan(_offsets[p] * width));
+        }
+
+        var matrix = _matrix.AsSpan(0, rows * width);
+        if (_shortlist is null)
+        {
+            _scorer!.Score(matrix, rows, _scores.AsSpan(0, rows));
+        }
+        else
+        {
+            _shortlist.ScoreGroups(matrix, _groups, _scores.AsSpan(0, rows));
+        }
+    }
+
+    private void Run(Action<PartitionWorker> phase)
+    {
+        if (_workers.Length == 1)
+        {
+            phase(_workers[0]);
+            return;
+        }
+
+        Parallel.ForEach(_workers, phase);
+    }
+}

@@ -1,0 +1,42 @@
+namespace StreamRec.Pipeline.Retrieval;
+
+/// <summary>How many candidates each retrieval source contributes to a re-rank.</summary>
+public sealed record RetrievalLimits
+{
+    /// <summary>Most candidates scored per re-rank, whatever the number of live rooms.</summary>
+    public int MaxCandidates { get; init; } = 128;
+
+    /// <summary>How many of the user's strongest categories are searched.</summary>
+    public int Categories { get; init; } = 3;
+
+    /// <summary>Most popular live rooms taken from each of those categories.</summary>
+    public int PerCategory { get; init; } = 24;
+
+    /// <summary>Most popular live rooms overall.</summary>
+    public int Trending { get; init; } = 24;
+
+    /// <summary>Most recently started rooms (cold start and exploration).</summary>
+    public int Fresh { get; init; } = 12;
+
+    /// <summary>How recently a room must have started to count as fresh.</summary>
+    public TimeSpan FreshWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Every problem with these limits.</summary>
+    public IEnumerable<string> Problems(int topK)
+    {
+        if (MaxCandidates < topK)
+        {
+            yield return $"Retrieval.MaxCandidates ({MaxCandidates}) must be at least TopK ({topK}).";
+        }
+
+        if (Categories < 0 || PerCategory < 0 || Trending < 0 || Fresh < 0)
+        {
+            yield return "Retrieval source sizes must not be negative.";
+        }
+
+        if (FreshWindow < TimeSpan.Zero)
+        {
+            yield return $"Retrieval.FreshWindow must not be negative, got {FreshWindow}.";
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Core;
+
+namespace StreamRec.Pipeline.Stages;
+
+/// <summary>
+/// Runs the stateful core over each batch, to completion before the next. Separate stages per step would
+/// overlap (Akka pipelines them), letting an early step apply batch n+1 while a later step still ranks
+/// batch n against that newer state; inside, the core runs the partitions in parallel instead.
+/// </summary>
+internal sealed class StatefulCore(Func<StreamCore> createCore) : BatchFlowStage<EventBatch, EventBatch>(nameof(StatefulCore))
+{
+    protected override Func<EventBatch, EventBatch> CreateStep()
+    {
+        var core = createCore();
+        return batch =>
+        {
+            core.Process(batch);
+            return batch;
+        };
+    }
+}

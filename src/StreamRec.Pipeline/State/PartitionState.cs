@@ -1,0 +1,36 @@
+using StreamRec.Pipeline.Ids;
+using StreamRec.Pipeline.Options;
+
+namespace StreamRec.Pipeline.State;
+
+/// <summary>
+/// Everything one user partition owns: its users' store, the indexes derived from it (holders of each room,
+/// most attached viewers of each streamer), its pending re-ranks, and its contributions to the global room
+/// aggregates for the current tick. Only the partition's own worker touches it while partitions run.
+/// </summary>
+public sealed class PartitionState
+{
+    public PartitionState(int index, PipelineOptions options, IdTable userIds, IKeyValueStore store)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Index = index;
+        Users = new UserStates(store, userIds, options.VectorDimensions, options.MaxAffinities, options.TopK + options.RankedRunnersUp);
+        Favourites = new FavouriteIndex(options.FavouriteFanoutLimit, options.AffinityHalfLife);
+        Contributions = new RoomContributions(options.VectorDimensions);
+    }
+
+    public int Index { get; }
+
+    public UserStates Users { get; }
+
+    public HolderIndex Holders { get; } = new();
+
+    public FavouriteIndex Favourites { get; }
+
+    public PendingReranks Reranks { get; } = new();
+
+    public RoomContributions Contributions { get; }
+
+    /// <summary>Users whose top-K held a room that stopped since the last tick close: promoted at the next one.</summary>
+    public HashSet<int> Promotions { get; } = [];
+}

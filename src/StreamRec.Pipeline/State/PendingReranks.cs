@@ -1,0 +1,44 @@
+namespace StreamRec.Pipeline.State;
+
+/// <summary>
+/// A partition's pending re-ranks: each user at most once, at the earliest due time (event time) asked for.
+/// Part of the partition's state, so it can be stored and restored with the users.
+/// </summary>
+public sealed class PendingReranks
+{
+    private readonly PriorityQueue<int, (long Due, long Order)> _queue = new();
+    private readonly Dictionary<int, long> _pending = [];
+    private long _order;
+
+    /// <summary>Users waiting for a re-rank.</summary>
+    public int Count => _pending.Count;
+
+    /// <summary>Asks for a re-rank of <paramref name="user"/> by <paramref name="due"/>; an earlier request wins.</summary>
+    public void Mark(int user, long due)
+    {
+        if (_pending.TryGetValue(user, out var current) && current <= due)
+        {
+            return;
+        }
+
+        _pending[user] = due;
+        _queue.Enqueue(user, (due, _order++));
+    }
+
+    /// <summary>Appends the users due by <paramref name="clock"/> (all when <paramref name="all"/>) in (due, request) order.</summary>
+    public void Release(long clock, bool all, List<int> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        while (_queue.TryPeek(out var user, out var key) && (all || key.Due <= clock))
+        {
+            _queue.Dequeue();
+
+            // A user re-marked earlier left a stale entry behind; only the live one counts.
+            if (_pending.TryGetValue(user, out var due) && due == key.Due)
+            {
+                _pending.Remove(user);
+                into.Add(user);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using StreamRec.Pipeline.Numerics;
+
+namespace StreamRec.Pipeline.State;
+
+/// <summary>
+/// What one partition's users added to the global room aggregates (popularity, visits, purchases, streamer
+/// audiences) during the current tick. Partitions only read the global room state while they run; at the
+/// tick's close these contributions are merged into it in partition order, so every partition (and, over
+/// Kafka, every instance) sees the same aggregates, and a given partition count gives the same bytes.
+/// </summary>
+public sealed class RoomContributions(int dimensions)
+{
+    private readonly Dictionary<int, RoomSums> _rooms = [];
+    private readonly Dictionary<int, AudienceSum> _audiences = [];
+    private readonly Stack<AudienceSum> _pool = new();
+
+    /// <summary>Rooms with a contribution this tick, in first-touch order.</summary>
+    public IReadOnlyDictionary<int, RoomSums> Rooms => _rooms;
+
+    /// <summary>Streamers with an audience contribution this tick, in first-touch order.</summary>
+    public IReadOnlyDictionary<int, AudienceSum> Audiences => _audiences;
+
+    public void Engage(int room, long ts, TimeSpan halfLife, double weight, bool purchase)
+    {
+        ref var sums = ref CollectionsMarshal.GetValueRefOrAddDefault(_rooms, room, out _);
+        sums = new RoomSums(
+            sums.Popularity.Add(ts, halfLife, weight),
+            sums.Visits.Add(ts, halfLife, purchase ? 0 : 1),
+            sums.Purchases.Add(ts, halfLife, purchase ? 1 : 0));
+    }
+
+    /// <summary>Adds <paramref name="weight"/> x <paramref name="unitInterest"/> to the streamer's audience profile.</summary>
+    public void Audience(int streamer, long ts, TimeSpan halfLife, ReadOnlySpan<float> unitInterest, double weight)
+    {
+        if (!_audiences.TryGetValue(streamer, out var sum))
+        {
+            sum = _pool.TryPop(out var pooled) ? pooled : new AudienceSum(dimensions);
+            sum.Reset();
+            _audiences[streamer] = sum;
+        }
+
+        var factor = (float)Decay.Factor(sum.Mass.Ts, ts, halfLife);
+        Vectors.ScaleAdd(sum.Vector, factor, unitInterest, (float)weight);
+        sum.Mass = sum.Mass.Add(ts, halfLife, weight);
+    }
+
+    public void Clear()
+    {
+        _rooms.Clear();
+        foreach (var (_, sum) in _audiences)
+        {
+            _pool.Push(sum);
+        }
+
+        _audiences.Clear();
+    }
+
+    /// <summary>A room's decayed sums of one tick.</summary>
+    public readonly record struct RoomSums(DecayedValue Popularity, DecayedValue Visits, DecayedValue Purchases);
+
+    /// <summary>A streamer's decayed audience vector sum of one tick, as of <see cref="Mass"/>'s time.</summary>
+    public sealed class AudienceSum(int dimensions)
+    {
+        public float[] Vector { get; } = new float[dimensions];
+
+        public DecayedValue Mass { get; set; }
+
+        internal void Reset()
+        {
+            Array.Clear(Vector);
+            Mass = default;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Text;
+using StreamRec.Pipeline.Ids;
+
+namespace StreamRec.Pipeline.State;
+
+/// <summary>
+/// The users of one partition as a unit of work over its <see cref="IKeyValueStore"/>: a user touched by the
+/// current batch is decoded once into a working copy, and every copy is encoded back at <see cref="Commit"/>.
+/// The store is keyed by the external user id, so it means the same on any instance.
+/// </summary>
+public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimensions, int maxAffinities, int maxRanked)
+{
+    private readonly Dictionary<int, UserState> _open = [];
+    private readonly Stack<UserState> _pool = new();
+    private readonly ArrayBufferWriter<byte> _read = new(256);
+    private readonly UserState _scratch = new(dimensions, maxAffinities, maxRanked);
+    private readonly byte[] _write = new byte[UserStateCodec.MaxSize(dimensions, maxAffinities, maxRanked)];
+
+    public IKeyValueStore Store => store;
+
+    /// <summary>Users in the store plus those first seen in the current unit of work.</summary>
+    public long Count
+    {
+        get
+        {
+            var added = 0;
+            foreach (var (user, _) in _open)
+            {
+                added += Contains(user) ? 0 : 1;
+            }
+
+            return store.Count + added;
+        }
+    }
+
+    /// <summary>The user's working copy, created empty for a user never seen.</summary>
+    public UserState Get(int user) => Open(user, create: true)!;
+
+    /// <summary>The user's working copy, or null for a user never seen (nothing is created).</summary>
+    public UserState? Find(int user) => Open(user, create: false);
+
+    /// <summary>
+    /// Reads a user without opening it: the working copy when open, otherwise a scratch copy valid until the next
+    /// call (never written back); null for a user never seen.
+    /// </summary>
+    public UserState? Peek(int user)
+    {
+        if (_open.TryGetValue(user, out var open))
+        {
+            return open;
+        }
+
+        Span<byte> key = stackalloc byte[1024];
+        _read.ResetWrittenCount();
+        if (!store.TryGet(Key(user, key), _read))
+        {
+            return null;
+        }
+
+        _scratch.Clear();
+        UserStateCodec.Decode(_read.WrittenSpan, _scratch);
+        return _scratch;
+    }
+
+    /// <summary>Writes every working copy back to the store and commits the store.</summary>
+    public void Commit()
+    {
+        Span<byte> key = stackalloc byte[1024];
+        foreach (var (user, state) in _open)
+        {
+            var length = UserStateCodec.Encode(state, _write);
+            store.Put(Key(user, key), _write.AsSpan(0, length));
+            _pool.Push(state);
+        }
+
+        _open.Clear();
+        store.Commit();
+    }
+
+    private bool Contains(int user)
+    {
+        Span<byte> key = stackalloc byte[1024];
+        _read.ResetWrittenCount();
+        return store.TryGet(Key(user, key), _read);
+    }
+
+    private UserState? Open(int user, bool create)
+    {
+        if (_open.TryGetValue(user, out var open))
+        {
+            return open;
+        }
+
+        Span<byte> key = stackalloc byte[1024];
+        _read.ResetWrittenCount();
+        var found = store.TryGet(Key(user, key), _read);
+        if (!found && !create)
+        {
+            return null;
+        }
+
+        var state = _pool.TryPop(out var pooled) ? pooled : new UserState(dimensions, maxAffinities, maxRanked);
+        state.Clear();
+        if (found)
+        {
+            UserStateCodec.Decode(_read.WrittenSpan, state);
+        }
+
+        _open[user] = state;
+        return state;
+    }
+
+    private ReadOnlySpan<byte> Key(int user, Span<byte> buffer)
+    {
+        var name = userIds.NameOf(user);
+        return Encoding.UTF8.GetMaxByteCount(name.Length) <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetBytes(name, buffer)]
+            : Encoding.UTF8.GetBytes(name);
+    }
+}

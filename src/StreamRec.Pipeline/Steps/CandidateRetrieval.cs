@@ -1,0 +1,108 @@
+using StreamRec.Pipeline.Features;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Steps;
+
+/// <summary>
+/// Draws a re-rank's candidates from the live-room index instead of scanning every live room, in this order
+/// until <see cref="Retrieval.RetrievalLimits.MaxCandidates"/>: the rooms the user already holds (still live),
+/// the live rooms of the user's streamers (strongest first), the most popular live rooms of the user's
+/// strongest categories, the most popular live rooms overall, and the rooms started most recently. So the
+/// cost of a re-rank does not grow with the number of live rooms.
+/// </summary>
+public sealed class CandidateRetrieval(PipelineOptions options, PipelineState state)
+{
+    private readonly List<(float Match, int Category)> _categories = [];
+    private readonly List<(double Value, int Streamer)> _streamers = [];
+    private int[] _seen = new int[256];
+    private int _stamp;
+    private List<int> _into = [];
+
+    /// <summary>Replaces <paramref name="into"/>'s content with the user's candidates (room ids, no repeats).</summary>
+    public void Collect(UserState user, UserContext context, long nowMs, List<int> into)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(into);
+        into.Clear();
+        _into = into;
+        _stamp++;
+        var limits = options.Retrieval;
+        var live = state.LiveIndex;
+
+        foreach (var ranked in user.Ranked)
+        {
+            if (state.Rooms.FindRoom(ranked.Room) is { IsLive: true })
+            {
+                Add(ranked.Room);
+            }
+        }
+
+        _streamers.Clear();
+        foreach (var affinity in user.Affinities)
+        {
+            _streamers.Add((affinity.Engagement.At(nowMs, options.AffinityHalfLife), affinity.Streamer));
+        }
+
+        _streamers.Sort(static (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : a.Streamer.CompareTo(b.Streamer));
+        foreach (var (_, streamer) in _streamers)
+        {
+            AddAll(live.LiveRoomsOf(streamer), int.MaxValue);
+        }
+
+        if (context.Unit.AsSpan().IndexOfAnyExcept(0f) >= 0)
+        {
+            _categories.Clear();
+            foreach (var category in live.LiveCategories)
+            {
+                _categories.Add((context.CategoryMatch(category), category));
+            }
+
+            _categories.Sort(static (a, b) => a.Match != b.Match ? b.Match.CompareTo(a.Match) : a.Category.CompareTo(b.Category));
+            for (var i = 0; i < Math.Min(limits.Categories, _categories.Count); i++)
+            {
+                AddAll(live.TopOf(_categories[i].Category), limits.PerCategory);
+            }
+        }
+
+        AddAll(live.Trending, limits.Trending);
+        AddAll(live.Fresh, limits.Fresh);
+    }
+
+    private void AddAll(ReadOnlySpan<int> rooms, int most)
+    {
+        var taken = 0;
+        foreach (var room in rooms)
+        {
+            if (taken == most)
+            {
+                return;
+            }
+
+            taken += Add(room) ? 1 : 0;
+        }
+    }
+
+    private bool Add(int room)
+    {
+        if (_into.Count >= options.Retrieval.MaxCandidates)
+        {
+            return false;
+        }
+
+        if (room >= _seen.Length)
+        {
+            Array.Resize(ref _seen, Math.Max(room + 1, _seen.Length * 2));
+        }
+
+        if (_seen[room] == _stamp)
+        {
+            return false;
+        }
+
+        _seen[room] = _stamp;
+        _into.Add(room);
+        return true;
+    }
+}
