@@ -31,7 +31,12 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, exit);
         using var summary = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
-        string[] keys = ["events_in", "valid", "dead_lettered", "deltas_out", "users", "rooms", "elapsed_ms", "events_per_sec"];
+        string[] keys =
+        [
+            "events_in", "valid", "dead_lettered", "deltas_out", "users", "rooms", "elapsed_ms", "events_per_sec", "partitions", "reranks",
+            "scored_rows", "promotions", "peak_rss_bytes", "allocated_bytes", "deltas_per_event", "reranks_per_event", "rows_per_event",
+            "allocated_bytes_per_event",
+        ];
         Assert.Equal(keys, summary.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.True(summary.RootElement.GetProperty("events_in").GetInt64() > 0);
         Assert.Equal(summary.RootElement.GetProperty("events_in").GetInt64(), summary.RootElement.GetProperty("valid").GetInt64());

@@ -17,16 +17,21 @@ internal static class ReplayCommand
         var output = new Option<FileInfo>("--out") { Description = "Where to write the deltas (JSON lines).", Required = true };
         var deadLetters = new Option<FileInfo?>("--dlq") { Description = "Where to write dead letters (JSON lines)." };
         var topK = new Option<int>("--top-k") { Description = "Rooms per user list.", DefaultValueFactory = _ => 10 };
+        var partitions = new Option<int>("--partitions")
+        {
+            Description = "User state partitions, each on its own thread; the output is byte-identical for a given P.",
+            DefaultValueFactory = _ => new PipelineOptions().Partitions,
+        };
         var scorer = new ScorerOptions();
         var command = new Command("replay", "Replay an event log through the pipeline and write recommendation deltas.")
         {
-            input, output, deadLetters, topK,
+            input, output, deadLetters, topK, partitions,
         };
         scorer.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var replay = new ReplayOptions(result.GetRequiredValue(input).FullName, result.GetRequiredValue(output).FullName, result.GetValue(deadLetters)?.FullName);
-            var options = new PipelineOptions { TopK = result.GetValue(topK) };
+            var options = new PipelineOptions { TopK = result.GetValue(topK), Partitions = result.GetValue(partitions) };
             return await RunAsync(replay, options, loggers => scorer.Create(result, loggers), cancellationToken);
         });
         return command;

@@ -64,6 +64,9 @@ public static class KafkaClientConfigs
         {
             // Idempotence keeps per-key (per-user) order across retries and implies acks=all.
             EnableIdempotence = true,
+
+            // Java's partitioner (murmur2), which the pipeline's state partitioning mirrors for file replays.
+            Partitioner = Partitioner.Murmur2Random,
         };
         return config;
     }

@@ -42,13 +42,16 @@ public sealed class KafkaPipelineJob(
         kafka.Validate();
         options.Validate();
         var stopwatch = Stopwatch.StartNew();
-        var state = PipelineState.InMemory(options.VectorDimensions);
-        using var system = StreamActorSystem.Create("streamrec-kafka");
         using var ownProducer = producer is null ? KafkaClientConfigs.CreateProducer(kafka, logger) : null;
         var output = producer ?? ownProducer!;
 
+        // A state partition is an input partition: as many as the (co-partitioned) user topics have.
+        var partitioned = (options with { Partitions = UserTopicPartitions(output) }).Validate();
+        var state = PipelineState.InMemory(partitioned);
+        using var system = StreamActorSystem.Create("streamrec-kafka");
+
         var (control, done) = KafkaConnector.Source(kafka, options.BatchSize, time, logger)
-            .Via(RecommendationPipeline.Create(options, state, scorer, _metrics, time))
+            .Via(RecommendationPipeline.Create(partitioned, state, scorer, _metrics, time))
             .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages))
             .ToMaterialized(KafkaConnector.CommitSink(), Keep.Both)
             .Run(system.Materializer());
@@ -78,6 +81,19 @@ public sealed class KafkaPipelineJob(
         return new KafkaRunSummary(
             _metrics.RecordsIn, _metrics.Valid, _metrics.DeadLettered, _metrics.DeltasOut, (long)elapsed.TotalMilliseconds,
             (long)(_metrics.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)));
+    }
+
+    private int UserTopicPartitions(IProducer<byte[]?, byte[]?> client)
+    {
+        using var admin = new DependentAdminClientBuilder(client.Handle).Build();
+        var topic = kafka.Topics.Clicks;
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics.SingleOrDefault(t => t.Topic == topic);
+        if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+        {
+            throw new InvalidOperationException($"Topic '{topic}' is not available ({metadata?.Error.Reason ?? "no metadata"}); create the input topics first.");
+        }
+
+        return metadata.Partitions.Count;
     }
 
     private async Task DrainAsync(KafkaSourceControl control, Task done, CancellationToken cancellationToken)
