@@ -16,22 +16,40 @@ internal static class ReplayCommand
         var input = new Option<FileInfo>("--input") { Description = "Event log (JSON lines, optionally .gz).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the deltas (JSON lines).", Required = true };
         var deadLetters = new Option<FileInfo?>("--dlq") { Description = "Where to write dead letters (JSON lines)." };
-        var topK = new Option<int>("--top-k") { Description = "Rooms per user list.", DefaultValueFactory = _ => 10 };
-        var partitions = new Option<int>("--partitions")
+        var topK = new Option<int?>("--top-k") { Description = "Rooms per user list (default 10)." };
+        var config = new Option<FileInfo?>("--config")
         {
-            Description = "User state partitions, each on its own thread; the output is byte-identical for a given P.",
-            DefaultValueFactory = _ => new PipelineOptions().Partitions,
+            Description = "Settings file read as `run` reads appsettings.json (its Pipeline section); STREAMREC_Pipeline__* environment variables override it.",
+        };
+        var partitions = new Option<int?>("--partitions")
+        {
+            Description = $"User state partitions, each on its own thread; the output is byte-identical for a given P (default {new PipelineOptions().Partitions}).",
         };
         var scorer = new ScorerOptions();
         var command = new Command("replay", "Replay an event log through the pipeline and write recommendation deltas.")
         {
-            input, output, deadLetters, topK, partitions,
+            input, output, deadLetters, topK, partitions, config,
         };
         scorer.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var replay = new ReplayOptions(result.GetRequiredValue(input).FullName, result.GetRequiredValue(output).FullName, result.GetValue(deadLetters)?.FullName);
-            var options = new PipelineOptions { TopK = result.GetValue(topK), Partitions = result.GetValue(partitions) };
+            PipelineOptions options;
+            try
+            {
+                options = PipelineSettings.Read(result.GetValue(config));
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or InvalidOperationException or FormatException)
+            {
+                await System.Console.Error.WriteLineAsync($"replay: {ex.Message}");
+                return 2;
+            }
+
+            options = options with
+            {
+                TopK = result.GetValue(topK) ?? options.TopK,
+                Partitions = result.GetValue(partitions) ?? options.Partitions,
+            };
             return await RunAsync(replay, options, loggers => scorer.Create(result, loggers), cancellationToken);
         });
         return command;

@@ -131,10 +131,13 @@ internal sealed class PartitionWorker
         }
     }
 
-    /// <summary>Phase 8: the batch's unit of work.</summary>
-    public void Commit()
+    /// <summary>Phase 8: the batch is done; at a tick's close, so is the unit of work.</summary>
+    public void EndBatch(bool closesTick)
     {
         Events.Clear();
-        _partition.Users.Commit();
+        if (closesTick)
+        {
+            _partition.Users.Commit();
+        }
     }
 }

@@ -24,7 +24,9 @@ namespace StreamRec.Pipeline.Core;
 /// <item>scoring (coordinator): one scorer call for every row of the tick;</item>
 /// <item>lists (partitions in parallel): ranked lists, deltas, holder index;</item>
 /// </list>
-/// and last the unit of work: each partition writes its users back to its store (in parallel).
+/// and last, at a tick's close, the unit of work: each partition writes its users back to its store (in
+/// parallel). Encoding rounds (the interest vector is quantized), so units of work end only at tick closes,
+/// which event time defines: the output then does not depend on how the input was batched.
 /// </summary>
 public sealed class StreamCore
 {
@@ -94,7 +96,7 @@ public sealed class StreamCore
             }
         }
 
-        Run(static w => w.Commit());
+        Run(w => w.EndBatch(batch.ClosesTick));
     }
 
     private void Rank(EventBatch batch)

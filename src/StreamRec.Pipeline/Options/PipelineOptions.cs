@@ -35,6 +35,9 @@ public sealed record PipelineOptions
     /// <summary>A burst of one user's events within this event-time window causes one re-rank.</summary>
     public TimeSpan CoalesceWindow { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A user's own events re-rank the user at most this often (in event time).</summary>
+    public TimeSpan MinRerankInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Most users re-ranked when a streamer they return to goes live (highest affinity first).</summary>
     public int FavouriteFanoutLimit { get; init; } = 1000;
 
@@ -109,6 +112,7 @@ public sealed record PipelineOptions
             Check(value > TimeSpan.Zero, $"{name} must be positive, got {value}.");
         }
 
+        Check(MinRerankInterval >= TimeSpan.Zero, $"MinRerankInterval must not be negative, got {MinRerankInterval}.");
         Check(CoalesceWindow >= TimeSpan.Zero, $"CoalesceWindow must not be negative, got {CoalesceWindow}.");
         Check(ColdStartPriorMass > 0, $"ColdStartPriorMass must be positive, got {ColdStartPriorMass}.");
         Check(FavouriteFanoutLimit >= 0, $"FavouriteFanoutLimit must not be negative, got {FavouriteFanoutLimit}.");

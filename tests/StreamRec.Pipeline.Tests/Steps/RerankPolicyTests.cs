@@ -23,6 +23,23 @@ public sealed class RerankPolicyTests
     }
 
     [Fact]
+    public void Core_UserActiveAgainSoonAfterARerank_NextRerankWaitsForTheMinimumInterval()
+    {
+        var h = new CoreHarness(new PipelineOptions { Partitions = 1, MinRerankInterval = TimeSpan.FromSeconds(60) });
+        h.Run(Ev.Batch(h.State, Ev.Start(Ev.T0, "r1"), Ev.Start(Ev.T0, "r2")));
+        h.Run(Ev.Batch(h.State, Ev.Click(Ev.T0 + 1_000, "u1", "r1")));
+        h.Tick(Ev.T0 + 3_000);
+        var reranks = h.Metrics.Reranks;
+
+        h.Run(Ev.Batch(h.State, Ev.Click(Ev.T0 + 10_000, "u1", "r2")));
+        h.Tick(Ev.T0 + 62_000);
+        Assert.Equal(reranks, h.Metrics.Reranks);
+        h.Tick(Ev.T0 + 63_000);
+
+        Assert.Equal(reranks + 1, h.Metrics.Reranks);
+    }
+
+    [Fact]
     public void Core_BatchThatDoesNotCloseATick_RanksNothing()
     {
         _h.Run(Ev.Batch(_h.State, Ev.Start(Ev.T0, "r1")));

@@ -5,7 +5,7 @@ namespace StreamRec.Pipeline.Tests.Steps;
 
 public sealed class ScoringAndDeltaTests
 {
-    private readonly CoreHarness _h = new(new PipelineOptions { Partitions = 1, TopK = 2, RankedRunnersUp = 1 });
+    private readonly CoreHarness _h = new(new PipelineOptions { Partitions = 1, TopK = 2, RankedRunnersUp = 1, MinRerankInterval = TimeSpan.Zero });
 
     [Fact]
     public void Core_UserEngagesWithStreamer_TopHoldsOnlyLiveRoomsWithTheFavouriteFirst()
