@@ -67,4 +67,23 @@ public sealed class ReplayScenarioTests(SimulatedReplayFixture fixture) : IClass
         Assert.True(cases > 1000, $"only {cases} cases");
         Assert.True(pipeline > popularity * 1.3, $"pipeline H@10 {pipeline:F3} vs popularity {popularity:F3} over {cases} cases");
     }
+
+    [Fact]
+    public async Task Replay_OneTwoAndFourPartitions_EachByteIdenticalOnRepeatAndHitRatesWithinHalfAPoint()
+    {
+        var log = LogFacts.ReadLog(fixture.LogPath);
+        var rates = new Dictionary<int, double>();
+        foreach (var partitions in new[] { 1, 2 })
+        {
+            var first = fixture.PathFor($"p{partitions}-a.jsonl");
+            var second = fixture.PathFor($"p{partitions}-b.jsonl");
+            await fixture.Replay(first, partitions);
+            await fixture.Replay(second, partitions);
+            Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
+            rates[partitions] = HitRate.Measure(log, LogFacts.ReadDeltas(first), k: 10, warmUp: TimeSpan.FromMinutes(30)).Pipeline;
+        }
+
+        rates[4] = HitRate.Measure(log, LogFacts.ReadDeltas(fixture.FirstDeltas), k: 10, warmUp: TimeSpan.FromMinutes(30)).Pipeline;
+        Assert.True(rates.Values.Max() - rates.Values.Min() <= 0.005, string.Join(", ", rates.Select(r => $"P={r.Key}: {r.Value:F4}")));
+    }
 }

@@ -25,15 +25,16 @@ internal static class ReplayCommand
         {
             Description = $"User state partitions, each on its own thread; the output is byte-identical for a given P (default {new PipelineOptions().Partitions}).",
         };
+        var measureState = new Option<bool>("--measure-state") { Description = "Report the state's heap size at the end (state_bytes, store_bytes)." };
         var scorer = new ScorerOptions();
         var command = new Command("replay", "Replay an event log through the pipeline and write recommendation deltas.")
         {
-            input, output, deadLetters, topK, partitions, config,
+            input, output, deadLetters, topK, partitions, config, measureState,
         };
         scorer.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var replay = new ReplayOptions(result.GetRequiredValue(input).FullName, result.GetRequiredValue(output).FullName, result.GetValue(deadLetters)?.FullName);
+            var replay = new ReplayOptions(result.GetRequiredValue(input).FullName, result.GetRequiredValue(output).FullName, result.GetValue(deadLetters)?.FullName, result.GetValue(measureState));
             PipelineOptions options;
             try
             {

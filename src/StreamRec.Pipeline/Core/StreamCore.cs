@@ -152,6 +152,7 @@ public sealed class StreamCore
         }
 
         var matrix = _matrix.AsSpan(0, rows * width);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_shortlist is null)
         {
             _scorer!.Score(matrix, rows, _scores.AsSpan(0, rows));
@@ -160,6 +161,8 @@ public sealed class StreamCore
         {
             _shortlist.ScoreGroups(matrix, _groups, _scores.AsSpan(0, rows));
         }
+
+        _metrics.AddScoring(_shortlist?.LastRankerRows ?? rows, System.Diagnostics.Stopwatch.GetTimestamp() - started);
     }
 
     private void Run(Action<PartitionWorker> phase)

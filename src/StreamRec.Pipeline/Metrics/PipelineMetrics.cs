@@ -16,6 +16,9 @@ public sealed class PipelineMetrics
     private long _scoredRows;
     private long _eventTime;
     private long _promotions;
+    private long _modelRows;
+    private long _modelCalls;
+    private long _scoringTicks;
 
     public long RecordsIn => Interlocked.Read(ref _recordsIn);
 
@@ -28,6 +31,14 @@ public sealed class PipelineMetrics
     public long DeltasOut => Interlocked.Read(ref _deltasOut);
 
     public long ScoredRows => Interlocked.Read(ref _scoredRows);
+
+    /// <summary>Rows the scorer itself scored (after any shortlist), and its calls.</summary>
+    public long ModelRows => Interlocked.Read(ref _modelRows);
+
+    public long ModelCalls => Interlocked.Read(ref _modelCalls);
+
+    /// <summary>Wall time spent inside the scorer.</summary>
+    public TimeSpan ScoringTime => TimeSpan.FromTicks(Interlocked.Read(ref _scoringTicks) * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency);
 
     /// <summary>Lists changed by a room_stop promotion, without re-scoring.</summary>
     public long Promotions => Interlocked.Read(ref _promotions);
@@ -54,6 +65,13 @@ public sealed class PipelineMetrics
     {
         Interlocked.Add(ref _reranks, users);
         Interlocked.Add(ref _scoredRows, rows);
+    }
+
+    public void AddScoring(long rows, long stopwatchTicks)
+    {
+        Interlocked.Add(ref _modelRows, rows);
+        Interlocked.Increment(ref _modelCalls);
+        Interlocked.Add(ref _scoringTicks, stopwatchTicks);
     }
 
     public void AddPromotions(long users) => Interlocked.Add(ref _promotions, users);

@@ -40,6 +40,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
     {
         replay.Validate();
         options.Validate();
+        var heapBefore = replay.MeasureState ? GC.GetTotalMemory(forceFullCollection: true) : 0;
         var state = PipelineState.InMemory(options);
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var stopwatch = Stopwatch.StartNew();
@@ -65,12 +66,38 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         }
 
         var elapsed = stopwatch.Elapsed;
-        return new ReplaySummary(
+        var summary = new ReplaySummary(
             _metrics.RecordsIn, _metrics.Valid, _metrics.DeadLettered, _metrics.DeltasOut,
             state.UserCount, state.Rooms.RoomCount, (long)elapsed.TotalMilliseconds,
             (long)(_metrics.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)),
             options.Partitions, _metrics.Reranks, _metrics.ScoredRows, _metrics.Promotions,
-            PeakRss(), GC.GetTotalAllocatedBytes(precise: false) - allocated);
+            PeakRss(), GC.GetTotalAllocatedBytes(precise: false) - allocated,
+            _metrics.ModelRows, _metrics.ModelCalls, (long)_metrics.ScoringTime.TotalMilliseconds);
+        if (!replay.MeasureState)
+        {
+            return summary;
+        }
+
+        // The actor system is not state: shut it down so it is not counted (disposing again later is a no-op).
+        system.Dispose();
+        return Measure(summary, state, heapBefore);
+    }
+
+    /// <summary>
+    /// The state's size as the process sees it: managed heap after a full collection with the state alive, less
+    /// the heap before it existed; then again without the user stores' contents.
+    /// </summary>
+    private static ReplaySummary Measure(ReplaySummary summary, PipelineState state, long heapBefore)
+    {
+        var withState = GC.GetTotalMemory(forceFullCollection: true);
+        foreach (var partition in state.Partitions)
+        {
+            partition.Users.Store.Dispose();
+        }
+
+        var withoutStores = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(state);
+        return summary with { StateBytes = withState - heapBefore, StoreBytes = withState - withoutStores };
     }
 
     /// <summary>Peak resident set of the process so far (VmHWM on Linux).</summary>

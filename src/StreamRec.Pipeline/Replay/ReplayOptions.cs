@@ -1,7 +1,11 @@
 namespace StreamRec.Pipeline.Replay;
 
 /// <summary>What to replay and where the results go.</summary>
-public sealed record ReplayOptions(string Input, string Output, string? DeadLetters = null)
+/// <param name="Input">The event log.</param>
+/// <param name="Output">Where the deltas go.</param>
+/// <param name="DeadLetters">Where dead letters go, if anywhere.</param>
+/// <param name="MeasureState">Measure the state's heap size at the end (two full garbage collections).</param>
+public sealed record ReplayOptions(string Input, string Output, string? DeadLetters = null, bool MeasureState = false)
 {
     public ReplayOptions Validate()
     {

@@ -17,7 +17,10 @@ public sealed record ReplaySummary(
     [property: JsonPropertyName("scored_rows")] long ScoredRows,
     [property: JsonPropertyName("promotions")] long Promotions,
     [property: JsonPropertyName("peak_rss_bytes")] long PeakRssBytes,
-    [property: JsonPropertyName("allocated_bytes")] long AllocatedBytes)
+    [property: JsonPropertyName("allocated_bytes")] long AllocatedBytes,
+    [property: JsonPropertyName("model_rows")] long ModelRows,
+    [property: JsonPropertyName("model_calls")] long ModelCalls,
+    [property: JsonPropertyName("scoring_ms")] long ScoringMs)
 {
     [JsonPropertyName("deltas_per_event")]
     public double DeltasPerEvent => Ratio(DeltasOut);
@@ -27,6 +30,16 @@ public sealed record ReplaySummary(
 
     [JsonPropertyName("rows_per_event")]
     public double RowsPerEvent => Ratio(ScoredRows);
+
+    /// <summary>Managed heap held by the whole state at the end (after a full GC), when measured.</summary>
+    [JsonPropertyName("state_bytes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? StateBytes { get; init; }
+
+    /// <summary>The part of <see cref="StateBytes"/> held by the user stores.</summary>
+    [JsonPropertyName("store_bytes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? StoreBytes { get; init; }
 
     [JsonPropertyName("allocated_bytes_per_event")]
     public double AllocatedBytesPerEvent => Ratio(AllocatedBytes);

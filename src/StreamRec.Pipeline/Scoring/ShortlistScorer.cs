@@ -31,6 +31,9 @@ public sealed class ShortlistScorer : IScorer
 
     public IReadOnlyList<string> FeatureNames => _ranker.FeatureNames;
 
+    /// <summary>Rows the ranker scored in the last call (the shortlisted ones).</summary>
+    public int LastRankerRows { get; private set; }
+
     /// <summary>All rows are one user's candidates.</summary>
     public void Score(ReadOnlySpan<float> features, int rows, Span<float> scores) => ScoreGroups(features, [(0, rows)], scores);
 
@@ -55,6 +58,7 @@ public sealed class ShortlistScorer : IScorer
             features.Slice(_selected[i] * width, width).CopyTo(_rows.AsSpan(i * width, width));
         }
 
+        LastRankerRows = chosen;
         scores[..total].Fill(float.NegativeInfinity);
         _ranker.Score(_rows.AsSpan(0, chosen * width), chosen, _rankerScores.AsSpan(0, chosen));
         for (var i = 0; i < chosen; i++)

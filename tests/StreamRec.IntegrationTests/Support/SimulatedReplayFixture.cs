@@ -40,6 +40,13 @@ public sealed class SimulatedReplayFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<ReplaySummary> Replay(string output) =>
-        await new ReplayJob(new ReplayOptions(LogPath, output), new PipelineOptions(), new BaselineScorer(), TimeProvider.System).RunAsync(CancellationToken.None);
+    /// <summary>A fresh path in the fixture's directory.</summary>
+    public string PathFor(string name) => Path.Combine(_directory, name);
+
+    /// <summary>Replays the log into <paramref name="output"/> with the default options and <paramref name="partitions"/> (default 4).</summary>
+    public async Task<ReplaySummary> Replay(string output, int? partitions = null)
+    {
+        var options = partitions is { } p ? new PipelineOptions { Partitions = p } : new PipelineOptions();
+        return await new ReplayJob(new ReplayOptions(LogPath, output), options, new BaselineScorer(), TimeProvider.System).RunAsync(CancellationToken.None);
+    }
 }
