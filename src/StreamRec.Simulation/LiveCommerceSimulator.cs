@@ -18,7 +18,7 @@ public sealed class LiveCommerceSimulator(SimulationOptions options)
     /// <summary>Product categories of the simulated platform.</summary>
     public static IReadOnlyList<string> Categories { get; } = Array.AsReadOnly(Vocabulary.Categories);
 
-    /// <summary>All events in one list: for small worlds (tests, fixtures). Large ones go through <see cref="Events"/>.</summary>
+    /// <summary>All events in one list: for small worlds (tests, fixtures). Large ones go through <see cref="WriteJsonLines"/>.</summary>
     public IReadOnlyList<LiveEvent> Generate() => [.. Events()];
 
     /// <summary>The events one at a time, in log order, holding only what the world has pending.</summary>
@@ -35,5 +35,17 @@ public sealed class LiveCommerceSimulator(SimulationOptions options)
                 yield return LiveEventMapping.ToLiveEvent(buffer[i], ++number, sweep.Rooms);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the log as JSON lines (exactly the contract serializer's bytes) to <paramref name="destination"/>,
+    /// generating on a second thread while this one formats and writes. The stream is not disposed.
+    /// </summary>
+    public SimulationSummary WriteJsonLines(Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var sweep = new WorldSweep(_options);
+        var events = JsonLinesExport.Write(sweep, destination, cancellationToken);
+        return new SimulationSummary(events, sweep.PeakLiveRooms);
     }
 }
