@@ -2,36 +2,31 @@ namespace StreamRec.Simulation;
 
 /// <summary>
 /// SplitMix64: tiny, fast and fully specified, so a seed gives the same stream on every runtime version
-/// (System.Random's algorithm is an implementation detail).
+/// (System.Random's algorithm is an implementation detail). Logarithms and exponentials go through
+/// <see cref="PortableMath"/>, so the same holds on every operating system.
 /// </summary>
 public sealed class DeterministicRandom(ulong seed)
 {
     private ulong _state = seed;
 
-    public ulong NextUInt64()
-    {
-        var z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => SplitMix.Next(ref _state);
 
     /// <summary>Uniform in [0, 1).</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => SplitMix.NextDouble(ref _state);
 
     /// <summary>Uniform in [0, n).</summary>
-    public int Next(int n) => (int)(NextDouble() * n);
+    public int Next(int n) => SplitMix.Next(ref _state, n);
 
-    public bool Chance(double p) => NextDouble() < p;
+    public bool Chance(double p) => SplitMix.Chance(ref _state, p);
 
     /// <summary>Exponential with the given mean.</summary>
-    public double Exponential(double mean) => -mean * Math.Log(1.0 - NextDouble());
+    public double Exponential(double mean) => SplitMix.Exponential(ref _state, mean);
 
-    /// <summary>Standard normal (Box-Muller).</summary>
-    public double Gaussian() => Math.Sqrt(-2.0 * Math.Log(1.0 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
+    /// <summary>Standard normal.</summary>
+    public double Gaussian() => SplitMix.Gaussian(ref _state);
 
     /// <summary>Log-normal with the given median and shape.</summary>
-    public double LogNormal(double median, double sigma) => median * Math.Exp(sigma * Gaussian());
+    public double LogNormal(double median, double sigma) => SplitMix.LogNormal(ref _state, median, sigma);
 
     /// <summary>Index drawn with probability proportional to <paramref name="weights"/>; -1 if all are zero.</summary>
     public int Pick(ReadOnlySpan<double> weights)

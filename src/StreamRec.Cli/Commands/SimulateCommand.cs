@@ -1,7 +1,5 @@
 using System.CommandLine;
-using StreamRec.Contracts.Events;
-using StreamRec.Contracts.Serialization;
-using StreamRec.Pipeline.Output;
+using System.IO.Compression;
 using StreamRec.Simulation;
 
 namespace StreamRec.Cli.Commands;
@@ -43,17 +41,17 @@ internal static class SimulateCommand
             return 2;
         }
 
-        var events = new LiveCommerceSimulator(options).Generate();
-        using (var writer = new JsonLinesWriter<LiveEvent>(output.FullName, ContractJson.Default.LiveEvent))
+        var path = output.FullName;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        SimulationSummary summary;
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0))
+        using (var stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : (Stream)file)
         {
-            foreach (var e in events)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                writer.Write(e);
-            }
+            summary = new LiveCommerceSimulator(options).WriteJsonLines(stream, cancellationToken);
         }
 
-        System.Console.Error.WriteLine($"simulate: wrote {events.Count} events for {options.Users} users and {options.Rooms} rooms to {output.FullName}");
+        System.Console.Error.WriteLine(
+            $"simulate: wrote {summary.Events} events for {options.Users} users and {options.Rooms} rooms (at most {summary.PeakLiveRooms} live at once) to {path}");
         return 0;
     }
 }
