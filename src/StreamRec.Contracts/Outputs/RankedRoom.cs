@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace StreamRec.Contracts.Outputs;
 
 /// <summary>One entry of a user's top-K: rank 1 is the best.</summary>
-public sealed record RankedRoom(
+public readonly record struct RankedRoom(
     [property: JsonPropertyName("room_id")] string RoomId,
     [property: JsonPropertyName("rank")] int Rank,
     [property: JsonPropertyName("score")] double Score);

@@ -23,11 +23,15 @@ internal sealed class PartitionWorker
     private readonly List<int> _due = [];
     private readonly List<int> _ranked = [];
     private readonly List<ScoredRoom> _promoted = [];
+    private readonly long _finalHorizon;
+    private int _chunkStart;
+    private int _next;
 
     public PartitionWorker(PipelineOptions options, PipelineState state, PartitionState partition, IUserEventObserver? observer)
     {
         _partition = partition;
         _observer = observer;
+        _finalHorizon = (long)Math.Max(options.CoalesceWindow.TotalMilliseconds, options.MinRerankInterval.TotalMilliseconds);
 
         // The order in which each user event is applied (see StreamCore for the order of the phases).
         _userSteps =
@@ -52,8 +56,11 @@ internal sealed class PartitionWorker
 
     public CandidateScoring Scoring => _scoring;
 
-    /// <summary>Users whose lists are re-scored this tick, in the order of <see cref="CandidateScoring.Groups"/>.</summary>
+    /// <summary>Users whose lists are re-scored this tick.</summary>
     public IReadOnlyList<int> Ranked => _ranked;
+
+    /// <summary>True while some of this tick's users still wait for their chunk.</summary>
+    public bool HasMore => _next < _ranked.Count;
 
     public int PromotedCount { get; private set; }
 
@@ -73,14 +80,19 @@ internal sealed class PartitionWorker
         _promotion.Collect(stoppedRooms);
     }
 
-    /// <summary>Phase 5: due users and failed promotions are retrieved and turned into feature rows.</summary>
+    /// <summary>
+    /// Phase 5: the users due now, and promotions. The end of a finite input also runs the re-ranks its last
+    /// events asked for (due within the coalescing window or the re-rank interval), not those scheduled further
+    /// ahead, which only the passing of event time would have run.
+    /// </summary>
     public void PrepareRound(long clockMs, bool final)
     {
         _due.Clear();
         _ranked.Clear();
         Deltas.Clear();
         PromotedCount = 0;
-        _partition.Reranks.Release(clockMs, final, _due);
+        _next = 0;
+        _partition.Reranks.Release(final ? clockMs + _finalHorizon : clockMs, all: false, _due);
         var rescored = new HashSet<int>(_due);
         _ranked.AddRange(_due);
         foreach (var userId in _partition.Promotions.Order())
@@ -106,7 +118,15 @@ internal sealed class PartitionWorker
         }
 
         _partition.Promotions.Clear();
-        _scoring.BuildRows(_ranked, clockMs);
+    }
+
+    /// <summary>Retrieval and feature rows for the next at most <paramref name="users"/> users of the round.</summary>
+    public void BuildChunk(long clockMs, int users)
+    {
+        _chunkStart = _next;
+        var count = Math.Min(users, _ranked.Count - _next);
+        _next += count;
+        _scoring.BuildRows(_ranked, _chunkStart, count, clockMs);
     }
 
     /// <summary>Phase 5 without ranking (offline replays): due users and promotions are dropped.</summary>
@@ -117,14 +137,15 @@ internal sealed class PartitionWorker
         _partition.Promotions.Clear();
     }
 
-    /// <summary>Phase 7: each re-scored user's new ranked list, given this partition's slice of the tick's scores.</summary>
-    public void FinishRound(ReadOnlySpan<float> scores, long clockMs)
+    /// <summary>Phase 7: each re-scored user's new ranked list, given this partition's slice of the chunk's scores.</summary>
+    public void FinishChunk(ReadOnlySpan<float> scores, long clockMs)
     {
-        for (var i = 0; i < _ranked.Count; i++)
+        for (var i = 0; i < _next - _chunkStart; i++)
         {
-            var user = _partition.Users.Get(_ranked[i]);
+            var userId = _ranked[_chunkStart + i];
+            var user = _partition.Users.Get(userId);
             user.RankedAt = clockMs;
-            if (_emitter.Apply(_ranked[i], user, _scoring.Ranked(i, scores), clockMs) is { } delta)
+            if (_emitter.Apply(userId, user, _scoring.Ranked(i, scores), clockMs) is { } delta)
             {
                 Deltas.Add(delta);
             }

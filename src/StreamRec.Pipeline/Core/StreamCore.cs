@@ -30,6 +30,9 @@ namespace StreamRec.Pipeline.Core;
 /// </summary>
 public sealed class StreamCore
 {
+    /// <summary>Users per partition per scorer call; ticks of ordinary size never reach it.</summary>
+    private const int ChunkUsers = 4096;
+
     private readonly PipelineState _state;
     private readonly IScorer? _scorer;
     private readonly ShortlistScorer? _shortlist;
@@ -103,8 +106,16 @@ public sealed class StreamCore
     {
         var clock = batch.Clock;
         Run(w => w.PrepareRound(clock, batch.IsFinal));
-        Score();
-        Run(w => w.FinishRound(_scores.AsSpan(_offsets[w.Index], w.Scoring.Rows), clock));
+        long rows = 0;
+        do
+        {
+            // One scorer call per tick; only a huge round (the end of a long input) is cut into chunks.
+            Run(w => w.BuildChunk(clock, ChunkUsers));
+            rows += Score();
+            Run(w => w.FinishChunk(Scores(w), clock));
+        }
+        while (_workers.Any(static w => w.HasMore));
+
         long reranks = 0, promotions = 0;
         foreach (var worker in _workers)
         {
@@ -113,13 +124,17 @@ public sealed class StreamCore
             promotions += worker.PromotedCount;
         }
 
-        _metrics.AddReranks(reranks, _offsets.Length == 0 ? 0 : _offsets[^1] + _workers[^1].Scoring.Rows);
+        _metrics.AddReranks(reranks, rows);
         _metrics.AddPromotions(promotions);
         _metrics.AddDeltas(batch.Deltas.Count);
     }
 
+    /// <summary>This worker's slice of the chunk's scores.</summary>
+    private ReadOnlySpan<float> Scores(PartitionWorker worker) =>
+        _workers.Length == 1 ? _scores.AsSpan(0, worker.Scoring.Rows) : _scores.AsSpan(_offsets[worker.Index], worker.Scoring.Rows);
+
     /// <summary>All partitions' rows in one matrix, one scorer call, so a model swap never splits a tick.</summary>
-    private void Score()
+    private int Score()
     {
         var width = FeatureExtractor.Count;
         var rows = 0;
@@ -137,21 +152,34 @@ public sealed class StreamCore
 
         if (rows == 0)
         {
-            return;
+            return 0;
         }
 
-        if (_matrix.Length < rows * width)
+        if (_scores.Length < rows)
         {
-            _matrix = new float[Math.Max(rows, _matrix.Length / width * 2) * width];
-            _scores = new float[_matrix.Length / width];
+            _scores = new float[Math.Max(rows, _scores.Length * 2)];
         }
 
-        foreach (var (worker, p) in _workers.Select(static (w, p) => (w, p)))
+        ReadOnlySpan<float> matrix;
+        if (_workers.Length == 1)
         {
-            worker.Scoring.Matrix.CopyTo(_matrix.AsSpan(_offsets[p] * width));
+            matrix = _workers[0].Scoring.Matrix;
+        }
+        else
+        {
+            if (_matrix.Length < rows * width)
+            {
+                _matrix = new float[Math.Max(rows, _matrix.Length / width * 2) * width];
+            }
+
+            for (var p = 0; p < _workers.Length; p++)
+            {
+                _workers[p].Scoring.Matrix.CopyTo(_matrix.AsSpan(_offsets[p] * width));
+            }
+
+            matrix = _matrix.AsSpan(0, rows * width);
         }
 
-        var matrix = _matrix.AsSpan(0, rows * width);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_shortlist is null)
         {
@@ -163,6 +191,7 @@ public sealed class StreamCore
         }
 
         _metrics.AddScoring(_shortlist?.LastRankerRows ?? rows, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+        return rows;
     }
 
     private void Run(Action<PartitionWorker> phase)

@@ -21,6 +21,18 @@ public sealed class TickSlicer(TimeSpan tick)
     {
         ArgumentNullException.ThrowIfNull(input);
         var slices = new List<EventBatch>(1);
+        if (WithinTick(input))
+        {
+            // The common case inside a busy tick: the batch is its own slice, no copy.
+            foreach (var e in input.Events)
+            {
+                _tick = Math.Max(_tick, e.Ts / _tickMs);
+                _clock = Math.Max(_clock, e.Ts);
+            }
+
+            return Finish(input, input, slices);
+        }
+
         var current = new EventBatch { RecordsIn = input.RecordsIn };
         current.DeadLetters.AddRange(input.DeadLetters);
         foreach (var e in input.Events)
@@ -39,6 +51,27 @@ public sealed class TickSlicer(TimeSpan tick)
             current.Events.Add(e);
         }
 
+        return Finish(input, current, slices);
+    }
+
+    /// <summary>The empty batch that ends a finite input: it closes the last tick and flushes every pending re-rank.</summary>
+    public EventBatch Final() => new() { Clock = _clock, ClosesTick = true, IsFinal = true };
+
+    private bool WithinTick(EventBatch input)
+    {
+        foreach (var e in input.Events)
+        {
+            if (_tick != long.MinValue && e.Ts / _tickMs > _tick)
+            {
+                return false;
+            }
+        }
+
+        return _tick != long.MinValue || input.Events.Count == 0;
+    }
+
+    private List<EventBatch> Finish(EventBatch input, EventBatch current, List<EventBatch> slices)
+    {
         if (input.Watermark > _clock && _clock != long.MinValue)
         {
             // The source vouches that nothing older is coming: event time moves on without events.
@@ -53,7 +86,4 @@ public sealed class TickSlicer(TimeSpan tick)
         slices.Add(current);
         return slices;
     }
-
-    /// <summary>The empty batch that ends a finite input: it closes the last tick and flushes every pending re-rank.</summary>
-    public EventBatch Final() => new() { Clock = _clock, ClosesTick = true, IsFinal = true };
 }

@@ -23,7 +23,7 @@ public sealed class RawRecordBatch
         _lengths = new int[capacity];
         _originalLengths = new int[capacity];
         _origins = new RecordOrigin[capacity];
-        _buffer = new byte[bufferBytes];
+        _buffer = bufferBytes == 0 ? [] : System.Buffers.ArrayPool<byte>.Shared.Rent(bufferBytes);
     }
 
     public int Count { get; private set; }
@@ -65,7 +65,10 @@ public sealed class RawRecordBatch
 
         if (_bytes + record.Length > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _bytes + record.Length));
+            var grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _bytes + record.Length));
+            _buffer.AsSpan(0, _bytes).CopyTo(grown);
+            ReturnBuffer();
+            _buffer = grown;
         }
 
         record.CopyTo(_buffer.AsSpan(_bytes));
@@ -76,6 +79,26 @@ public sealed class RawRecordBatch
         _bytes += record.Length;
         ReceivedBytes += originalLength;
         Count++;
+    }
+
+    /// <summary>
+    /// Hands the record buffer back to the pool: the last reader (the decoding stage) calls it once done; the
+    /// records are unreadable afterwards. A batch never released is simply collected.
+    /// </summary>
+    public void Release()
+    {
+        ReturnBuffer();
+        _buffer = [];
+        _bytes = 0;
+        Count = 0;
+    }
+
+    private void ReturnBuffer()
+    {
+        if (_buffer.Length > 0)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+        }
     }
 
     /// <summary>Bytes currently held, to cut batches by size.</summary>

@@ -30,7 +30,7 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
     private bool _dirty = true;
 
     /// <summary>Categories with at least one live room, ascending (valid after <see cref="PrepareTick"/>).</summary>
-    public IReadOnlyList<int> LiveCategories => _liveCategories;
+    public ReadOnlySpan<int> LiveCategories => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_liveCategories);
 
     /// <summary>The most popular live rooms overall (valid after <see cref="PrepareTick"/>).</summary>
     public ReadOnlySpan<int> Trending => _trendingTop;

@@ -26,6 +26,7 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
         public EventBatch Process(RawRecordBatch raw)
         {
             var batch = new EventBatch { RecordsIn = raw.Count, Checkpoint = raw.Checkpoint, Watermark = raw.Watermark };
+            batch.Events.EnsureCapacity(raw.Count);
             var maxTs = _validator.MaxTs(time);
             for (var i = 0; i < raw.Count; i++)
             {
@@ -40,6 +41,7 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             }
 
             metrics.AddRecords(raw.Count, batch.Events.Count);
+            raw.Release();
             return batch;
         }
 

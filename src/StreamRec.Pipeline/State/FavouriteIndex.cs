@@ -54,7 +54,11 @@ public sealed class FavouriteIndex(int limit, TimeSpan halfLife)
             return;
         }
 
-        Compact(entry);
+        if (entry.Count != entry.Compacted)
+        {
+            Compact(entry);
+        }
+
         var nowKey = nowMs / _halfLifeMs;
         for (var i = 0; i < entry.Count; i++)
         {

@@ -23,6 +23,7 @@ public sealed class CandidateScoring
     private float[] _matrix = new float[1024 * FeatureExtractor.Count];
     private int[] _rowRooms = new int[1024];
     private ScoredRoom[] _top = [];
+    private long _preparedFor = long.MinValue;
 
     public CandidateScoring(PipelineOptions options, PipelineState state, PartitionState partition)
     {
@@ -45,16 +46,22 @@ public sealed class CandidateScoring
     /// <summary>The row-major feature matrix of the last <see cref="BuildRows"/>.</summary>
     public ReadOnlySpan<float> Matrix => _matrix.AsSpan(0, Rows * FeatureExtractor.Count);
 
-    /// <summary>Retrieves candidates and extracts features for each user, at event time <paramref name="nowMs"/>.</summary>
-    public void BuildRows(IReadOnlyList<int> users, long nowMs)
+    /// <summary>Retrieves candidates and extracts features for users [start, start + count), at event time <paramref name="nowMs"/>.</summary>
+    public void BuildRows(IReadOnlyList<int> users, int start, int count, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(users);
-        _columns.StartTick(nowMs);
+        if (nowMs != _preparedFor)
+        {
+            _columns.StartTick(nowMs);
+            _preparedFor = nowMs;
+        }
+
         _groups.Clear();
         var rows = 0;
         var width = FeatureExtractor.Count;
-        foreach (var userId in users)
+        for (var u = start; u < start + count; u++)
         {
+            var userId = users[u];
             var user = _partition.Users.Get(userId);
             _features.PrepareUser(user, nowMs, _user);
             _retrieval.Collect(user, _user, nowMs, _candidates);

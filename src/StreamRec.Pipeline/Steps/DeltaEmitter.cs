@@ -15,6 +15,8 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
     private const int ScoreDigits = 6;
 
     private readonly List<int> _previous = [];
+    private readonly List<string> _added = [];
+    private readonly List<string> _removed = [];
 
     /// <summary>Replaces the user's ranked list; returns the delta, or null when the sent top K is unchanged.</summary>
     public RecommendationDelta? Apply(int userId, UserState user, ReadOnlySpan<ScoredRoom> ranked, long clockMs)
@@ -34,13 +36,13 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
         }
 
         var rooms = new RankedRoom[top.Length];
-        var added = new List<string>();
+        _added.Clear();
         for (var i = 0; i < top.Length; i++)
         {
             rooms[i] = new RankedRoom(RoomName(top[i].Room), i + 1, Math.Round(top[i].Score, ScoreDigits));
             if (!_previous.Contains(top[i].Room))
             {
-                added.Add(RoomName(top[i].Room));
+                _added.Add(RoomName(top[i].Room));
                 partition.Holders.Add(top[i].Room, userId);
                 if (partition.Holders.NeedsCompaction(top[i].Room))
                 {
@@ -50,12 +52,12 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
             }
         }
 
-        var removed = new List<string>();
+        _removed.Clear();
         foreach (var room in _previous)
         {
             if (!Contains(top, room))
             {
-                removed.Add(RoomName(room));
+                _removed.Add(RoomName(room));
                 partition.Holders.Remove(room);
             }
         }
@@ -67,8 +69,8 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
             Seq = user.Seq,
             Ts = clockMs,
             Top = rooms,
-            Added = [.. added],
-            Removed = [.. removed],
+            Added = Exact(_added),
+            Removed = Exact(_removed),
         };
     }
 
@@ -78,6 +80,8 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
         ArgumentNullException.ThrowIfNull(user);
         return Contains(user.Ranked[..Math.Min(options.TopK, user.RankedCount)], room);
     }
+
+    private static string[] Exact(List<string> names) => names.Count == 0 ? [] : names.ToArray();
 
     private static bool Same(ReadOnlySpan<ScoredRoom> next, List<int> previous)
     {
