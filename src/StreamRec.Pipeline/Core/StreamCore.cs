@@ -84,37 +84,60 @@ public sealed class StreamCore
             }
         }
 
-        Run(w => w.ApplyEvents(batch.StoppedRooms));
-        _fanout.Apply(batch.StartedRooms, batch.Clock);
-        if (batch.ClosesTick)
+        if (!batch.ClosesTick)
         {
-            _merge.Apply(batch.Clock);
-            if (_scorer is not null)
+            Run(w =>
             {
-                Rank(batch);
-            }
-            else
-            {
-                Run(w => w.DiscardRound(batch.Clock, batch.IsFinal));
-            }
+                w.ApplyEvents(batch.StoppedRooms);
+                w.EndBatch(closesTick: false);
+            });
+            _fanout.Apply(batch.StartedRooms, batch.Clock);
+            return;
         }
 
-        Run(w => w.EndBatch(batch.ClosesTick));
+        Run(w => w.ApplyEvents(batch.StoppedRooms));
+        _fanout.Apply(batch.StartedRooms, batch.Clock);
+        _merge.Apply(batch.Clock);
+        if (_scorer is not null)
+        {
+            Rank(batch);
+        }
+        else
+        {
+            Run(w =>
+            {
+                w.DiscardRound(batch.Clock, batch.IsFinal);
+                w.EndBatch(closesTick: true);
+            });
+        }
     }
 
     private void Rank(EventBatch batch)
     {
         var clock = batch.Clock;
-        Run(w => w.PrepareRound(clock, batch.IsFinal));
-        long rows = 0;
-        do
+        Run(w =>
         {
-            // One scorer call per tick; only a huge round (the end of a long input) is cut into chunks.
-            Run(w => w.BuildChunk(clock, ChunkUsers));
+            w.PrepareRound(clock, batch.IsFinal);
+            w.BuildChunk(clock, ChunkUsers);
+        });
+        long rows = Score();
+
+        // One scorer call per tick; only a huge round (the end of a long input) is cut into chunks.
+        while (_workers.Any(static w => w.HasMore))
+        {
+            Run(w =>
+            {
+                w.FinishChunk(Scores(w), clock);
+                w.BuildChunk(clock, ChunkUsers);
+            });
             rows += Score();
-            Run(w => w.FinishChunk(Scores(w), clock));
         }
-        while (_workers.Any(static w => w.HasMore));
+
+        Run(w =>
+        {
+            w.FinishChunk(Scores(w), clock);
+            w.EndBatch(closesTick: true);
+        });
 
         long reranks = 0, promotions = 0;
         foreach (var worker in _workers)

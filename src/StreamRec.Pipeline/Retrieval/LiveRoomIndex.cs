@@ -5,29 +5,23 @@ namespace StreamRec.Pipeline.Retrieval;
 
 /// <summary>
 /// The live rooms, indexed for retrieval and kept up to date as rooms start, stop, change category and gain
-/// popularity: live rooms per streamer, per category and overall in popularity order, and by start time.
-/// All popularities share one half-life, so log2(value) + ts / h orders rooms the same at every instant and
-/// only rooms that gained engagement move. Global: changed only between the partitions' parallel phases.
+/// popularity: live rooms per streamer and per category, and, prepared once per tick, the most popular per
+/// category and overall and the most recently started. All popularities share one half-life, so
+/// log2(value) + ts / h orders rooms the same at every instant. A tick's top lists come from one pass over
+/// the live rooms with bounded selections, which costs less than keeping sorted sets in order as hundreds of
+/// rooms gain engagement each tick. Global: changed only between the partitions' parallel phases.
 /// </summary>
 public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHalfLife)
 {
-    private static readonly Comparer<(double Key, int Room)> ByPopularity =
-        Comparer<(double Key, int Room)>.Create(static (a, b) => a.Key != b.Key ? b.Key.CompareTo(a.Key) : a.Room.CompareTo(b.Room));
-
-    private static readonly Comparer<(long Start, int Room)> ByStart =
-        Comparer<(long Start, int Room)>.Create(static (a, b) => a.Start != b.Start ? b.Start.CompareTo(a.Start) : a.Room.CompareTo(b.Room));
-
     private readonly double _halfLifeMs = popularityHalfLife.TotalMilliseconds;
     private readonly Dictionary<int, List<int>> _byStreamer = [];
-    private readonly Dictionary<int, SortedSet<(double Key, int Room)>> _byCategory = [];
-    private readonly SortedSet<(double Key, int Room)> _trending = new(ByPopularity);
-    private readonly SortedSet<(long Start, int Room)> _fresh = new(ByStart);
+    private readonly Dictionary<int, List<RoomState>> _byCategory = [];
+    private readonly List<RoomState> _live = [];
     private readonly Dictionary<int, int[]> _categoryTops = [];
-    private readonly HashSet<int> _dirtyCategories = [];
     private readonly List<int> _liveCategories = [];
+    private readonly List<(double Key, int Room)> _selection = [];
     private int[] _trendingTop = [];
     private int[] _freshTop = [];
-    private bool _dirty = true;
 
     /// <summary>Categories with at least one live room, ascending (valid after <see cref="PrepareTick"/>).</summary>
     public ReadOnlySpan<int> LiveCategories => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_liveCategories);
@@ -63,10 +57,8 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
         }
 
         room.IndexedKey = KeyOf(room.Popularity);
-        _trending.Add((room.IndexedKey, room.Room));
-        _fresh.Add((room.StartTs, room.Room));
+        _live.Add(room);
         AddToCategory(room, room.Category);
-        _dirty = true;
     }
 
     public void Stop(RoomState room, int streamer)
@@ -81,10 +73,8 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
             }
         }
 
-        _trending.Remove((room.IndexedKey, room.Room));
-        _fresh.Remove((room.StartTs, room.Room));
+        _live.Remove(room);
         RemoveFromCategory(room);
-        _dirty = true;
     }
 
     /// <summary>A live room's category changed.</summary>
@@ -102,58 +92,79 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
     public void Reindex(RoomState room)
     {
         ArgumentNullException.ThrowIfNull(room);
-        var key = KeyOf(room.Popularity);
-        if (key == room.IndexedKey)
-        {
-            return;
-        }
-
-        _trending.Remove((room.IndexedKey, room.Room));
-        if (room.IndexedCategory >= 0)
-        {
-            _byCategory[room.IndexedCategory].Remove((room.IndexedKey, room.Room));
-            _byCategory[room.IndexedCategory].Add((key, room.Room));
-            _dirtyCategories.Add(room.IndexedCategory);
-        }
-
-        room.IndexedKey = key;
-        _trending.Add((key, room.Room));
-        _dirty = true;
+        room.IndexedKey = KeyOf(room.Popularity);
     }
 
     /// <summary>Materialises the top lists the partitions read during the tick.</summary>
     public void PrepareTick(long nowMs)
     {
-        if (_dirty)
+        _trendingTop = Top(_live, limits.Trending, static r => r.IndexedKey);
+        _liveCategories.Clear();
+        foreach (var (category, rooms) in _byCategory)
         {
-            _trendingTop = [.. _trending.Take(limits.Trending).Select(static r => r.Room)];
-            _liveCategories.Clear();
-            _liveCategories.AddRange(_byCategory.Where(static c => c.Value.Count > 0).Select(static c => c.Key).Order());
-            _dirty = false;
-        }
-
-        foreach (var category in _dirtyCategories)
-        {
-            _categoryTops[category] = _byCategory.TryGetValue(category, out var rooms)
-                ? [.. rooms.Take(limits.PerCategory).Select(static r => r.Room)]
-                : [];
-        }
-
-        _dirtyCategories.Clear();
-        var from = nowMs - (long)limits.FreshWindow.TotalMilliseconds;
-        var fresh = new List<int>(limits.Fresh);
-        foreach (var (start, room) in _fresh)
-        {
-            if (start < from || fresh.Count == limits.Fresh)
+            if (rooms.Count > 0)
             {
-                break;
+                _liveCategories.Add(category);
+                _categoryTops[category] = Top(rooms, limits.PerCategory, static r => r.IndexedKey);
+            }
+            else
+            {
+                _categoryTops.Remove(category);
+            }
+        }
+
+        _liveCategories.Sort();
+        var from = nowMs - (long)limits.FreshWindow.TotalMilliseconds;
+        _freshTop = Top(_live, limits.Fresh, r => r.StartTs >= from ? r.StartTs : double.NegativeInfinity, onlyFinite: true);
+    }
+
+    /// <summary>The <paramref name="count"/> rooms of highest key (ties by room id), best first.</summary>
+    private int[] Top(List<RoomState> rooms, int count, Func<RoomState, double> key, bool onlyFinite = false)
+    {
+        _selection.Clear();
+        if (count == 0)
+        {
+            return [];
+        }
+
+        foreach (var room in rooms)
+        {
+            var candidate = (Key: key(room), room.Room);
+            if (onlyFinite && double.IsNegativeInfinity(candidate.Key))
+            {
+                continue;
             }
 
-            fresh.Add(room);
+            if (_selection.Count == count && !Before(candidate, _selection[^1]))
+            {
+                continue;
+            }
+
+            var position = _selection.Count < count ? _selection.Count : count - 1;
+            if (_selection.Count < count)
+            {
+                _selection.Add(candidate);
+            }
+
+            while (position > 0 && Before(candidate, _selection[position - 1]))
+            {
+                _selection[position] = _selection[position - 1];
+                position--;
+            }
+
+            _selection[position] = candidate;
         }
 
-        _freshTop = [.. fresh];
+        var top = new int[_selection.Count];
+        for (var i = 0; i < top.Length; i++)
+        {
+            top[i] = _selection[i].Room;
+        }
+
+        return top;
     }
+
+    private static bool Before((double Key, int Room) a, (double Key, int Room) b) => a.Key > b.Key || (a.Key == b.Key && a.Room < b.Room);
 
     private void AddToCategory(RoomState room, int category)
     {
@@ -165,21 +176,17 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
 
         if (!_byCategory.TryGetValue(category, out var rooms))
         {
-            _byCategory[category] = rooms = new SortedSet<(double Key, int Room)>(ByPopularity);
+            _byCategory[category] = rooms = [];
         }
 
-        rooms.Add((room.IndexedKey, room.Room));
-        _dirtyCategories.Add(category);
-        _dirty = true;
+        rooms.Add(room);
     }
 
     private void RemoveFromCategory(RoomState room)
     {
         if (room.IndexedCategory >= 0 && _byCategory.TryGetValue(room.IndexedCategory, out var rooms))
         {
-            rooms.Remove((room.IndexedKey, room.Room));
-            _dirtyCategories.Add(room.IndexedCategory);
-            _dirty = true;
+            rooms.Remove(room);
         }
 
         room.IndexedCategory = -1;

@@ -4,7 +4,7 @@ namespace StreamRec.Pipeline.Retrieval;
 public sealed record RetrievalLimits
 {
     /// <summary>Most candidates scored per re-rank, whatever the number of live rooms.</summary>
-    public int MaxCandidates { get; init; } = 128;
+    public int MaxCandidates { get; init; } = 64;
 
     /// <summary>How many of the user's strongest categories are searched.</summary>
     public int Categories { get; init; } = 3;
