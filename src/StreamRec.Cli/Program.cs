@@ -10,6 +10,7 @@ var root = new RootCommand("StreamRec: real-time recommendations for live-commer
     BrokerCommand.Create(),
     ProduceCommand.Create(),
     RunCommand.Create(),
+    StreamRec.Cli.Commands.Bench.BenchCommand.Create(),
 };
 
 // Ctrl+C / SIGTERM cancel the command's token; `run` then drains and commits, which may take longer than

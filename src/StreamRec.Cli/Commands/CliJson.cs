@@ -5,4 +5,5 @@ namespace StreamRec.Cli.Commands;
 
 /// <summary>Source-generated JSON for what the commands print.</summary>
 [JsonSerializable(typeof(ReplaySummary))]
+[JsonSerializable(typeof(Bench.BenchReport))]
 internal sealed partial class CliJson : JsonSerializerContext;
