@@ -34,8 +34,8 @@ public sealed class CliTests : IDisposable
         string[] keys =
         [
             "events_in", "valid", "dead_lettered", "deltas_out", "users", "rooms", "elapsed_ms", "events_per_sec", "partitions", "reranks",
-            "scored_rows", "promotions", "peak_rss_bytes", "allocated_bytes", "deltas_per_event", "reranks_per_event", "rows_per_event",
-            "allocated_bytes_per_event",
+            "scored_rows", "promotions", "peak_rss_bytes", "allocated_bytes", "model_rows", "model_calls", "scoring_ms", "deltas_per_event",
+            "reranks_per_event", "rows_per_event", "allocated_bytes_per_event",
         ];
         Assert.Equal(keys, summary.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.True(summary.RootElement.GetProperty("events_in").GetInt64() > 0);
@@ -96,6 +96,26 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    [Fact]
+    public async Task BenchQuick_Json_LastLineHoldsEveryFigureWithItsRatio()
+    {
+        var (exit, stdout, stderr) = await Streamrec("bench", "--quick", "--json", "--dir", Path.Combine(_directory, "bench"));
+
+        Assert.True(exit == 0, stderr);
+        using var report = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        var root = report.RootElement;
+        string[] measured =
+        [
+            "decode_events_per_sec", "replay_events_per_sec", "replay_scored_events_per_sec", "onnx_raw_rows_per_sec", "scoring_ratio",
+            "kafka_events_per_sec", "kafka_raw_events_per_sec", "kafka_ratio", "state_bytes_per_user", "peak_rss_bytes", "deltas_per_event",
+            "reranks_per_event",
+        ];
+        Assert.All(measured, key => Assert.True(root.GetProperty(key).GetDouble() > 0, $"{key} = {root.GetProperty(key)}"));
+        Assert.All(["freshness_p99_ms", "stop_to_delta_p99_ms"], key => Assert.True(root.TryGetProperty(key, out _), key));
+        Assert.Equal(root.GetProperty("replay_events_per_sec").GetDouble() / root.GetProperty("decode_events_per_sec").GetDouble(), root.GetProperty("replay_decode_ratio").GetDouble(), 6);
+        Assert.True(File.Exists(Path.Combine(_directory, "bench", root.GetProperty("world").GetString()!)));
+    }
+
     private static Task<(int Exit, string Stdout, string Stderr)> Streamrec(params string[] args) =>
         Streamrec(new Dictionary<string, string>(), args);
 
@@ -116,7 +136,7 @@ public sealed class CliTests : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
         return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -71,20 +71,29 @@ internal static class EvaluateCommand
         {
             var report = new EvaluationReport(
                 result.Cases, result.Methods[ModelMethod], result.Methods[RankingEvaluator.Popularity], result.Methods[RankingEvaluator.Recency],
-                result.Methods[BaselineMethod], result.NewCases, result.RepeatCases, version);
+                result.Methods[BaselineMethod], result.NewCases, result.RepeatCases, version,
+                result.Methods[ModelMethod + RankingEvaluator.RetrievalSuffix], result.RetrievalRecall);
             System.Console.WriteLine(JsonSerializer.Serialize(report, RankingJson.Default.EvaluationReport));
             return 0;
         }
 
         System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.Cases} held-out visits (last {holdout:P0} of the timeline): {result.NewCases} to new streamers, {result.RepeatCases} repeat; model {version}"));
-        System.Console.WriteLine($"{"method",-10}{"H@1",9}{"H@10",9}{"NDCG@10",9}{"H@10 new",10}{"H@10 rep",10}");
-        foreach (var method in new[] { ModelMethod, RankingEvaluator.Popularity, RankingEvaluator.Recency, BaselineMethod })
+        System.Console.WriteLine($"{"method",-20}{"H@1",9}{"H@10",9}{"NDCG@10",9}{"H@10 new",10}{"H@10 rep",10}");
+        string[] methods =
+        [
+            ModelMethod, ModelMethod + RankingEvaluator.RetrievalSuffix, RankingEvaluator.Popularity, RankingEvaluator.Recency,
+            BaselineMethod, BaselineMethod + RankingEvaluator.RetrievalSuffix,
+        ];
+        foreach (var method in methods)
         {
             var s = result.Methods[method];
             System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{method,-10}{s.H1,9:F4}{s.H10,9:F4}{s.Ndcg10,9:F4}{s.H10NewStreamer,10:F4}{s.H10RepeatStreamer,10:F4}"));
+                $"{method,-20}{s.H1,9:F4}{s.H10,9:F4}{s.Ndcg10,9:F4}{s.H10NewStreamer,10:F4}{s.H10RepeatStreamer,10:F4}"));
         }
+
+        System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"retrieval recall (chosen room among the {new PipelineOptions().Retrieval.MaxCandidates} candidates retrieved): {result.RetrievalRecall:F4}"));
 
         return 0;
     }

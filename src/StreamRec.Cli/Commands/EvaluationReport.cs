@@ -12,4 +12,6 @@ internal sealed record EvaluationReport(
     [property: JsonPropertyName("baseline")] RankingScores Baseline,
     [property: JsonPropertyName("cases_new")] long CasesNew,
     [property: JsonPropertyName("cases_rep")] long CasesRep,
-    [property: JsonPropertyName("model_version")] string ModelVersion);
+    [property: JsonPropertyName("model_version")] string ModelVersion,
+    [property: JsonPropertyName("model_retrieval")] RankingScores ModelRetrieval,
+    [property: JsonPropertyName("retrieval_recall")] double RetrievalRecall);

@@ -28,7 +28,7 @@ namespace StreamRec.Pipeline.Core;
 /// parallel). Encoding rounds (the interest vector is quantized), so units of work end only at tick closes,
 /// which event time defines: the output then does not depend on how the input was batched.
 /// </summary>
-public sealed class StreamCore
+public sealed class StreamCore : IDisposable
 {
     /// <summary>Users per partition per scorer call; ticks of ordinary size never reach it.</summary>
     private const int ChunkUsers = 4096;
@@ -41,6 +41,7 @@ public sealed class StreamCore
     private readonly FavouriteFanout _fanout;
     private readonly RoomAggregateMerge _merge;
     private readonly PartitionWorker[] _workers;
+    private readonly PartitionRunner _runner;
     private readonly List<(int Start, int Count)> _groups = [];
     private readonly int[] _offsets;
     private float[] _matrix = [];
@@ -69,6 +70,7 @@ public sealed class StreamCore
         _merge = new RoomAggregateMerge(options, state);
         _workers = [.. state.Partitions.Select(p => new PartitionWorker(options, state, p, observer))];
         _offsets = new int[_workers.Length];
+        _runner = new PartitionRunner(_workers);
     }
 
     /// <summary>Applies one batch; its deltas are appended to <see cref="EventBatch.Deltas"/>.</summary>
@@ -217,14 +219,8 @@ public sealed class StreamCore
         return rows;
     }
 
-    private void Run(Action<PartitionWorker> phase)
-    {
-        if (_workers.Length == 1)
-        {
-            phase(_workers[0]);
-            return;
-        }
+    /// <summary>Stops the partitions' threads.</summary>
+    public void Dispose() => _runner.Dispose();
 
-        Parallel.ForEach(_workers, phase);
-    }
+    private void Run(Action<PartitionWorker> phase) => _runner.Run(phase);
 }

@@ -24,18 +24,27 @@ internal abstract class BatchFlowStage<TIn, TOut> : GraphStage<FlowShape<TIn, TO
     /// <summary>Creates the step function with its own state.</summary>
     protected abstract Func<TIn, TOut> CreateStep();
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(Shape, CreateStep());
+    /// <summary>Creates the step and what it owns (disposed when the stage stops); by default nothing is owned.</summary>
+    protected virtual (Func<TIn, TOut> Step, IDisposable? Owned) CreateOwnedStep() => (CreateStep(), null);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes)
+    {
+        var (step, owned) = CreateOwnedStep();
+        return new Logic(Shape, step, owned);
+    }
 
     private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly FlowShape<TIn, TOut> _shape;
         private readonly Func<TIn, TOut> _step;
+        private readonly IDisposable? _owned;
 
-        public Logic(FlowShape<TIn, TOut> shape, Func<TIn, TOut> step)
+        public Logic(FlowShape<TIn, TOut> shape, Func<TIn, TOut> step, IDisposable? owned)
             : base(shape)
         {
             _shape = shape;
             _step = step;
+            _owned = owned;
             SetHandler(shape.Inlet, this);
             SetHandler(shape.Outlet, this);
         }
@@ -43,5 +52,7 @@ internal abstract class BatchFlowStage<TIn, TOut> : GraphStage<FlowShape<TIn, TO
         public override void OnPush() => Push(_shape.Outlet, _step(Grab(_shape.Inlet)));
 
         public override void OnPull() => Pull(_shape.Inlet);
+
+        public override void PostStop() => _owned?.Dispose();
     }
 }

@@ -17,9 +17,13 @@ public sealed class RankingEvaluator : IInteractionObserver
     /// <summary>Method name of the repeat-consumption baseline.</summary>
     public const string Recency = "rep";
 
+    /// <summary>Suffix of a scorer's method that ranks only the candidates retrieval would have offered.</summary>
+    public const string RetrievalSuffix = "+retrieval";
+
     private readonly IReadOnlyList<(string Name, IScorer Scorer)> _scorers;
     private readonly Dictionary<string, RankingMetrics> _metrics = [];
     private float[] _scores = new float[256];
+    private long _retrieved;
 
     /// <param name="scorers">Scorers to compare with the baselines, by method name.</param>
     public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers)
@@ -35,7 +39,7 @@ public sealed class RankingEvaluator : IInteractionObserver
                 throw new ArgumentException($"Scorer '{name}' expects other features than the pipeline extracts.", nameof(scorers));
             }
 
-            if (!_metrics.TryAdd(name, new RankingMetrics()))
+            if (!_metrics.TryAdd(name, new RankingMetrics()) || !_metrics.TryAdd(name + RetrievalSuffix, new RankingMetrics()))
             {
                 throw new ArgumentException($"Method name '{name}' is used twice.", nameof(scorers));
             }
@@ -54,10 +58,19 @@ public sealed class RankingEvaluator : IInteractionObserver
         }
 
         var scores = _scores.AsSpan(0, interaction.Count);
+        _retrieved += interaction.Retrieved[interaction.TargetIndex] ? 1 : 0;
         foreach (var (name, scorer) in _scorers)
         {
             scorer.Score(interaction.Features, interaction.Count, scores);
             _metrics[name].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat);
+
+            // What the pipeline ranks: only the candidates retrieval offers, the rest below them all.
+            for (var i = 0; i < scores.Length; i++)
+            {
+                scores[i] = interaction.Retrieved[i] ? scores[i] : float.NegativeInfinity;
+            }
+
+            _metrics[name + RetrievalSuffix].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat);
         }
     }
 
@@ -69,6 +82,9 @@ public sealed class RankingEvaluator : IInteractionObserver
     public EvaluationResult Result()
     {
         var any = _metrics[Popularity];
-        return new EvaluationResult(any.Cases, any.NewCases, any.RepeatCases, _metrics.ToDictionary(m => m.Key, m => m.Value.Summary()));
+        return new EvaluationResult(any.Cases, any.NewCases, any.RepeatCases, _metrics.ToDictionary(m => m.Key, m => m.Value.Summary()))
+        {
+            RetrievalRecall = any.Cases == 0 ? 0 : (double)_retrieved / any.Cases,
+        };
     }
 }

@@ -35,7 +35,7 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
     {
         var first = long.MaxValue;
         var last = long.MinValue;
-        var run = new Run(this, path, long.MaxValue, observer: null);
+        using var run = new Run(this, path, long.MaxValue, observer: null);
         run.Execute(e =>
         {
             first = Math.Min(first, e.Ts);
@@ -57,13 +57,13 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
     public ReplayStatistics Replay(string path, long casesFrom, IInteractionObserver observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var run = new Run(this, path, casesFrom, observer);
+        using var run = new Run(this, path, casesFrom, observer);
         run.Execute(apply: null, cancellationToken);
         return run.Statistics;
     }
 
     /// <summary>The state of one pass over a log: the pipeline's own core without ranking, observed before each user event.</summary>
-    private sealed class Run : IUserEventObserver
+    private sealed class Run : IUserEventObserver, IDisposable
     {
         private readonly PipelineOptions _options;
         private readonly TimeProvider _time;
@@ -104,6 +104,8 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
             _user = new UserContext(_options.VectorDimensions);
             _blankUser = new UserState(_options.VectorDimensions, _options.MaxAffinities, _options.TopK + _options.RankedRunnersUp);
         }
+
+        public void Dispose() => _core.Dispose();
 
         public ReplayStatistics Statistics => new(_events, _rejected, _cases, _notLive, _first == long.MaxValue ? 0 : _first, _last == long.MinValue ? 0 : _last);
 
