@@ -35,7 +35,7 @@ public sealed class OnnxBatchScorerTests : IClassFixture<TrainedFastTreeFixture>
     }
 
     [Fact]
-    public void Score_BatchLargerThanCapacity_GrowsBuffersAndStaysCorrect()
+    public void Score_BatchOfManyRuns_BuffersStayAtOneRunAndScoresStayCorrect()
     {
         var rows = SyntheticRankingData.Generate(300, seed: 6).Select(r => r.Features).ToList();
         float[] flat = SyntheticRankingData.Flatten(rows);
@@ -49,7 +49,7 @@ public sealed class OnnxBatchScorerTests : IClassFixture<TrainedFastTreeFixture>
         var all = new float[rows.Count];
         scorer.Score(flat, rows.Count, all);
 
-        Assert.True(scorer.BatchCapacity >= rows.Count);
+        Assert.InRange(scorer.BatchCapacity, 4, 64);
         Assert.Equal(small, all[..4]);
         Assert.Equal(_fixture.PredictWithMlNet(rows), all, (a, b) => Math.Abs(a - b) <= 1e-4);
     }
