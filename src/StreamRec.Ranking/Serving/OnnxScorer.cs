@@ -195,6 +195,13 @@ public sealed class OnnxScorer : IScorer, IDisposable
             RankingLog.ModelFilesOutOfStep(_logger, _modelPath, ex.Message);
             return;
         }
+        catch (Exception ex) when (ModelFingerprint.Of(_modelPath, _manifestPath) != _attempted)
+        {
+            // The files changed while they were read (a copy still being written): not a failure yet; the change
+            // schedules the next attempt.
+            RankingLog.ModelFilesOutOfStep(_logger, _modelPath, ex.Message);
+            return;
+        }
         catch (Exception ex)
 #pragma warning restore CA1031
         {
