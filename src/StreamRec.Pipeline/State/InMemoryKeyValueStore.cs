@@ -123,11 +123,18 @@ public sealed class InMemoryKeyValueStore(string name) : IKeyValueStore
     {
     }
 
+    /// <summary>Releases every page and index array; the store is empty (and small) afterwards.</summary>
     public void Dispose()
     {
         _pages.Clear();
+        _pages.TrimExcess();
         _freeSlots.Clear();
+        _freeEntries.Clear();
+        _freeEntries.TrimExcess();
+        _location = new long[64];
+        _hashes = new int[64];
         _table = new int[128];
+        _pageTail = PageSize;
         _count = 0;
         _entries = 0;
     }
