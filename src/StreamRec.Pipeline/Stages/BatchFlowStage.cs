@@ -5,7 +5,7 @@ namespace StreamRec.Pipeline.Stages;
 
 /// <summary>
 /// Blueprint of a one-in, one-out pipeline step over batches. Subclasses stay immutable and create their
-/// mutable per-materialization state in <see cref="CreateStep"/>, which runs once per materialization.
+/// mutable per-materialization state in <see cref="CreateOwnedStep"/>, which runs once per materialization.
 /// </summary>
 internal abstract class BatchFlowStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
 {
@@ -21,11 +21,8 @@ internal abstract class BatchFlowStage<TIn, TOut> : GraphStage<FlowShape<TIn, TO
 
     protected override Attributes InitialAttributes => Attributes.CreateName(_name);
 
-    /// <summary>Creates the step function with its own state.</summary>
-    protected abstract Func<TIn, TOut> CreateStep();
-
-    /// <summary>Creates the step and what it owns (disposed when the stage stops); by default nothing is owned.</summary>
-    protected virtual (Func<TIn, TOut> Step, IDisposable? Owned) CreateOwnedStep() => (CreateStep(), null);
+    /// <summary>Creates the step function with its own state, and what it owns (disposed when the stage stops), if anything.</summary>
+    protected abstract (Func<TIn, TOut> Step, IDisposable? Owned) CreateOwnedStep();
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes)
     {

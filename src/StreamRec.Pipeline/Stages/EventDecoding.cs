@@ -17,7 +17,7 @@ namespace StreamRec.Pipeline.Stages;
 internal sealed class EventDecoding(PipelineOptions options, PipelineState state, PipelineMetrics metrics, TimeProvider time)
     : BatchFlowStage<RawRecordBatch, EventBatch>(nameof(EventDecoding))
 {
-    protected override Func<RawRecordBatch, EventBatch> CreateStep() => new Step(options, state, metrics, time).Process;
+    protected override (Func<RawRecordBatch, EventBatch> Step, IDisposable? Owned) CreateOwnedStep() => (new Step(options, state, metrics, time).Process, null);
 
     private sealed class Step(PipelineOptions options, PipelineState state, PipelineMetrics metrics, TimeProvider time)
     {

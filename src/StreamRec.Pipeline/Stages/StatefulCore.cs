@@ -10,8 +10,6 @@ namespace StreamRec.Pipeline.Stages;
 /// </summary>
 internal sealed class StatefulCore(Func<StreamCore> createCore) : BatchFlowStage<EventBatch, EventBatch>(nameof(StatefulCore))
 {
-    protected override Func<EventBatch, EventBatch> CreateStep() => CreateOwnedStep().Step;
-
     protected override (Func<EventBatch, EventBatch> Step, IDisposable? Owned) CreateOwnedStep()
     {
         var core = createCore();

@@ -70,9 +70,6 @@ public sealed class FavouriteIndex(int limit, TimeSpan halfLife)
         }
     }
 
-    /// <summary>Streamers with an entry (for sizing and tests).</summary>
-    public int Streamers => _streamers.Count;
-
     private double Key(DecayedValue engagement) => Math.Log2(engagement.Value) + (engagement.Ts / _halfLifeMs);
 
     private void Compact(Entry entry)
