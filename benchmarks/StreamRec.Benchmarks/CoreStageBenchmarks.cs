@@ -55,17 +55,8 @@ public class CoreStageBenchmarks
             while (reader.ReadBatch(4096) is { } raw)
             {
                 var batch = new EventBatch();
-                for (var i = 0; i < raw.Count; i++)
-                {
-                    if (validator.TryAccept(raw, i, long.MaxValue, out var record, out _))
-                    {
-                        batch.Events.Add(record);
-                        if (record.IsUserEvent)
-                        {
-                            users.Add(record);
-                        }
-                    }
-                }
+                validator.Validate(raw, long.MaxValue, batch.Events, []);
+                users.AddRange(batch.Events.Where(e => e.IsUserEvent));
 
                 foreach (var slice in slicer.Slice(batch))
                 {

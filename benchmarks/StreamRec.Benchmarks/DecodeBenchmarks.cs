@@ -13,6 +13,8 @@ public class DecodeBenchmarks
 {
     private RawRecordBatch _batch = null!;
     private RecordValidator _validator = null!;
+    private readonly List<EventRecord> _accepted = [];
+    private readonly List<RejectedRecord> _rejected = [];
 
     [GlobalSetup]
     public void Setup()
@@ -27,17 +29,15 @@ public class DecodeBenchmarks
         }
 
         _validator = new RecordValidator(new PipelineOptions(), new IdTables());
+        _accepted.EnsureCapacity(events.Length);
     }
 
     [Benchmark(OperationsPerInvoke = 4096)]
     public int DecodeBatch()
     {
-        var accepted = 0;
-        for (var i = 0; i < _batch.Count; i++)
-        {
-            accepted += _validator.TryAccept(_batch, i, long.MaxValue, out _, out _) ? 1 : 0;
-        }
-
-        return accepted;
+        _accepted.Clear();
+        _rejected.Clear();
+        _validator.Validate(_batch, long.MaxValue, _accepted, _rejected);
+        return _accepted.Count;
     }
 }

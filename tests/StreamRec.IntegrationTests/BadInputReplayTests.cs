@@ -58,5 +58,33 @@ public sealed class BadInputReplayTests : IDisposable
         Assert.Contains(letters, l => l.Reason == "unknown_event_type" && l.Raw!.Contains("hologram", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Replay_OneClickADayFastEarlyInTheLog_DeadLettersOnlyItAndKeepsEveryOtherDelta()
+    {
+        var events = new LiveCommerceSimulator(new SimulationOptions { Users = 300, Rooms = 30, Duration = TimeSpan.FromMinutes(40), Seed = 4 }).Generate();
+        var lines = events.Select(Json.Line).ToList();
+        var clean = Path.Combine(_directory, "clean.jsonl");
+        await File.WriteAllLinesAsync(clean, lines);
+        var fast = events.OfType<StreamRec.Contracts.Events.ClickEvent>().First() with { EventId = "fast", Ts = events[0].Ts + (long)TimeSpan.FromHours(23).TotalMilliseconds };
+        var at = lines.Count / 20;
+        lines.Insert(at, Json.Line(fast));
+        var poisoned = Path.Combine(_directory, "poisoned.jsonl");
+        await File.WriteAllLinesAsync(poisoned, lines);
+        var dlq = Path.Combine(_directory, "dlq.jsonl");
+
+        // The wall clock is past the whole log, so the fast click is within the future limit, as in production.
+        var options = new PipelineOptions();
+        var expected = await new ReplayJob(new ReplayOptions(clean, Path.Combine(_directory, "clean-deltas.jsonl")), options, new BaselineScorer(), TimeProvider.System).RunAsync(CancellationToken.None);
+        var summary = await new ReplayJob(new ReplayOptions(poisoned, Path.Combine(_directory, "deltas.jsonl"), dlq), options, new BaselineScorer(), TimeProvider.System)
+            .RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, summary.DeadLettered);
+        var letter = JsonSerializer.Deserialize(Assert.Single(File.ReadLines(dlq)), ContractJson.Default.DeadLetter)!;
+        Assert.Equal("timestamp_too_early", letter.Reason);
+        Assert.Equal($"poisoned.jsonl:{at + 1}", letter.Source);
+        Assert.Equal(expected.DeltasOut, summary.DeltasOut);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_directory, "clean-deltas.jsonl")), File.ReadAllBytes(Path.Combine(_directory, "deltas.jsonl")));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -13,4 +13,5 @@ public static class DeadLetterReason
     public const string UnknownEventType = "unknown_event_type";
     public const string TimestampOutOfRange = "timestamp_out_of_range";
     public const string TimestampTooLate = "timestamp_too_late";
+    public const string TimestampTooEarly = "timestamp_too_early";
 }

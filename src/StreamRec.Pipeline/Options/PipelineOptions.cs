@@ -87,6 +87,20 @@ public sealed record PipelineOptions
     /// <summary>How far behind the newest event time an event may arrive and still be applied.</summary>
     public TimeSpan MaxLateness { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How far ahead of its partition's event time (and the source's watermark) a record may be and still be
+    /// applied at once. A record further ahead is held: it must not move event time, or one bad clock would make
+    /// every later event late.
+    /// </summary>
+    public TimeSpan MaxEventTimeLead { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How many consecutive held records of one partition show that its event time really moved on (a gap in
+    /// the log), so they are applied; a record within <see cref="MaxEventTimeLead"/> before that many dead-letters
+    /// the held ones as <c>timestamp_too_early</c>.
+    /// </summary>
+    public int EventTimeJumpRecords { get; init; } = 32;
+
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public PipelineOptions Validate()
     {
@@ -107,6 +121,7 @@ public sealed record PipelineOptions
                      (nameof(InterestHalfLife), InterestHalfLife), (nameof(AffinityHalfLife), AffinityHalfLife),
                      (nameof(PopularityHalfLife), PopularityHalfLife), (nameof(AudienceHalfLife), AudienceHalfLife),
                      (nameof(RerankTick), RerankTick), (nameof(MaxFutureSkew), MaxFutureSkew), (nameof(MaxLateness), MaxLateness),
+                     (nameof(MaxEventTimeLead), MaxEventTimeLead),
                  })
         {
             Check(value > TimeSpan.Zero, $"{name} must be positive, got {value}.");
@@ -116,6 +131,7 @@ public sealed record PipelineOptions
         Check(CoalesceWindow >= TimeSpan.Zero, $"CoalesceWindow must not be negative, got {CoalesceWindow}.");
         Check(ColdStartPriorMass > 0, $"ColdStartPriorMass must be positive, got {ColdStartPriorMass}.");
         Check(FavouriteFanoutLimit >= 0, $"FavouriteFanoutLimit must not be negative, got {FavouriteFanoutLimit}.");
+        Check(EventTimeJumpRecords is >= 1 and <= 10_000, $"EventTimeJumpRecords must be in [1, 10000], got {EventTimeJumpRecords}.");
         Check(Partitions is >= 1 and <= 256, $"Partitions must be in [1, 256], got {Partitions}.");
         Check(MaxAffinities is >= 1 and <= 255, $"MaxAffinities must be in [1, 255], got {MaxAffinities}.");
         Check(RankedRunnersUp >= 0 && TopK + RankedRunnersUp <= 255, $"TopK + RankedRunnersUp must be at most 255, got {TopK} + {RankedRunnersUp}.");

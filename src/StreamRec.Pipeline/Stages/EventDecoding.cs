@@ -17,44 +17,84 @@ namespace StreamRec.Pipeline.Stages;
 internal sealed class EventDecoding(PipelineOptions options, PipelineState state, PipelineMetrics metrics, TimeProvider time)
     : BatchFlowStage<RawRecordBatch, EventBatch>(nameof(EventDecoding))
 {
-    protected override (Func<RawRecordBatch, EventBatch> Step, IDisposable? Owned) CreateOwnedStep() => (new Step(options, state, metrics, time).Process, null);
+    protected override (Func<RawRecordBatch, EventBatch> Step, Func<EventBatch?>? Finish, IDisposable? Owned) CreateOwnedStep()
+    {
+        var step = new Step(options, state, metrics, time);
+        return (step.Process, step.Finish, null);
+    }
 
     private sealed class Step(PipelineOptions options, PipelineState state, PipelineMetrics metrics, TimeProvider time)
     {
         private readonly RecordValidator _validator = new(options, state.Ids);
+        private readonly List<RejectedRecord> _rejected = [];
+        private readonly List<SourceCheckpoint> _deferred = [];
 
         public EventBatch Process(RawRecordBatch raw)
         {
-            var batch = new EventBatch { RecordsIn = raw.Count, Checkpoint = raw.Checkpoint, Watermark = raw.Watermark };
+            var batch = new EventBatch { RecordsIn = raw.Count, Watermark = raw.Watermark };
             batch.Events.EnsureCapacity(raw.Count);
-            var maxTs = _validator.MaxTs(time);
-            for (var i = 0; i < raw.Count; i++)
-            {
-                if (!_validator.TryAccept(raw, i, maxTs, out var record, out var error))
-                {
-                    batch.DeadLetters.Add(DeadLetterOf(raw, i, error));
-                    metrics.AddDeadLetter(error.Reason);
-                    continue;
-                }
-
-                batch.Events.Add(record);
-            }
-
+            _validator.Validate(raw, _validator.MaxTs(time), batch.Events, _rejected);
+            AddDeadLetters(batch);
             metrics.AddRecords(raw.Count, batch.Events.Count);
             raw.Release();
+            batch.Checkpoint = Checkpoint(raw.Checkpoint);
             return batch;
         }
 
-        private static DeadLetter DeadLetterOf(RawRecordBatch raw, int index, DecodeError error)
+        /// <summary>The input ended: records still held are dead letters now.</summary>
+        public EventBatch? Finish()
         {
-            var bytes = raw.Record(index);
-            var truncated = raw.IsTruncated(index) ? $" (raw holds the first {bytes.Length} bytes)" : string.Empty;
+            _validator.Complete(_rejected);
+            if (_rejected.Count == 0 && _deferred.Count == 0)
+            {
+                return null;
+            }
+
+            var batch = new EventBatch();
+            AddDeadLetters(batch);
+            batch.Checkpoint = Checkpoint(null);
+            return batch;
+        }
+
+        /// <summary>While records are held, checkpoints wait: committing them would skip the held records after a crash.</summary>
+        private SourceCheckpoint? Checkpoint(SourceCheckpoint? checkpoint)
+        {
+            if (checkpoint is not null)
+            {
+                _deferred.Add(checkpoint);
+            }
+
+            if (_validator.IsHolding || _deferred.Count == 0)
+            {
+                return null;
+            }
+
+            SourceCheckpoint result = _deferred.Count == 1 ? _deferred[0] : new CheckpointChain([.. _deferred]);
+            _deferred.Clear();
+            return result;
+        }
+
+        private void AddDeadLetters(EventBatch batch)
+        {
+            foreach (var rejected in _rejected)
+            {
+                batch.DeadLetters.Add(DeadLetterOf(rejected));
+                metrics.AddDeadLetter(rejected.Error.Reason);
+            }
+
+            _rejected.Clear();
+        }
+
+        private static DeadLetter DeadLetterOf(in RejectedRecord rejected)
+        {
+            var bytes = rejected.Bytes;
+            var truncated = rejected.IsTruncated ? $" (raw holds the first {bytes.Length} bytes)" : string.Empty;
             var text = Utf8.IsValid(bytes);
             return new DeadLetter
             {
-                Reason = error.Reason,
-                Message = error.Message + truncated,
-                Source = raw.Origin(index).ToString(),
+                Reason = rejected.Error.Reason,
+                Message = rejected.Error.Message + truncated,
+                Source = rejected.Origin.ToString(),
                 Raw = text ? Encoding.UTF8.GetString(bytes) : null,
                 RawBase64 = text ? null : Convert.ToBase64String(bytes),
             };

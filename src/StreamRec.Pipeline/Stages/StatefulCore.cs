@@ -10,13 +10,13 @@ namespace StreamRec.Pipeline.Stages;
 /// </summary>
 internal sealed class StatefulCore(Func<StreamCore> createCore) : BatchFlowStage<EventBatch, EventBatch>(nameof(StatefulCore))
 {
-    protected override (Func<EventBatch, EventBatch> Step, IDisposable? Owned) CreateOwnedStep()
+    protected override (Func<EventBatch, EventBatch> Step, Func<EventBatch?>? Finish, IDisposable? Owned) CreateOwnedStep()
     {
         var core = createCore();
         return (batch =>
         {
             core.Process(batch);
             return batch;
-        }, core);
+        }, null, core);
     }
 }

@@ -119,43 +119,49 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
 
             using var reader = new JsonLinesReader(_path, _options.MaxEventBytes);
             var validator = new RecordValidator(_options, _state.Ids);
+            var accepted = new List<EventRecord>();
+            var rejected = new List<RejectedRecord>();
             while (reader.ReadBatch(_options.BatchSize) is { } raw)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var maxTs = validator.MaxTs(_time);
-                var batch = new EventBatch();
-                for (var i = 0; i < raw.Count; i++)
-                {
-                    if (!validator.TryAccept(raw, i, maxTs, out var record, out _))
-                    {
-                        _rejected++;
-                        continue;
-                    }
-
-                    _events++;
-                    _first = Math.Min(_first, record.Ts);
-                    _last = Math.Max(_last, record.Ts);
-                    if (apply is not null)
-                    {
-                        apply(record);
-                        continue;
-                    }
-
-                    batch.Events.Add(record);
-                }
-
-                if (apply is null)
-                {
-                    foreach (var slice in _slicer.Slice(batch))
-                    {
-                        _core.Process(slice);
-                    }
-                }
+                validator.Validate(raw, validator.MaxTs(_time), accepted, rejected);
+                Apply(accepted, rejected, apply);
             }
 
+            validator.Complete(rejected);
+            Apply(accepted, rejected, apply);
             if (apply is null)
             {
                 _core.Process(_slicer.Final());
+            }
+        }
+
+        private void Apply(List<EventRecord> accepted, List<RejectedRecord> rejected, Func<EventRecord, bool>? apply)
+        {
+            _rejected += rejected.Count;
+            rejected.Clear();
+            var batch = new EventBatch();
+            foreach (var record in accepted)
+            {
+                _events++;
+                _first = Math.Min(_first, record.Ts);
+                _last = Math.Max(_last, record.Ts);
+                if (apply is not null)
+                {
+                    apply(record);
+                    continue;
+                }
+
+                batch.Events.Add(record);
+            }
+
+            accepted.Clear();
+            if (apply is null)
+            {
+                foreach (var slice in _slicer.Slice(batch))
+                {
+                    _core.Process(slice);
+                }
             }
         }
 

@@ -15,14 +15,15 @@ internal static class DecodeMeasurement
         using var reader = new JsonLinesReader(path, options.MaxEventBytes);
         var stopwatch = Stopwatch.StartNew();
         long valid = 0;
+        var accepted = new List<EventRecord>(options.BatchSize);
+        var rejected = new List<RejectedRecord>();
         while (reader.ReadBatch(options.BatchSize) is { } raw)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var maxTs = validator.MaxTs(TimeProvider.System);
-            for (var i = 0; i < raw.Count; i++)
-            {
-                valid += validator.TryAccept(raw, i, maxTs, out _, out _) ? 1 : 0;
-            }
+            validator.Validate(raw, validator.MaxTs(TimeProvider.System), accepted, rejected);
+            valid += accepted.Count;
+            accepted.Clear();
+            rejected.Clear();
         }
 
         return (valid, valid / stopwatch.Elapsed.TotalSeconds);
