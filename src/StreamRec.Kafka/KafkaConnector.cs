@@ -8,6 +8,7 @@ using StreamRec.Kafka.Options;
 using StreamRec.Kafka.Producing;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Input;
+using StreamRec.Pipeline.Options;
 
 namespace StreamRec.Kafka;
 
@@ -22,16 +23,18 @@ public static class KafkaConnector
     /// rooms topic, merged in event-time order, each batch carrying a <see cref="KafkaCheckpoint"/>.
     /// The materialized <see cref="KafkaSourceControl"/> must be shut down after the stream completes.
     /// </summary>
-    public static Source<RawRecordBatch, KafkaSourceControl> Source(KafkaOptions options, int batchSize, TimeProvider time, ILogger logger)
+    public static Source<RawRecordBatch, KafkaSourceControl> Source(KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger)
     {
         options.Validate();
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        pipeline.Validate();
         return Akka.Streams.Dsl.Source.FromGraph(new KafkaSourceStage(
             () => new KafkaSourceControl(
                 new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger),
                 new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger)),
-            () => new EventTimeMerger(time, options.MergeWait, options.IdleWatermarkAfter),
-            batchSize,
+            () => new EventTimeMerger(time, new MergeTiming(
+                options.MergeWait, options.PartitionIdleTimeout, options.MaxWatermarkDrift, pipeline.MaxEventTimeLead, pipeline.EventTimeJumpRecords, options.IdleWatermarkAfter)),
+            pipeline.BatchSize,
             options.StopWhenCaughtUp));
     }
 

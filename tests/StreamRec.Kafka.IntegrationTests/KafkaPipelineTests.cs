@@ -49,6 +49,30 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
     }
 
     [SkippableFact]
+    public async Task Run_BacklogWithRoomsCaughtUpAndUserPartitionsHoursBehind_SameDeltasAsFileReplay()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        const int Partitions = 2;
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.ThreeHours();
+        var topics = KafkaTestDefaults.UniqueTopics("backlog");
+        await cluster.CreateTopicsAsync(topics.All, Partitions);
+
+        // Small buffers: the rooms topic is read to its end at once while the user partitions are paused hours behind it.
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "backlog") with { MaxBufferedRecordsPerPartition = 1_000 };
+        await log.ProduceRoomsFirstAsync(kafka, timeout.Token);
+
+        var summary = await new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance).RunAsync(timeout.Token);
+        var deltas = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Deltas, timeout.Token);
+        var reference = await log.ReplayAsync(Pipeline with { Partitions = Partitions }, timeout.Token);
+
+        Assert.True(log.Events[^1].Ts - log.Events[0].Ts > TimeSpan.FromHours(2).TotalMilliseconds);
+        Assert.Equal(log.Events.Count, summary.RecordsIn);
+        Assert.Equal(0, summary.DeadLettered);
+        Assert.Equal(ByUserAndSeq(reference), ByUserAndSeq(deltas.Select(Text)));
+    }
+
+    [SkippableFact]
     public async Task Run_TwoInstancesInOneGroup_SplitPartitionsAndCoverEveryUserOnce()
     {
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
@@ -195,7 +219,7 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "backpressure") with { MaxBufferedRecordsPerPartition = 50 };
         using var system = ActorSystem.Create("backpressure-test");
 
-        var (control, queue) = KafkaConnector.Source(kafka, batchSize: 10, TimeProvider.System, NullLogger.Instance)
+        var (control, queue) = KafkaConnector.Source(kafka, new Pipeline.Options.PipelineOptions { BatchSize = 10 }, TimeProvider.System, NullLogger.Instance)
             .ToMaterialized(Sink.Queue<Pipeline.Input.RawRecordBatch>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
             .Run(system.Materializer());
         try

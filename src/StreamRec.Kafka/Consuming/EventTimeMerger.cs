@@ -4,22 +4,39 @@ using StreamRec.Pipeline.Input;
 namespace StreamRec.Kafka.Consuming;
 
 /// <summary>
-/// Merges buffered records of many partitions into batches in event-time order: it always takes the
-/// buffered record with the smallest timestamp. A partition with nothing buffered that has not reached
-/// its end may hold a smaller timestamp still in flight, so the merge waits for it, but only up to
-/// <c>mergeWait</c> (like Kafka Streams' <c>max.task.idle.ms</c>); a partition at its end does not hold it up.
-/// When every input is idle it advances event time by the idle wall time (a watermark), so the
-/// pipeline's coalesced re-ranks still run. Used by the source stage only, on the stream's thread.
+/// Merges buffered records of many partitions into batches in event-time order, and keeps the source's
+/// watermark, as Flink's sources do: the minimum, over the partitions that are not idle, of their event-time
+/// progress. Every batch carries it, so no partition's events are judged late because another ran ahead.
 /// </summary>
-internal sealed class EventTimeMerger(TimeProvider time, TimeSpan mergeWait, TimeSpan idleWatermarkAfter)
+/// <remarks>
+/// <para>It always takes the buffered record with the smallest timestamp. A partition with nothing buffered
+/// that has not been read to its end still has records on the broker, maybe older ones: within
+/// <see cref="MergeTiming.MaxDrift"/> of its progress the merge waits for it up to <see cref="MergeTiming.MergeWait"/>
+/// (like Kafka Streams' <c>max.task.idle.ms</c>); beyond that, or before it delivered anything, it waits until the
+/// partition delivers or goes idle (watermark alignment: the partitions ahead are paused, their buffers fill and
+/// the consumer stops fetching them). A partition read to its end holds nothing back. One with nothing buffered
+/// for <see cref="MergeTiming.IdleTimeout"/> is idle and no longer holds the watermark back.</para>
+/// <para>A record more than <see cref="MergeTiming.MaxLead"/> ahead of the watermark is taken at once, so it does
+/// not block its partition, but does not move the partition's progress, unless
+/// <see cref="MergeTiming.JumpRecords"/> such records follow one another. The validator applies the same rule.</para>
+/// <para>When every input is idle, event time advances by the idle wall time, so coalesced re-ranks still run.
+/// Used by the source stage only, on the stream's thread.</para>
+/// </remarks>
+internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing)
 {
+    private readonly long _lead = (long)timing.MaxLead.TotalMilliseconds;
+    private readonly long _drift = (long)timing.MaxDrift.TotalMilliseconds;
     private long _maxTimestamp = long.MinValue;
+    private long _watermark = long.MinValue;
     private long? _lastInputAt;
-    private long? _lastWatermarkAt;
-    private long _lastWatermark = long.MinValue;
+    private long? _lastIdleWatermarkAt;
+    private long? _allEmptySince;
 
-    /// <summary>Newest event time taken so far, or <see cref="long.MinValue"/>.</summary>
+    /// <summary>Newest on-time event time taken so far, or <see cref="long.MinValue"/>.</summary>
     public long MaxTimestamp => _maxTimestamp;
+
+    /// <summary>The source watermark: event time up to which every active partition has delivered.</summary>
+    public long Watermark => _watermark;
 
     /// <param name="inputs">The assigned partitions, in tie-break order.</param>
     /// <param name="maxRecords">Most records per batch.</param>
@@ -30,24 +47,30 @@ internal sealed class EventTimeMerger(TimeProvider time, TimeSpan mergeWait, Tim
         RawRecordBatch? batch = null;
         Dictionary<TopicPartition, long>? offsets = null;
         TimeSpan? retryAfter = null;
+        AdvanceWatermark(inputs, now);
+
+        // The watermark as the batch starts: its records are judged against this, not against where it ends.
+        var watermark = _watermark;
         while (batch is null || batch.Count < maxRecords)
         {
-            var best = Pick(inputs, now, out var wait);
-            if (wait is not null)
-            {
-                retryAfter = wait;
-                break;
-            }
-
+            var best = Pick(inputs, now, out var wait, out var early);
             if (best is null || !best.TryTake(out var record))
             {
+                retryAfter = wait;
                 break;
             }
 
             batch ??= new RawRecordBatch(Math.Min(maxRecords, 1024));
             var value = record.Value ?? [];
             batch.Add(value, value.Length, RecordOrigin.KafkaMessage(best.Partition.Topic, best.Partition.Partition.Value, record.Offset));
-            _maxTimestamp = Math.Max(_maxTimestamp, record.Timestamp);
+            if (!early)
+            {
+                best.EarlyRun = 0;
+                best.Progress = Math.Max(best.Progress, record.Timestamp);
+                _maxTimestamp = Math.Max(_maxTimestamp, record.Timestamp);
+                AdvanceWatermark(inputs, now);
+            }
+
             if (best.Committable)
             {
                 offsets ??= [];
@@ -58,6 +81,7 @@ internal sealed class EventTimeMerger(TimeProvider time, TimeSpan mergeWait, Tim
         if (batch is not null)
         {
             _lastInputAt = now;
+            batch.Watermark = watermark;
             if (offsets is not null)
             {
                 batch.Checkpoint = new KafkaCheckpoint(acknowledger, offsets);
@@ -67,13 +91,14 @@ internal sealed class EventTimeMerger(TimeProvider time, TimeSpan mergeWait, Tim
         }
 
         var caughtUp = retryAfter is null && inputs.All(input => input.IsRevoked || (input.AtEnd && input.Count == 0));
-        return retryAfter is null ? Idle(now, caughtUp) : new MergeOutcome(null, retryAfter, false);
+        return retryAfter is null ? Idle(inputs, now, caughtUp) : new MergeOutcome(null, retryAfter, false);
     }
 
-    /// <summary>The input holding the smallest timestamp, or a wait when an input may still deliver a smaller one.</summary>
-    private PartitionBuffer? Pick(IReadOnlyList<PartitionBuffer> inputs, long now, out TimeSpan? wait)
+    /// <summary>The input to take from next, or none, with a wait when an empty input may still deliver an older record.</summary>
+    private PartitionBuffer? Pick(IReadOnlyList<PartitionBuffer> inputs, long now, out TimeSpan? wait, out bool early)
     {
         wait = null;
+        early = false;
         PartitionBuffer? best = null;
         var bestTimestamp = long.MaxValue;
         foreach (var input in inputs)
@@ -83,54 +108,145 @@ internal sealed class EventTimeMerger(TimeProvider time, TimeSpan mergeWait, Tim
                 continue;
             }
 
-            if (input.TryPeek(out var head))
+            if (!input.TryPeek(out var head))
             {
-                input.WaitingSince = null;
-                if (best is null || head.Timestamp < bestTimestamp || (head.Timestamp == bestTimestamp && input.Order < best.Order))
+                input.EmptySince ??= now;
+                continue;
+            }
+
+            input.EmptySince = null;
+            if (IsFarAhead(head.Timestamp))
+            {
+                // Waiting for event time to reach it would block the records behind it in its partition.
+                early = input.EarlyRun + 1 < timing.JumpRecords;
+                input.EarlyRun = early ? input.EarlyRun + 1 : 0;
+                return input;
+            }
+
+            if (best is null || head.Timestamp < bestTimestamp || (head.Timestamp == bestTimestamp && input.Order < best.Order))
+            {
+                best = input;
+                bestTimestamp = head.Timestamp;
+            }
+        }
+
+        if (best is null)
+        {
+            _allEmptySince ??= now;
+            return null;
+        }
+
+        if (_allEmptySince is { } allEmpty)
+        {
+            _allEmptySince = null;
+            if (time.GetElapsedTime(allEmpty, now) >= timing.IdleTimeout)
+            {
+                // Input resumes after every partition was idle (a run started before its producers, say): the others
+                // get their full idle timeout from now, so the first topic fetched again cannot race ahead of the rest.
+                foreach (var input in inputs)
                 {
-                    best = input;
-                    bestTimestamp = head.Timestamp;
+                    input.EmptySince = input.EmptySince is null ? null : now;
                 }
-
-                continue;
             }
+        }
 
-            if (input.AtEnd)
+        foreach (var input in inputs)
+        {
+            if (input.IsRevoked || input.EmptySince is not { } since || bestTimestamp <= Effective(input))
             {
                 continue;
             }
 
-            input.WaitingSince ??= now;
-            var left = mergeWait - time.GetElapsedTime(input.WaitingSince.Value, now);
+            var left = WaitLimit(input, bestTimestamp) - time.GetElapsedTime(since, now);
             if (left > TimeSpan.Zero)
             {
                 wait = wait is { } earlier && earlier < left ? earlier : left;
             }
         }
 
-        return best;
+        return wait is null ? best : null;
     }
 
-    private MergeOutcome Idle(long now, bool caughtUp)
+    /// <summary>How long an empty input may hold back a record at <paramref name="timestamp"/>.</summary>
+    private TimeSpan WaitLimit(PartitionBuffer input, long timestamp)
+    {
+        if (input.AtEnd)
+        {
+            // Read to its end: nothing on the broker is older, so there is nothing to wait for.
+            return TimeSpan.Zero;
+        }
+
+        // Records are on the broker but not fetched yet: a little behind, wait briefly; far behind, or nothing known
+        // yet, wait until it delivers or goes idle (watermark alignment: the partitions ahead are paused meanwhile).
+        var progress = Effective(input);
+        return progress != long.MinValue && timestamp <= progress + _drift ? timing.MergeWait : timing.IdleTimeout;
+    }
+
+    /// <summary>An input's progress, or the watermark when that is further: after an idle spell event time moved on without it.</summary>
+    private long Effective(PartitionBuffer input) => Math.Max(input.Progress, _watermark);
+
+    private bool IsIdle(PartitionBuffer input, long now) =>
+        input.EmptySince is { } since && ((input.AtEnd && Effective(input) == long.MinValue) || time.GetElapsedTime(since, now) >= timing.IdleTimeout);
+
+    private bool IsFarAhead(long timestamp) => _watermark != long.MinValue && timestamp > _watermark + _lead;
+
+    private void AdvanceWatermark(IReadOnlyList<PartitionBuffer> inputs, long now)
+    {
+        var candidate = long.MaxValue;
+        foreach (var input in inputs)
+        {
+            if (input.IsRevoked)
+            {
+                continue;
+            }
+
+            var progress = input.Progress;
+            if (input.TryPeek(out var head))
+            {
+                if (!IsFarAhead(head.Timestamp))
+                {
+                    progress = Math.Max(progress, head.Timestamp - 1);
+                }
+            }
+            else if (IsIdle(input, now))
+            {
+                continue;
+            }
+
+            candidate = Math.Min(candidate, progress);
+        }
+
+        if (candidate == long.MaxValue)
+        {
+            candidate = _maxTimestamp;
+        }
+
+        _watermark = Math.Max(_watermark, candidate);
+    }
+
+    private MergeOutcome Idle(IReadOnlyList<PartitionBuffer> inputs, long now, bool caughtUp)
     {
         _lastInputAt ??= now;
         var idle = time.GetElapsedTime(_lastInputAt.Value, now);
-        var sinceWatermark = _lastWatermarkAt is { } at ? time.GetElapsedTime(at, now) : TimeSpan.MaxValue;
-        if (_maxTimestamp != long.MinValue && idle >= idleWatermarkAfter && sinceWatermark >= idleWatermarkAfter)
+        var sinceWatermark = _lastIdleWatermarkAt is { } at ? time.GetElapsedTime(at, now) : TimeSpan.MaxValue;
+
+        // A partition still being fetched has records on the broker: event time must wait for them, not move with the clock.
+        var nothingPending = inputs.All(input => input.IsRevoked || input.AtEnd || IsIdle(input, now));
+        if (nothingPending && _maxTimestamp != long.MinValue && idle >= timing.IdleWatermarkAfter && sinceWatermark >= timing.IdleWatermarkAfter)
         {
             // Nothing arrived for a while: event time moves on with the wall clock, from the newest event seen.
             var watermark = _maxTimestamp + (long)idle.TotalMilliseconds;
-            if (watermark > _lastWatermark)
+            if (watermark > _watermark)
             {
-                _lastWatermark = watermark;
-                _lastWatermarkAt = now;
+                _watermark = watermark;
+                _lastIdleWatermarkAt = now;
                 return new MergeOutcome(new RawRecordBatch(0, 0) { Watermark = watermark }, null, caughtUp);
             }
         }
 
-        var untilIdle = idleWatermarkAfter - idle;
-        var untilNext = idleWatermarkAfter - (sinceWatermark == TimeSpan.MaxValue ? TimeSpan.Zero : sinceWatermark);
+        var untilIdle = timing.IdleWatermarkAfter - idle;
+        var untilNext = timing.IdleWatermarkAfter - (sinceWatermark == TimeSpan.MaxValue ? TimeSpan.Zero : sinceWatermark);
         var retry = untilIdle > untilNext ? untilIdle : untilNext;
-        return new MergeOutcome(null, retry > TimeSpan.Zero ? retry : idleWatermarkAfter, caughtUp);
+        return new MergeOutcome(null, retry > TimeSpan.Zero ? retry : timing.IdleWatermarkAfter, caughtUp);
     }
 }

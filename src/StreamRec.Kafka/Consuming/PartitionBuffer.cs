@@ -32,8 +32,14 @@ internal sealed class PartitionBuffer(TopicPartition partition, int order, bool 
     /// <summary>Polling thread: whether the partition is paused (only that thread pauses and resumes).</summary>
     public bool Paused { get; set; }
 
-    /// <summary>Merge (stream thread): when this partition was first seen empty and not at its end, or null.</summary>
-    public long? WaitingSince { get; set; }
+    /// <summary>Merge (stream thread): when this partition was first seen with nothing buffered, or null.</summary>
+    public long? EmptySince { get; set; }
+
+    /// <summary>Merge (stream thread): newest event time taken from this partition, far-ahead records aside.</summary>
+    public long Progress { get; set; } = long.MinValue;
+
+    /// <summary>Merge (stream thread): consecutive far-ahead records taken since the last on-time one.</summary>
+    public int EarlyRun { get; set; }
 
     public void Add(in BufferedRecord record)
     {

@@ -50,7 +50,7 @@ public sealed class KafkaPipelineJob(
         var state = PipelineState.InMemory(partitioned);
         using var system = StreamActorSystem.Create("streamrec-kafka");
 
-        var (control, done) = KafkaConnector.Source(kafka, options.BatchSize, time, logger)
+        var (control, done) = KafkaConnector.Source(kafka, partitioned, time, logger)
             .Via(RecommendationPipeline.Create(partitioned, state, scorer, _metrics, time))
             .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages))
             .ToMaterialized(KafkaConnector.CommitSink(), Keep.Both)

@@ -44,6 +44,19 @@ public sealed record KafkaOptions
     /// </summary>
     public TimeSpan MergeWait { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Wall time a partition may have nothing buffered before it is idle: an idle partition no longer holds the
+    /// watermark back (Flink's idleness), and the partitions ahead of it stop waiting for it.
+    /// </summary>
+    public TimeSpan PartitionIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How far ahead of a partition that holds the watermark back, and has nothing buffered, the merge takes
+    /// records before it waits for that partition (watermark alignment). Keep it above
+    /// <see cref="PartitionIdleTimeout"/> so live traffic never waits for a quiet partition.
+    /// </summary>
+    public TimeSpan MaxWatermarkDrift { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Wall time with no input after which event time is advanced by a watermark, so pending re-ranks still run.</summary>
     public TimeSpan IdleWatermarkAfter { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -101,6 +114,8 @@ public sealed record KafkaOptions
         }
 
         Check(MergeWait >= TimeSpan.Zero && MergeWait <= TimeSpan.FromHours(1), $"MergeWait must be between zero and an hour, got {MergeWait}.");
+        Check(PartitionIdleTimeout >= MergeWait && PartitionIdleTimeout <= TimeSpan.FromHours(1), $"PartitionIdleTimeout must be between MergeWait and an hour, got {PartitionIdleTimeout}.");
+        Check(MaxWatermarkDrift >= TimeSpan.Zero && MaxWatermarkDrift <= TimeSpan.FromDays(1), $"MaxWatermarkDrift must be between zero and a day, got {MaxWatermarkDrift}.");
         Check(MaxBufferedRecordsPerPartition is >= 2 and <= 10_000_000, $"MaxBufferedRecordsPerPartition must be in [2, 10000000], got {MaxBufferedRecordsPerPartition}.");
         Check(MaxInFlightMessages is >= 1 and <= 1_000_000, $"MaxInFlightMessages must be in [1, 1000000], got {MaxInFlightMessages}.");
         if (errors.Count > 0)

@@ -32,8 +32,9 @@ public sealed class RawRecordBatch
     public long ReceivedBytes { get; private set; }
 
     /// <summary>
-    /// Event time (ms) up to which the source knows its input is complete, or <see cref="long.MinValue"/>.
-    /// A live source that goes idle sends an empty batch with a watermark so pending re-ranks still run.
+    /// Event time (ms) up to which the source knows its input is complete when the batch starts, or
+    /// <see cref="long.MinValue"/>. A live source that goes idle sends an empty batch with a watermark so
+    /// pending re-ranks still run.
     /// </summary>
     public long Watermark { get; set; } = long.MinValue;
 

@@ -8,7 +8,7 @@ namespace StreamRec.Pipeline.Steps;
 /// <summary>
 /// Feature rows for one partition's re-ranked users (retrieval, then one row per candidate), and, once the
 /// tick's single scorer call has filled the scores, each user's ranked list: the top K plus
-/// <see cref="PipelineOptions.RankedRunnersUp"/>, ties broken by room id so every run ranks the same.
+/// <see cref="PipelineOptions.RankedRunnersUp"/>, ties broken by external room id so every run ranks the same.
 /// </summary>
 public sealed class CandidateScoring
 {
@@ -17,6 +17,7 @@ public sealed class CandidateScoring
     private readonly FeatureExtractor _features;
     private readonly RoomColumns _columns;
     private readonly CandidateRetrieval _retrieval;
+    private readonly Ids.IdTable _rooms;
     private readonly UserContext _user;
     private readonly List<int> _candidates = [];
     private readonly List<(int Start, int Count)> _groups = [];
@@ -34,6 +35,7 @@ public sealed class CandidateScoring
         _features = new FeatureExtractor(options, state);
         _columns = new RoomColumns(_features, state.Rooms, options.VectorDimensions);
         _retrieval = new CandidateRetrieval(options, state);
+        _rooms = state.Ids.Rooms;
         _user = new UserContext(options.VectorDimensions);
     }
 
@@ -112,8 +114,12 @@ public sealed class CandidateScoring
         return _top.AsSpan(0, filled);
     }
 
-    /// <summary>Higher score first; equal scores by room id, so ties rank the same on every run.</summary>
-    private static bool Better(ScoredRoom a, ScoredRoom b) => a.Score > b.Score || (a.Score == b.Score && a.Room < b.Room);
+    /// <summary>
+    /// Higher score first; equal scores by external room id, so ties rank the same on every run and every
+    /// instance, whatever order the ids were first seen in (interned ids are not portable).
+    /// </summary>
+    private bool Better(ScoredRoom a, ScoredRoom b) =>
+        a.Score > b.Score || (a.Score == b.Score && a.Room != b.Room && string.CompareOrdinal(_rooms.NameOf(a.Room), _rooms.NameOf(b.Room)) < 0);
 
     private void Ensure(int rows)
     {

@@ -43,6 +43,7 @@ internal static class KafkaTestDefaults
         Topics = topics,
         StopWhenCaughtUp = true,
         MergeWait = TimeSpan.FromSeconds(30),
+        PartitionIdleTimeout = TimeSpan.FromSeconds(30),
         PollTimeout = TimeSpan.FromMilliseconds(20),
         CommitInterval = TimeSpan.FromMilliseconds(200),
         Consumer = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20" },

@@ -30,6 +30,22 @@ internal sealed class SimulatedLog : IDisposable
     public static SimulatedLog Small() =>
         new(new LiveCommerceSimulator(new SimulationOptions { Users = 300, Rooms = 30, Duration = TimeSpan.FromHours(0.5) }).Generate());
 
+    /// <summary>Three hours of the same world: enough event time for the user topics to lag by hours.</summary>
+    public static SimulatedLog ThreeHours() =>
+        new(new LiveCommerceSimulator(new SimulationOptions { Users = 300, Rooms = 30, Duration = TimeSpan.FromHours(3), Seed = 8 }).Generate());
+
+    /// <summary>Produces the rooms topic's whole share of the log first, then the user topics' share.</summary>
+    public async Task ProduceRoomsFirstAsync(KafkaOptions kafka, CancellationToken cancellationToken)
+    {
+        var rooms = System.IO.Path.Combine(_directory, "rooms.jsonl");
+        var users = System.IO.Path.Combine(_directory, "users.jsonl");
+        var lines = Events.Select(e => (Room: e is RoomStartEvent or RoomStopEvent or RoomUpdateEvent, Json: JsonSerializer.Serialize(e, ContractJson.Default.LiveEvent))).ToList();
+        await File.WriteAllLinesAsync(rooms, lines.Where(l => l.Room).Select(l => l.Json), cancellationToken);
+        await File.WriteAllLinesAsync(users, lines.Where(l => !l.Room).Select(l => l.Json), cancellationToken);
+        await new EventLogProducer(kafka, rooms, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(cancellationToken);
+        await new EventLogProducer(kafka, users, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(cancellationToken);
+    }
+
     /// <summary>The deltas the file replay writes for this log, as JSON lines.</summary>
     public async Task<IReadOnlyList<string>> ReplayAsync(PipelineOptions options, CancellationToken cancellationToken)
     {

@@ -8,6 +8,10 @@ public sealed class EventTimeMergerTests
 {
     private static readonly TimeSpan MergeWait = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Drift = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Lead = TimeSpan.FromHours(1);
+    private const long Hour = 3_600_000;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 18, 0, 0, TimeSpan.Zero));
     private readonly Acknowledger _acknowledger = new();
@@ -37,7 +41,7 @@ public sealed class EventTimeMergerTests
     }
 
     [Fact]
-    public void Next_EmptyPartitionNotAtEnd_WaitsThenGoesOnAfterMergeWait()
+    public void Next_EmptyPartitionNotAtEndNothingSeenYet_WaitsUntilItIsIdle()
     {
         var clicks = Input("clicks", 0, order: 10, (100, 0));
         clicks.MarkAtEnd();
@@ -45,16 +49,127 @@ public sealed class EventTimeMergerTests
         var merger = Merger();
 
         var first = merger.Next([rooms, clicks], 100, _acknowledger);
-        _time.Advance(MergeWait - TimeSpan.FromMilliseconds(1));
+        _time.Advance(IdleTimeout - TimeSpan.FromMilliseconds(1));
         var stillWaiting = merger.Next([rooms, clicks], 100, _acknowledger);
         _time.Advance(TimeSpan.FromMilliseconds(1));
         var after = merger.Next([rooms, clicks], 100, _acknowledger);
 
         Assert.Null(first.Batch);
-        Assert.Equal(MergeWait, first.RetryAfter);
+        Assert.Equal(IdleTimeout, first.RetryAfter);
         Assert.Null(stillWaiting.Batch);
         Assert.Equal(TimeSpan.FromMilliseconds(1), stillWaiting.RetryAfter);
         Assert.Equal(["clicks@0"], Origins(after.Batch!));
+    }
+
+    [Fact]
+    public void Next_EmptyPartitionNotAtEndRecordWithinDrift_WaitsOnlyMergeWait()
+    {
+        var (rooms, clicks, merger) = RoomsDrainedAt(1_000);
+        clicks.Add(new BufferedRecord([], 1_000 + 30_000, 1));
+
+        var first = merger.Next([rooms, clicks], 100, _acknowledger);
+        _time.Advance(MergeWait);
+        var after = merger.Next([rooms, clicks], 100, _acknowledger);
+
+        Assert.Equal(MergeWait, first.RetryAfter);
+        Assert.Equal(["clicks@1"], Origins(after.Batch!));
+    }
+
+    [Fact]
+    public void Next_PartitionReadToItsEnd_HoldsNothingBackEvenBeyondDrift()
+    {
+        var (rooms, clicks, merger) = RoomsDrainedAt(1_000);
+        rooms.MarkAtEnd();
+        clicks.Add(new BufferedRecord([], 1_000 + 120_000, 1));
+
+        var batch = merger.Next([rooms, clicks], 100, _acknowledger).Batch!;
+
+        Assert.Equal(["clicks@1"], Origins(batch));
+    }
+
+    [Fact]
+    public void Next_RecordBeyondDriftOfAPartitionStillBeingFetched_WaitsUntilThatPartitionIsIdle()
+    {
+        var (rooms, clicks, merger) = RoomsDrainedAt(1_000);
+        clicks.Add(new BufferedRecord([], 1_000 + 120_000, 1));
+
+        var aligned = merger.Next([rooms, clicks], 100, _acknowledger);
+        _time.Advance(IdleTimeout);
+        var after = merger.Next([rooms, clicks], 100, _acknowledger);
+
+        Assert.Null(aligned.Batch);
+        Assert.Equal(IdleTimeout, aligned.RetryAfter);
+        Assert.Equal(["clicks@1"], Origins(after.Batch!));
+        Assert.Equal(1_000 + 120_000, merger.Watermark);
+    }
+
+    [Fact]
+    public void Next_SeveralPartitions_WatermarkIsTheMinimumProgressOfThoseNotIdle()
+    {
+        var clicks = Input("clicks", 0, order: 10, (100, 0), (300, 1));
+        var comments = Input("comments", 0, order: 20, (200, 0), (5_000, 1));
+        MarkAtEnd(clicks, comments);
+        var merger = Merger();
+
+        var batch = merger.Next([clicks, comments], 3, _acknowledger).Batch!;
+
+        // clicks is drained at 300 but not yet idle, so it holds the watermark at 300.
+        Assert.Equal(["clicks@0", "comments@0", "clicks@1"], Origins(batch));
+        Assert.Equal(300, merger.Watermark);
+    }
+
+    [Fact]
+    public void Next_Batch_CarriesTheWatermarkAsItStartsSoItsOwnRecordsAreNotLate()
+    {
+        var clicks = Input("clicks", 0, order: 10, (100, 0), (Hour / 2, 1), (Hour, 2));
+        clicks.MarkAtEnd();
+        var merger = Merger();
+
+        var first = merger.Next([clicks], 1, _acknowledger).Batch!;
+        var rest = merger.Next([clicks], 10, _acknowledger).Batch!;
+
+        Assert.Equal(99, first.Watermark);
+        Assert.Equal((Hour / 2) - 1, rest.Watermark);
+        Assert.Equal(Hour, merger.Watermark);
+    }
+
+    [Fact]
+    public void Next_RecordFarAheadAtTheHeadOfAPartition_IsTakenAtOnceAndDoesNotMoveTheWatermark()
+    {
+        var clicks = Input("clicks", 0, order: 10, (Hour, 0));
+        var comments = Input("comments", 0, order: 20, (Hour, 0));
+        MarkAtEnd(clicks, comments);
+        var merger = Merger();
+        merger.Next([clicks, comments], 100, _acknowledger);
+        clicks.Add(new BufferedRecord([], 24 * Hour, 1));
+        clicks.Add(new BufferedRecord([], Hour + 10, 2));
+        comments.Add(new BufferedRecord([], Hour + 5, 1));
+        MarkAtEnd(clicks, comments);
+
+        var batch = merger.Next([clicks, comments], 100, _acknowledger).Batch!;
+
+        Assert.Equal(["clicks@1", "comments@1", "clicks@2"], Origins(batch));
+        Assert.Equal(Hour + 5, merger.Watermark);
+    }
+
+    [Fact]
+    public void Next_ConsecutiveRecordsFarAhead_MoveThePartitionsProgress()
+    {
+        var clicks = Input("clicks", 0, order: 10, (Hour, 0));
+        clicks.MarkAtEnd();
+        var merger = Merger();
+        merger.Next([clicks], 100, _acknowledger);
+        foreach (var offset in new[] { 1, 2, 3 })
+        {
+            clicks.Add(new BufferedRecord([], (5 * Hour) + offset, offset));
+        }
+
+        clicks.MarkAtEnd();
+
+        var batch = merger.Next([clicks], 100, _acknowledger).Batch!;
+
+        Assert.Equal(3, batch.Count);
+        Assert.Equal((5 * Hour) + 3, merger.Watermark);
     }
 
     [Fact]
@@ -152,6 +267,7 @@ public sealed class EventTimeMergerTests
         var drained = merger.Next([rooms, clicks], 100, _acknowledger);
 
         Assert.False(withRecords.CaughtUp);
+        Assert.Equal(1, withRecords.Batch!.Count);
         Assert.True(drained.CaughtUp);
     }
 
@@ -168,7 +284,18 @@ public sealed class EventTimeMergerTests
         Assert.Equal(["comments@0"], Origins(batch));
     }
 
-    private EventTimeMerger Merger() => new(_time, MergeWait, IdleAfter);
+    private EventTimeMerger Merger() => new(_time, new MergeTiming(MergeWait, IdleTimeout, Drift, Lead, JumpRecords: 3, IdleAfter));
+
+    /// <summary>rooms delivered one record at <paramref name="ts"/> and is empty now (not at its end); clicks is at its end.</summary>
+    private (PartitionBuffer Rooms, PartitionBuffer Clicks, EventTimeMerger Merger) RoomsDrainedAt(long ts)
+    {
+        var rooms = Input("rooms", 0, order: 0, (ts, 0));
+        var clicks = Input("clicks", 0, order: 10, (ts, 0));
+        clicks.MarkAtEnd();
+        var merger = Merger();
+        Assert.Equal(2, merger.Next([rooms, clicks], 100, _acknowledger).Batch!.Count);
+        return (rooms, clicks, merger);
+    }
 
     private static PartitionBuffer Input(string topic, int partition, int order, params (long Ts, long Offset)[] records) =>
         Input(topic, partition, order, committable: true, records);
