@@ -86,10 +86,14 @@ internal static class BenchCommand
         var scorerSeconds = Math.Max(1e-3, scored.GetProperty("scoring_ms").GetInt64() / 1000.0);
 
         (double Pipeline, double Raw, long Events)? kafka = null;
+        (double P50, double P99, double Max, double StopP99, long Deltas)? live = null;
         if (settings.Kafka)
         {
             Step($"kafka: {settings.KafkaEvents:N0} events through the embedded broker, {settings.Partitions} partitions, and plain produce→consume of the same");
             kafka = await KafkaMeasurement.RunAsync(log, settings.KafkaEvents, settings.Partitions, cancellationToken);
+            var rate = kafka.Value.Pipeline / 2;
+            Step($"freshness: a live run through the embedded broker at {rate:N0} events/s (half the measured rate) for {settings.LiveDuration.TotalSeconds:0} s");
+            live = await FreshnessMeasurement.RunAsync(log, rate, settings.LiveDuration, settings.Partitions, cancellationToken);
         }
 
         var users = baseline.GetProperty("users").GetInt64();
@@ -113,6 +117,11 @@ internal static class BenchCommand
             KafkaEventsPerSec = kafka?.Pipeline,
             KafkaRawEventsPerSec = kafka?.Raw,
             KafkaRatio = kafka is { } k ? k.Pipeline / k.Raw : null,
+            LiveEventsPerSec = kafka?.Pipeline / 2,
+            FreshnessP50Ms = Finite(live?.P50),
+            FreshnessP99Ms = Finite(live?.P99),
+            FreshnessMaxMs = Finite(live?.Max),
+            StopToDeltaP99Ms = Finite(live?.StopP99),
             StateBytesPerUser = (double)baseline.GetProperty("state_bytes").GetInt64() / Math.Max(1, users),
             StoreBytesPerUser = (double)baseline.GetProperty("store_bytes").GetInt64() / Math.Max(1, users),
             PeakRssBytes = baseline.GetProperty("peak_rss_bytes").GetInt64(),
@@ -124,6 +133,8 @@ internal static class BenchCommand
             ElapsedMs = (long)stopwatch.Elapsed.TotalMilliseconds,
         };
     }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
     private static void Step(string what) => System.Console.Error.WriteLine($"bench: {what}");
 
@@ -147,7 +158,8 @@ internal static class BenchCommand
             ("pipeline model rows/s over raw (wall / in scorer)", $"{R(report.ScoringRatio)} / {R(report.ScoringRatioInScorer)}", string.Empty),
             ("kafka pipeline events/s", F(report.KafkaEventsPerSec), $"x raw {R(report.KafkaRatio)}"),
             ("kafka raw produce→consume events/s", F(report.KafkaRawEventsPerSec), string.Empty),
-            ("freshness p50 / p99 / max ms", $"{F(report.FreshnessP50Ms)} / {F(report.FreshnessP99Ms)} / {F(report.FreshnessMaxMs)}", string.Empty),
+            ("freshness p50 / p99 / max ms", $"{F(report.FreshnessP50Ms)} / {F(report.FreshnessP99Ms)} / {F(report.FreshnessMaxMs)}", $"at {F(report.LiveEventsPerSec)} events/s"),
+            ("room_stop → last holder's delta p99 ms", F(report.StopToDeltaP99Ms), string.Empty),
             ("state bytes per user (store only)", $"{F(report.StateBytesPerUser)} ({F(report.StoreBytesPerUser)})", $"{report.Users:N0} users"),
             ("peak RSS, baseline / model replay", $"{report.PeakRssBytes / 1e6:N0} MB / {report.PeakRssScoredBytes / 1e6:N0} MB", string.Empty),
             ("deltas / re-ranks / rows per event", $"{R(report.DeltasPerEvent)} / {R(report.ReranksPerEvent)} / {report.RowsPerEvent:0.0}", string.Empty),

@@ -47,7 +47,10 @@ internal sealed record BenchReport
 
     [JsonPropertyName("kafka_ratio")] public double? KafkaRatio { get; init; }
 
-    /// <summary>Not measured yet: needs per-event acknowledgement timing in a live run (see the README).</summary>
+    /// <summary>Events per second of the live run that measures freshness (half the Kafka pipeline rate).</summary>
+    [JsonPropertyName("live_events_per_sec")] public double? LiveEventsPerSec { get; init; }
+
+    /// <summary>Wall time from the arrival of the event that made a delta due to the delta being read back (see FreshnessMeasurement).</summary>
     [JsonPropertyName("freshness_p50_ms")] public double? FreshnessP50Ms { get; init; }
 
     [JsonPropertyName("freshness_p99_ms")] public double? FreshnessP99Ms { get; init; }

@@ -18,6 +18,9 @@ internal sealed record BenchSettings
     /// <summary>Events pushed through the embedded broker (a prefix of the log: the broker keeps ~5 MB per partition).</summary>
     public int KafkaEvents { get; init; } = 100_000;
 
+    /// <summary>How long the live run that measures freshness produces, at half the measured Kafka rate.</summary>
+    public TimeSpan LiveDuration { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Where generated worlds are cached.</summary>
     public string Directory { get; init; } = Path.Combine("out", "bench");
 
@@ -26,7 +29,7 @@ internal sealed record BenchSettings
     /// <summary>The small world of <c>--quick</c>: runs in well under a minute, for CI.</summary>
     public static BenchSettings Quick { get; } = new()
     {
-        Users = 20_000, Rooms = 1_000, Duration = TimeSpan.FromHours(1), KafkaEvents = 20_000,
+        Users = 20_000, Rooms = 1_000, Duration = TimeSpan.FromHours(1), KafkaEvents = 20_000, LiveDuration = TimeSpan.FromSeconds(5),
     };
 
     public string WorldName => $"world-{Users}u-{Rooms}r-{Duration.TotalMinutes:0}m-s{Seed}.jsonl";

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamRec.Contracts.Events;
+using StreamRec.Contracts.Outputs;
+using StreamRec.Contracts.Serialization;
+using StreamRec.Kafka.Embedded;
+using StreamRec.Kafka.Hosting;
+using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Producing;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+
+namespace StreamRec.Cli.Commands.Bench;
+
+/// <summary>
+/// Freshness in a live run: the log's first events are produced at a steady rate with their event time set to
+/// the wall time of sending, while <c>run</c> consumes them and a reader takes the deltas off the output topic.
+/// A delta's freshness is the wall time it was read minus its event time, which is the event time (so the
+/// arrival) of the newest event applied before it was emitted: the coalescing delay is not counted, since the
+/// delta is only due once event time has passed it. room_stop→delta is the time from a stop's sending to the
+/// reading of the last holder's delta that removed the room.
+/// </summary>
+/// <remarks>Reading the delta comes a fetch after the broker acknowledged it, so the figures are upper bounds.</remarks>
+internal static class FreshnessMeasurement
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+
+    public static async Task<(double P50, double P99, double Max, double StopP99, long Deltas)> RunAsync(
+        string log, double eventsPerSec, TimeSpan duration, int partitions, CancellationToken cancellationToken)
+    {
+        var events = (int)Math.Max(1_000, eventsPerSec * duration.TotalSeconds);
+        var lines = File.ReadLines(log).Take(events).Select(l => JsonSerializer.Deserialize(l, ContractJson.Default.LiveEvent)!).ToList();
+        var topics = new KafkaTopics
+        {
+            Clicks = "live.clicks", Comments = "live.comments", Purchases = "live.purchases", Rooms = "live.rooms",
+            Deltas = "live.deltas", DeadLetters = "live.dlq", Metrics = "live.metrics",
+        };
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaBrokerOptions { DefaultPartitions = partitions });
+        foreach (var topic in topics.All)
+        {
+            broker.CreateTopic(topic, topic == topics.Metrics ? 1 : partitions);
+        }
+
+        broker.SetInitialRebalanceDelay(TimeSpan.Zero);
+        var kafka = new KafkaOptions
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = $"bench-live-{Guid.NewGuid():N}",
+            InstanceId = "bench-live",
+            Topics = topics,
+            PollTimeout = TimeSpan.FromMilliseconds(20),
+            Consumer = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "5" },
+            Producer = new Dictionary<string, string> { ["linger.ms"] = "1" },
+        };
+        using var reader = new DeltaReader(broker.BootstrapServers, topics.Deltas, partitions);
+        var job = new KafkaPipelineJob(kafka, new PipelineOptions(), new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var run = job.RunAsync(cancellationToken).AsTask();
+        var control = await job.Control.ConfigureAwait(false);
+        await control.FirstAssignment.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        var stops = await ProduceLiveAsync(kafka, topics, lines, eventsPerSec, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(Grace, cancellationToken).ConfigureAwait(false); // let the last ticks close on the idle watermark
+        control.Stop();
+        await run.ConfigureAwait(false);
+        var deltas = reader.Stop();
+
+        var freshness = deltas.Select(d => (double)(d.ReadAt - d.Delta.Ts)).Order().ToArray();
+        var stopLatencies = StopLatencies(stops, deltas);
+        return (Percentile(freshness, 0.50), Percentile(freshness, 0.99), freshness.Length == 0 ? double.NaN : freshness[^1],
+            Percentile(stopLatencies, 0.99), deltas.Count);
+    }
+
+    /// <summary>Sends each event at its slot of a steady rate, stamped with the wall time of sending; returns the stops sent.</summary>
+    private static async Task<List<(string Room, long SentAt)>> ProduceLiveAsync(
+        KafkaOptions kafka, KafkaTopics topics, List<LiveEvent> events, double eventsPerSec, CancellationToken cancellationToken)
+    {
+        using var producer = KafkaClientConfigs.CreateProducer(kafka with { InstanceId = "bench-live-produce" }, NullLogger.Instance);
+        var stops = new List<(string, long)>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / eventsPerSec);
+            if (clock.Elapsed < due)
+            {
+                await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var live = events[i] with { Ts = now };
+            var value = JsonSerializer.SerializeToUtf8Bytes(live, ContractJson.Default.LiveEvent);
+            var route = EventRoute.Of(value, topics);
+            producer.Produce(route.Topic, new Message<byte[]?, byte[]?> { Key = route.Key, Value = value, Timestamp = new Timestamp(now, TimestampType.CreateTime) });
+            if (live is RoomStopEvent stop)
+            {
+                stops.Add((stop.RoomId, now));
+            }
+        }
+
+        producer.Flush(cancellationToken);
+        return stops;
+    }
+
+    /// <summary>Per stop: the last delta that removed the room, within a few seconds of event time after the stop.</summary>
+    private static double[] StopLatencies(List<(string Room, long SentAt)> stops, List<(long ReadAt, RecommendationDelta Delta)> deltas)
+    {
+        var byRoom = new Dictionary<string, List<(long ReadAt, long Ts)>>(StringComparer.Ordinal);
+        foreach (var (readAt, delta) in deltas)
+        {
+            foreach (var room in delta.Removed)
+            {
+                if (!byRoom.TryGetValue(room, out var list))
+                {
+                    byRoom[room] = list = [];
+                }
+
+                list.Add((readAt, delta.Ts));
+            }
+        }
+
+        var latencies = new List<double>();
+        foreach (var (room, sentAt) in stops)
+        {
+            if (byRoom.TryGetValue(room, out var removals) && removals.Where(r => r.Ts >= sentAt && r.Ts <= sentAt + 5_000).Select(r => r.ReadAt).DefaultIfEmpty(long.MinValue).Max() is var last && last != long.MinValue)
+            {
+                latencies.Add(last - sentAt);
+            }
+        }
+
+        return [.. latencies.Order()];
+    }
+
+    private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    /// <summary>Reads the delta topic on its own thread, noting the wall time each delta was read.</summary>
+    private sealed class DeltaReader : IDisposable
+    {
+        private readonly IConsumer<byte[]?, byte[]?> _consumer;
+        private readonly Thread _thread;
+        private readonly List<(long ReadAt, RecommendationDelta Delta)> _deltas = [];
+        private volatile bool _stopping;
+
+        public DeltaReader(string bootstrap, string topic, int partitions)
+        {
+            _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+            {
+                BootstrapServers = bootstrap, GroupId = $"bench-deltas-{Guid.NewGuid():N}", EnableAutoCommit = false, FetchWaitMaxMs = 5,
+            }).Build();
+            _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+            _thread = new Thread(Read) { IsBackground = true, Name = "bench-delta-reader" };
+            _thread.Start();
+        }
+
+        public List<(long ReadAt, RecommendationDelta Delta)> Stop()
+        {
+            _stopping = true;
+            _thread.Join();
+            return _deltas;
+        }
+
+        public void Dispose() => _consumer.Dispose();
+
+        private void Read()
+        {
+            while (!_stopping)
+            {
+                if (_consumer.Consume(TimeSpan.FromMilliseconds(50)) is { IsPartitionEOF: false, Message.Value: { } value })
+                {
+                    _deltas.Add((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), JsonSerializer.Deserialize(value, ContractJson.Default.RecommendationDelta)!));
+                }
+            }
+        }
+    }
+}
