@@ -47,9 +47,8 @@ public sealed class LightGbmExportTests : IDisposable
                 "LightGbmBinary(iterations=60, leaves=16)",
                 new Dictionary<string, double>()));
         string modelPath = Path.Combine(_directory, "ranker.onnx");
-        new OnnxTreeEnsembleExporter().ExportToFile(transformer.Model, manifest, modelPath);
+        new OnnxRankerExporter().ExportToFile(transformer, manifest, modelPath);
 
-        // Trained without NaN, so no node carries a default direction for missing values and NaN parity holds too.
         List<float[]> rows = ParityRows.Build(transformer.Model.SubModel.TrainedTreeEnsemble);
         var view = ml.Data.LoadFromEnumerable(rows.Select(r => new SyntheticRankingData.FeaturesOnly { Features = r }));
         float[] expected = transformer.Transform(view).GetColumn<float>("Probability").ToArray();

@@ -54,6 +54,31 @@ internal static class ParityRows
         return rows;
     }
 
+    /// <summary>
+    /// Copies of the first <paramref name="count"/> rows with each feature missing (NaN) with probability
+    /// <paramref name="fraction"/>, as a log with gaps would give.
+    /// </summary>
+    public static List<float[]> WithMissing(IReadOnlyList<float[]> rows, int count, double fraction, int seed)
+    {
+        var random = new Random(seed);
+        var result = new List<float[]>(count);
+        for (int i = 0; i < count; i++)
+        {
+            var row = (float[])rows[i % rows.Count].Clone();
+            for (int f = 0; f < row.Length; f++)
+            {
+                if (random.NextDouble() < fraction)
+                {
+                    row[f] = float.NaN;
+                }
+            }
+
+            result.Add(row);
+        }
+
+        return result;
+    }
+
     /// <summary>Asserts every pair agrees within <paramref name="tolerance"/>; returns the largest difference.</summary>
     public static double AssertAgree(IReadOnlyList<float[]> rows, float[] expected, float[] actual, double tolerance)
     {

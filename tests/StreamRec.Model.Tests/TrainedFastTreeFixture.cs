@@ -42,7 +42,7 @@ public sealed class TrainedFastTreeFixture : IDisposable
                 new Dictionary<string, double> { ["auc"] = 0.5 }));
 
         ModelPath = Path.Combine(Directory, "ranker.onnx");
-        new OnnxTreeEnsembleExporter().ExportToFile(Model, Manifest, ModelPath);
+        new OnnxRankerExporter().ExportToFile(Transformer, Manifest, ModelPath);
     }
 
     public MLContext MlContext { get; }

@@ -23,8 +23,9 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of negative sampling and trainers.", DefaultValueFactory = _ => 7 };
         var negatives = new Option<int>("--negatives") { Description = "Live rooms not clicked sampled per training visit.", DefaultValueFactory = _ => 60 };
         var validation = new Option<double>("--validation") { Description = "Fraction of the timeline, at its end, used for validation.", DefaultValueFactory = _ => 0.2 };
-        var trees = new Option<int>("--trees") { Description = "Boosting rounds.", DefaultValueFactory = _ => 200 };
-        var leaves = new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => 24 };
+        var defaults = new RankerTrainingOptions();
+        var trees = new Option<int>("--trees") { Description = "Boosting rounds (trees).", DefaultValueFactory = _ => defaults.Trees };
+        var leaves = new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => defaults.Leaves };
         var version = new Option<string?>("--model-version") { Description = "Version for the manifest (default: trainer, data date and model hash)." };
         var command = new Command("train", "Train the ranking model on an event log and write it as ONNX with its manifest.")
         {

@@ -6,7 +6,7 @@ using StreamRec.Model.Manifest;
 namespace StreamRec.Model.Scoring;
 
 /// <summary>
-/// Scores batches of feature rows with one ONNX model (as written by <see cref="OnnxTreeEnsembleExporter"/>): input
+/// Scores batches of feature rows with one ONNX model (as written by <see cref="OnnxRankerExporter"/>): input
 /// <c>features</c> <c>float[N, F]</c>, output <c>score</c> <c>float[N, 1]</c>.
 /// </summary>
 /// <remarks>
@@ -34,8 +34,8 @@ public sealed class OnnxBatchScorer : IDisposable
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
-    private readonly string[] _inputNames = [OnnxTreeEnsembleExporter.InputName];
-    private readonly string[] _outputNames = [OnnxTreeEnsembleExporter.OutputName];
+    private readonly string[] _inputNames = [OnnxRankerExporter.InputName];
+    private readonly string[] _outputNames = [OnnxRankerExporter.OutputName];
     private readonly OrtValue[] _inputValues = new OrtValue[1];
     private readonly OrtValue[] _outputValues = new OrtValue[1];
     private float[] _inputBuffer;
@@ -94,7 +94,7 @@ public sealed class OnnxBatchScorer : IDisposable
     public ModelManifest Manifest { get; }
 
     /// <summary>
-    /// The model's custom metadata (for example <see cref="OnnxTreeEnsembleExporter.ModelVersionMetadataKey"/>), so a
+    /// The model's custom metadata (for example <see cref="OnnxRankerExporter.ModelVersionMetadataKey"/>), so a
     /// caller can check that the model file and its manifest come from the same training.
     /// </summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
@@ -212,8 +212,8 @@ public sealed class OnnxBatchScorer : IDisposable
 
     private static void CheckSignature(InferenceSession session, string modelPath, int featureCount)
     {
-        CheckTensor(session.InputMetadata, OnnxTreeEnsembleExporter.InputName, featureCount, "input", modelPath);
-        CheckTensor(session.OutputMetadata, OnnxTreeEnsembleExporter.OutputName, 1, "output", modelPath);
+        CheckTensor(session.InputMetadata, OnnxRankerExporter.InputName, featureCount, "input", modelPath);
+        CheckTensor(session.OutputMetadata, OnnxRankerExporter.OutputName, 1, "output", modelPath);
     }
 
     private static void CheckTensor(

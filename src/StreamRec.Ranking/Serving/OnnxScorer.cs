@@ -249,7 +249,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
         {
             // The exporter stamps the version into the model too: a mismatch means the two files come from different
             // trainings, typically because one of them is still being replaced.
-            if (scorer.Metadata.TryGetValue(OnnxTreeEnsembleExporter.ModelVersionMetadataKey, out var embedded)
+            if (scorer.Metadata.TryGetValue(OnnxRankerExporter.ModelVersionMetadataKey, out var embedded)
                 && embedded != scorer.Manifest.ModelVersion)
             {
                 throw new ModelFilesOutOfStepException(

@@ -94,12 +94,12 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
         var path = $"{modelPath}.{kind.ToString().ToLowerInvariant()}.candidate";
         var provisional = new ModelManifest(
             FeatureExtractor.FeatureNames, "candidate", new ModelTrainingSummary(0, 0, default, default, kind.ToString(), new Dictionary<string, double>()));
-        var exporter = new OnnxTreeEnsembleExporter("streamrec-train");
-        Action<ModelManifest, Stream> export;
+        var exporter = new OnnxRankerExporter("streamrec-train");
+        ITransformer model;
         string description;
         if (kind == RankerTrainerKind.FastTree)
         {
-            var model = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            model = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
             {
                 ExampleWeightColumnName = nameof(TrainingExample.Weight),
                 NumberOfTrees = _options.Trees,
@@ -107,13 +107,12 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
                 MinimumExampleCountPerLeaf = _options.MinExamplesPerLeaf,
                 LearningRate = _options.LearningRate,
                 NumberOfThreads = 1,
-            }).Fit(data).Model;
-            export = (manifest, stream) => exporter.Export(model, manifest, stream);
+            }).Fit(data);
             description = $"FastTreeBinary(trees={_options.Trees}, leaves={_options.Leaves}, minLeaf={_options.MinExamplesPerLeaf}, lr={_options.LearningRate.ToString(CultureInfo.InvariantCulture)})";
         }
         else
         {
-            var model = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+            model = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
             {
                 ExampleWeightColumnName = nameof(TrainingExample.Weight),
                 NumberOfIterations = _options.Trees,
@@ -124,14 +123,15 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
                 Seed = _options.Seed,
                 Verbose = false,
                 Silent = true,
-            }).Fit(data).Model;
-            export = (manifest, stream) => exporter.Export(model, manifest, stream);
+            }).Fit(data);
             description = $"LightGbmBinary(iterations={_options.Trees}, leaves={_options.Leaves}, minLeaf={_options.MinExamplesPerLeaf}, lr={_options.LearningRate.ToString(CultureInfo.InvariantCulture)})";
         }
 
+        // The whole fitted transformer, not just its trees: ML.NET's converter exports it as ML.NET evaluates it.
+        void Export(ModelManifest manifest, Stream stream) => exporter.Export(model, manifest, stream);
         using (var stream = File.Create(path))
         {
-            export(provisional, stream);
+            Export(provisional, stream);
         }
 
         provisional.SaveForModel(path);
@@ -151,7 +151,7 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
 
         var elapsed = stopwatch.Elapsed;
         RankingLog.TrainerValidated(_logger, kind, elapsed, scores.H1, scores.H10, scores.Ndcg10);
-        return new Candidate(kind, path, export, description, hash, scores, auc);
+        return new Candidate(kind, path, Export, description, hash, scores, auc);
     }
 
     private ModelManifest Describe(Candidate best, TrainingSetBuilder builder, List<Candidate> candidates)

@@ -14,10 +14,14 @@ public sealed record RankerTrainingOptions
     /// <summary>Seeds negative sampling and the trainers: the same log and seed give the same model bytes.</summary>
     public int Seed { get; init; } = 7;
 
-    /// <summary>Boosting rounds (trees).</summary>
-    public int Trees { get; init; } = 200;
+    /// <summary>
+    /// Boosting rounds (trees). 25 trees of 8 leaves kept held-out H@10 within 0.01 of 200 of 24 at ~6.7x the rows
+    /// per second; the smaller sizes tried (25 x 6, 25 x 4, 15 x 8, 10 x 8) did not on every seed (README, "Ranking model").
+    /// </summary>
+    public int Trees { get; init; } = 25;
 
-    public int Leaves { get; init; } = 24;
+    /// <summary>Leaves per tree.</summary>
+    public int Leaves { get; init; } = 8;
 
     public int MinExamplesPerLeaf { get; init; } = 50;
 

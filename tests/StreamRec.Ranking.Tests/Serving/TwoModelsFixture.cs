@@ -80,11 +80,11 @@ public sealed class TwoModelsFixture : IDisposable
             NumberOfLeaves = 8,
             MinimumExampleCountPerLeaf = 20,
             NumberOfThreads = 1,
-        }).Fit(ml.Data.LoadFromEnumerable(rows, schema)).Model;
+        }).Fit(ml.Data.LoadFromEnumerable(rows, schema));
         var manifest = new ModelManifest(
             names, version, new ModelTrainingSummary(rows.Count, rows.Count(r => r.Label), default, default, "FastTreeBinary(trees=20)", new Dictionary<string, double>()));
         var path = _directory.File(file);
-        new OnnxTreeEnsembleExporter().ExportToFile(model, manifest, path);
+        new OnnxRankerExporter().ExportToFile(model, manifest, path);
         return path;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Onnx;
 using StreamRec.Model.Export;
 using StreamRec.Model.Manifest;
@@ -7,14 +8,14 @@ using Xunit.Abstractions;
 
 namespace StreamRec.Model.Tests;
 
-public sealed class OnnxTreeEnsembleExporterTests : IClassFixture<TrainedFastTreeFixture>
+public sealed class OnnxRankerExporterTests : IClassFixture<TrainedFastTreeFixture>
 {
     private const double Tolerance = 1e-4;
 
     private readonly TrainedFastTreeFixture _fixture;
     private readonly ITestOutputHelper _output;
 
-    public OnnxTreeEnsembleExporterTests(TrainedFastTreeFixture fixture, ITestOutputHelper output)
+    public OnnxRankerExporterTests(TrainedFastTreeFixture fixture, ITestOutputHelper output)
     {
         _fixture = fixture;
         _output = output;
@@ -35,22 +36,40 @@ public sealed class OnnxTreeEnsembleExporterTests : IClassFixture<TrainedFastTre
     }
 
     [Fact]
-    public void Export_FastTree_WritesOpsetsSignatureAndFeatureMetadata()
+    public void Export_FastTree_WritesServingSignatureConverterOpsetsAndMetadata()
     {
-        ModelProto model;
-        using (var stream = File.OpenRead(_fixture.ModelPath))
-        {
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
+        var model = ReadModel(_fixture.ModelPath);
 
-        Assert.Contains(model.OpsetImport, o => o.Domain.Length == 0 && o.Version == OnnxTreeEnsembleExporter.OnnxOpsetVersion);
-        Assert.Contains(model.OpsetImport, o => o.Domain == "ai.onnx.ml" && o.Version == OnnxTreeEnsembleExporter.OnnxMlOpsetVersion);
-        Assert.Equal(OnnxTreeEnsembleExporter.InputName, Assert.Single(model.Graph.Input).Name);
-        Assert.Equal(OnnxTreeEnsembleExporter.OutputName, Assert.Single(model.Graph.Output).Name);
-        Assert.Equal(["TreeEnsembleRegressor", "Mul", "Add", "Sigmoid"], model.Graph.Node.Select(n => n.OpType));
-        string names = model.MetadataProps.Single(p => p.Key == OnnxTreeEnsembleExporter.FeatureNamesMetadataKey).Value;
+        // What Microsoft.ML.OnnxConverter 0.23.1 writes (it supports no newer opset); a converter upgrade that changes
+        // these is a deliberate change, to be checked against ONNX Runtime and onnx.checker here.
+        Assert.Contains(model.OpsetImport, o => o.Domain.Length == 0 && o.Version == 12);
+        Assert.Contains(model.OpsetImport, o => o.Domain == "ai.onnx.ml" && o.Version == 2);
+        var input = Assert.Single(model.Graph.Input);
+        var output = Assert.Single(model.Graph.Output);
+        Assert.Equal(OnnxRankerExporter.InputName, input.Name);
+        Assert.Equal(OnnxRankerExporter.OutputName, output.Name);
+        Assert.Equal(["N", "8"], input.Type.TensorType.Shape.Dim.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(["N", "1"], output.Type.TensorType.Shape.Dim.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(CultureInfo.InvariantCulture)));
+
+        // The converter's label branch (Binarizer, Cast) feeds no output and is gone.
+        Assert.Equal(["TreeEnsembleRegressor", "Mul", "Add", "Sigmoid", "Identity"], model.Graph.Node.Select(n => n.OpType));
+        string names = model.MetadataProps.Single(p => p.Key == OnnxRankerExporter.FeatureNamesMetadataKey).Value;
         Assert.Contains("\"user_ctr_7d\"", names, StringComparison.Ordinal);
+        Assert.Equal(_fixture.Manifest.ModelVersion, model.MetadataProps.Single(p => p.Key == OnnxRankerExporter.ModelVersionMetadataKey).Value);
         Assert.True(File.Exists(ModelManifest.PathForModel(_fixture.ModelPath)));
+    }
+
+    [Fact]
+    public void Export_SameModelTwice_WritesIdenticalBytes()
+    {
+        using var first = new MemoryStream();
+        using var second = new MemoryStream();
+
+        new OnnxRankerExporter().Export(_fixture.Transformer, _fixture.Manifest, first);
+        new OnnxRankerExporter().Export(_fixture.Transformer, _fixture.Manifest, second);
+
+        Assert.Equal(first.ToArray(), second.ToArray());
+        Assert.Equal(File.ReadAllBytes(_fixture.ModelPath), first.ToArray());
     }
 
     [SkippableFact]
@@ -61,9 +80,11 @@ public sealed class OnnxTreeEnsembleExporterTests : IClassFixture<TrainedFastTre
             File.Exists(python) && RunPython(python, "import onnx").ExitCode == 0,
             "The independent ONNX checker is not installed: apt-get install python3-onnx (provides `import onnx` for /usr/bin/python3).");
 
+        // Checked as a loaded model, not by path: onnx 1.12's check_model(path, full_check=True) writes the inferred
+        // shapes back into the file, which changed the fixture's bytes under the tests that share it.
         var (exitCode, text) = RunPython(
             python,
-            "import sys, onnx; onnx.checker.check_model(sys.argv[1], full_check=True); print('onnx', onnx.__version__, 'ok')",
+            "import sys, onnx; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print('onnx', onnx.__version__, 'ok')",
             _fixture.ModelPath);
 
         _output.WriteLine(text);
@@ -75,9 +96,15 @@ public sealed class OnnxTreeEnsembleExporterTests : IClassFixture<TrainedFastTre
     {
         var narrow = new ModelManifest(["user_ctr_7d", "item_ctr_7d"], "narrow-1", _fixture.Manifest.TrainedFrom);
 
-        var ex = Assert.Throws<ArgumentException>(() => new OnnxTreeEnsembleExporter().Export(_fixture.Model, narrow, Stream.Null));
+        var ex = Assert.Throws<ArgumentException>(() => new OnnxRankerExporter().Export(_fixture.Transformer, narrow, Stream.Null));
 
-        Assert.Contains("manifest lists 2 features", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the 2 features the manifest lists", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static ModelProto ReadModel(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return ModelProto.Parser.ParseFrom(stream);
     }
 
     private float[] ScoreWithOnnx(List<float[]> rows)
