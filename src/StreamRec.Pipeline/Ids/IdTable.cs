@@ -74,6 +74,12 @@ public sealed class IdTable
         return _chunks[id >> ChunkBits][id & (ChunkSize - 1)];
     }
 
+    /// <summary>
+    /// Orders two ids by their external names (ordinal), the tie-break that does not depend on the order ids
+    /// were first seen in, so equal-valued candidates rank alike on every instance and after a restore.
+    /// </summary>
+    public int CompareNames(int a, int b) => a == b ? 0 : string.CompareOrdinal(NameOf(a), NameOf(b));
+
     private int Add(string name)
     {
         var id = _count;

@@ -11,7 +11,7 @@ namespace StreamRec.Pipeline.Retrieval;
 /// the live rooms with bounded selections, which costs less than keeping sorted sets in order as hundreds of
 /// rooms gain engagement each tick. Global: changed only between the partitions' parallel phases.
 /// </summary>
-public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHalfLife)
+public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHalfLife, Ids.IdTables ids)
 {
     private readonly double _halfLifeMs = popularityHalfLife.TotalMilliseconds;
     private readonly Dictionary<int, List<int>> _byStreamer = [];
@@ -113,7 +113,7 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
             }
         }
 
-        _liveCategories.Sort();
+        _liveCategories.Sort(ids.Categories.CompareNames);
         var from = nowMs - (long)limits.FreshWindow.TotalMilliseconds;
         _freshTop = Top(_live, limits.Fresh, r => r.StartTs >= from ? r.StartTs : double.NegativeInfinity, onlyFinite: true);
     }
@@ -164,7 +164,7 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
         return top;
     }
 
-    private static bool Before((double Key, int Room) a, (double Key, int Room) b) => a.Key > b.Key || (a.Key == b.Key && a.Room < b.Room);
+    private bool Before((double Key, int Room) a, (double Key, int Room) b) => a.Key > b.Key || (a.Key == b.Key && ids.Rooms.CompareNames(a.Room, b.Room) < 0);
 
     private void AddToCategory(RoomState room, int category)
     {

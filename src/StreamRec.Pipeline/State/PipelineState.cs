@@ -17,7 +17,7 @@ public sealed class PipelineState
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(userStore);
         Rooms = new InMemoryRoomStateStore(options.VectorDimensions);
-        LiveIndex = new LiveRoomIndex(options.Retrieval, options.PopularityHalfLife);
+        LiveIndex = new LiveRoomIndex(options.Retrieval, options.PopularityHalfLife, Ids);
         Partitions = [.. Enumerable.Range(0, options.Partitions).Select(p => new PartitionState(p, options, Ids.Users, userStore(p)))];
         PartitionMap = new PartitionMap(Ids.Users, options.Partitions);
     }

@@ -15,6 +15,10 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
 {
     private readonly List<(float Match, int Category)> _categories = [];
     private readonly List<(double Value, int Streamer)> _streamers = [];
+    private readonly Comparison<(double Value, int Streamer)> _byStreamerValue =
+        (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : state.Ids.Streamers.CompareNames(a.Streamer, b.Streamer);
+    private readonly Comparison<(float Match, int Category)> _byCategoryMatch =
+        (a, b) => a.Match != b.Match ? b.Match.CompareTo(a.Match) : state.Ids.Categories.CompareNames(a.Category, b.Category);
     private int[] _seen = new int[256];
     private int _stamp;
     private List<int> _into = [];
@@ -45,7 +49,7 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
             _streamers.Add((affinity.Engagement.At(nowMs, options.AffinityHalfLife), affinity.Streamer));
         }
 
-        _streamers.Sort(static (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : a.Streamer.CompareTo(b.Streamer));
+        _streamers.Sort(_byStreamerValue);
         foreach (var (_, streamer) in _streamers)
         {
             AddAll(live.LiveRoomsOf(streamer), int.MaxValue);
@@ -59,7 +63,7 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
                 _categories.Add((context.CategoryMatch(category), category));
             }
 
-            _categories.Sort(static (a, b) => a.Match != b.Match ? b.Match.CompareTo(a.Match) : a.Category.CompareTo(b.Category));
+            _categories.Sort(_byCategoryMatch);
             for (var i = 0; i < Math.Min(limits.Categories, _categories.Count); i++)
             {
                 AddAll(live.TopOf(_categories[i].Category), limits.PerCategory);

@@ -11,6 +11,8 @@ namespace StreamRec.Pipeline.Steps;
 public sealed class FavouriteFanout(PipelineOptions options, PipelineState state)
 {
     private readonly List<(double Affinity, int User)> _candidates = [];
+    private readonly Comparison<(double Affinity, int User)> _byAffinity =
+        (a, b) => a.Affinity != b.Affinity ? b.Affinity.CompareTo(a.Affinity) : state.Ids.Users.CompareNames(a.User, b.User);
 
     /// <summary>Marks the favourites of each started room's streamer; returns how many users were marked.</summary>
     public int Apply(IReadOnlyList<int> startedRooms, long clockMs)
@@ -36,7 +38,7 @@ public sealed class FavouriteFanout(PipelineOptions options, PipelineState state
                 partition.Favourites.Top(streamer, clockMs, options.FavouriteMinAffinity, _candidates);
             }
 
-            _candidates.Sort(static (a, b) => a.Affinity != b.Affinity ? b.Affinity.CompareTo(a.Affinity) : a.User.CompareTo(b.User));
+            _candidates.Sort(_byAffinity);
             foreach (var (_, user) in _candidates.Take(options.FavouriteFanoutLimit))
             {
                 state.Partitions[state.PartitionMap.Of(user)].Reranks.Mark(user, clockMs);
