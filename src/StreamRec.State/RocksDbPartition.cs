@@ -82,20 +82,21 @@ public sealed class RocksDbPartition : IDisposable
         var writeOptions = new WriteOptions().SetSync(options.SyncCommits);
 
         // RocksDB refuses to open a database without naming every column family it holds.
-        var isNew = !File.Exists(Path.Combine(directory, "CURRENT"));
         var families = new ColumnFamilies(storeOptions);
-        if (!isNew)
+        var storeCount = 0;
+        if (File.Exists(Path.Combine(directory, "CURRENT")))
         {
             foreach (var name in RocksDb.ListColumnFamilies(dbOptions, directory).Where(static n => n != ColumnFamilies.DefaultName))
             {
                 families.Add(name, storeOptions);
+                storeCount++;
             }
         }
 
         var db = RocksDb.Open(dbOptions, directory, families);
         try
         {
-            CheckLayout(db, directory, isNew);
+            CheckLayout(db, directory, storeCount);
             return new RocksDbPartition(partition, directory, db, dbOptions, storeOptions, writeOptions);
         }
         catch
@@ -185,10 +186,12 @@ public sealed class RocksDbPartition : IDisposable
         return count;
     }
 
-    private static void CheckLayout(RocksDb db, string directory, bool isNew)
+    private static void CheckLayout(RocksDb db, string directory, int storeCount)
     {
         var layout = db.Get(LayoutKey);
-        if (layout is null && isNew)
+        // Empty rather than absent: a process killed between creating the database and stamping it left
+        // a database that is new all the same.
+        if (layout is null && storeCount == 0 && IsEmpty(db))
         {
             db.Put(LayoutKey, new[] { LayoutVersion }, writeOptions: new WriteOptions().SetSync(true));
             return;
@@ -199,6 +202,15 @@ public sealed class RocksDbPartition : IDisposable
             var found = layout is [var v] ? v.ToString() : "none";
             throw new InvalidDataException($"The state in {directory} has layout version {found}; this version reads {LayoutVersion}.");
         }
+    }
+
+    private static bool IsEmpty(RocksDb db)
+    {
+        using var iterator = db.NewIterator();
+        iterator.SeekToFirst();
+        var empty = !iterator.Valid();
+        Native.Instance.rocksdb_iter_get_error(iterator.Handle);
+        return empty;
     }
 
     private static void CheckStoreName(string name)

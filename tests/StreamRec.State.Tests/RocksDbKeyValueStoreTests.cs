@@ -248,6 +248,33 @@ public sealed class RocksDbKeyValueStoreTests : IDisposable
     }
 
     [Fact]
+    public void Open_EmptyDatabaseNeverStamped_IsTakenAsNew()
+    {
+        // What a process killed between RocksDB creating the database and the layout being written leaves.
+        var path = _directory.Options.PartitionDirectory(0);
+        Directory.CreateDirectory(path);
+        RocksDb.Open(new DbOptions().SetCreateIfMissing(true), path).Dispose();
+
+        using var partition = RocksDbPartition.Open(_directory.Options, 0);
+        using var store = partition.OpenKeyValueStore("users");
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public void Open_ForeignDatabaseWithoutALayout_Throws()
+    {
+        var path = _directory.Options.PartitionDirectory(0);
+        Directory.CreateDirectory(path);
+        using (var db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true), path))
+        {
+            db.Put("someone else's"u8, "data"u8);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => RocksDbPartition.Open(_directory.Options, 0));
+        Assert.Contains("layout version none", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Store_UsedAfterItsPartitionIsDisposed_Throws()
     {
         var partition = RocksDbPartition.Open(_directory.Options, 0);
