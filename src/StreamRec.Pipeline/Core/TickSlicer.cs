@@ -49,6 +49,14 @@ public sealed class TickSlicer(TimeSpan tick)
             _tick = Math.Max(_tick, tick);
             _clock = Math.Max(_clock, e.Ts);
             current.Events.Add(e);
+            if (e.Kind == Contracts.Events.EventKind.RoomStop)
+            {
+                // A stop's holders get their promoted lists at once, not at the end of the tick.
+                current.Clock = _clock;
+                current.ClosesTick = true;
+                slices.Add(current);
+                current = new EventBatch();
+            }
         }
 
         return Finish(input, current, slices);
@@ -61,7 +69,7 @@ public sealed class TickSlicer(TimeSpan tick)
     {
         foreach (var e in input.Events)
         {
-            if (_tick != long.MinValue && e.Ts / _tickMs > _tick)
+            if ((_tick != long.MinValue && e.Ts / _tickMs > _tick) || e.Kind == Contracts.Events.EventKind.RoomStop)
             {
                 return false;
             }
