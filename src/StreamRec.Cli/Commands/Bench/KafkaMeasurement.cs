@@ -49,13 +49,15 @@ internal static class KafkaMeasurement
         }
     }
 
-    private static KafkaTopics Topics(string name) => new()
+    /// <summary>The product's topics under a prefix, so several measurements share one broker.</summary>
+    internal static KafkaTopics Topics(string name) => new()
     {
         Clicks = $"{name}.clicks", Comments = $"{name}.comments", Purchases = $"{name}.purchases", Rooms = $"{name}.rooms",
         Deltas = $"{name}.deltas", DeadLetters = $"{name}.dlq", Metrics = $"{name}.metrics",
     };
 
-    private static KafkaOptions Options(string bootstrap, KafkaTopics topics, string instance) => new()
+    /// <summary>Options of a bench client: short polls and fetch waits, and a run that ends once caught up.</summary>
+    internal static KafkaOptions Options(string bootstrap, KafkaTopics topics, string instance) => new()
     {
         BootstrapServers = bootstrap,
         GroupId = $"{instance}-{Guid.NewGuid():N}",
