@@ -32,9 +32,6 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing)
     private long? _lastIdleWatermarkAt;
     private long? _allEmptySince;
 
-    /// <summary>Newest on-time event time taken so far, or <see cref="long.MinValue"/>.</summary>
-    public long MaxTimestamp => _maxTimestamp;
-
     /// <summary>The source watermark: event time up to which every active partition has delivered.</summary>
     public long Watermark => _watermark;
 
