@@ -92,7 +92,12 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
 
         var jobA = new KafkaPipelineJob(kafkaA, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
         var jobB = new KafkaPipelineJob(kafkaB, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
-        var runs = Task.WhenAll(jobA.RunAsync(timeout.Token).AsTask(), jobB.RunAsync(timeout.Token).AsTask());
+        // RunAsync builds the actor system and the graph synchronously before its first await; started one after
+        // the other on a loaded machine, B could join the group after the initial rebalance delay had already
+        // handed A every partition. Started together, both join within that delay and get one stable split.
+        var runs = Task.WhenAll(
+            Task.Run(() => jobA.RunAsync(timeout.Token).AsTask(), timeout.Token),
+            Task.Run(() => jobB.RunAsync(timeout.Token).AsTask(), timeout.Token));
         var assignedA = await (await jobA.Control).FirstAssignment;
         var assignedB = await (await jobB.Control).FirstAssignment;
         await runs;
