@@ -36,7 +36,7 @@ public static class RecommendationPipeline
         return Flow.Create<RawRecordBatch>()
             .Via(new EventDecoding(options, state, metrics, time))
             .Async() // decoding runs on its own actor, in parallel with the stateful core
-            .Via(new EventTimeTicking(options.RerankTick, metrics))
-            .Via(new StatefulCore(() => new StreamCore(options, state, scorer, metrics))); // the order of the steps is in StreamCore
+            .Via(new EventTimeTicking(options.RerankTick, metrics, state.Checkpoints))
+            .Via(new StatefulCore(() => new StreamCore(options, state, scorer, metrics), state.Checkpoints)); // the order of the steps is in StreamCore
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using RocksDbSharp;
+using StreamRec.Pipeline.State;
 
 namespace StreamRec.State;
 
@@ -12,7 +13,7 @@ namespace StreamRec.State;
 /// with its offsets column family (KIP-1035).
 /// Not thread-safe: the partition's thread owns it and its stores.
 /// </summary>
-public sealed class RocksDbPartition : IDisposable
+public sealed class RocksDbPartition : IStateDirectory
 {
     /// <summary>Version of the on-disk layout (column family per store, metadata keys); checked on open.</summary>
     public const byte LayoutVersion = 1;
@@ -125,6 +126,34 @@ public sealed class RocksDbPartition : IDisposable
         var store = new RocksDbKeyValueStore(this, name, family, countKey, ReadCount(family, countKey));
         _open.Add(name, store);
         return store;
+    }
+
+    /// <inheritdoc />
+    public bool IsDurable => true;
+
+    IKeyValueStore IStateDirectory.OpenKeyValueStore(string name) => OpenKeyValueStore(name);
+
+    /// <summary>Writes the unit of work of every open store, and their entry counts, in one atomic batch.</summary>
+    /// <exception cref="RocksDbException">The write failed; the changes stay buffered, uncommitted.</exception>
+    public void Commit()
+    {
+        ThrowIfDisposed();
+        _batch.Clear();
+        foreach (var store in _open.Values)
+        {
+            store.AppendTo(_batch, _meta);
+        }
+
+        if (_batch.Count() > 0)
+        {
+            _db.Write(_batch, _writeOptions);
+        }
+
+        _batch.Clear();
+        foreach (var store in _open.Values)
+        {
+            store.Committed();
+        }
     }
 
     /// <summary>Closes the database. Uncommitted changes of stores still open are lost, as after a crash.</summary>

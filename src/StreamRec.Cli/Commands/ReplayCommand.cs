@@ -1,3 +1,4 @@
+using StreamRec.State;
 using System.CommandLine;
 using System.Text.Json;
 using StreamRec.Cli.Console;
@@ -25,11 +26,15 @@ internal static class ReplayCommand
         {
             Description = $"User state partitions, each on its own thread; the output is byte-identical for a given P (default {new PipelineOptions().Partitions}).",
         };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir")
+        {
+            Description = "Keep the state in this directory (RocksDB) and checkpoint it: a replay killed part way, run again with the same arguments, resumes and writes exactly the output of an uninterrupted run (outputs must be uncompressed).",
+        };
         var measureState = new Option<bool>("--measure-state") { Description = "Report the state's heap size at the end (state_bytes, store_bytes)." };
         var scorer = new ScorerOptions();
         var command = new Command("replay", "Replay an event log through the pipeline and write recommendation deltas.")
         {
-            input, output, deadLetters, topK, partitions, config, measureState,
+            input, output, deadLetters, topK, partitions, config, stateDir, measureState,
         };
         scorer.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -51,30 +56,40 @@ internal static class ReplayCommand
                 TopK = result.GetValue(topK) ?? options.TopK,
                 Partitions = result.GetValue(partitions) ?? options.Partitions,
             };
-            return await RunAsync(replay, options, loggers => scorer.Create(result, loggers), cancellationToken);
+            return await RunAsync(replay, options, result.GetValue(stateDir)?.FullName, loggers => scorer.Create(result, loggers), cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
-        ReplayOptions replay, PipelineOptions options, Func<Microsoft.Extensions.Logging.ILoggerFactory, IScorer> createScorer, CancellationToken cancellationToken)
+        ReplayOptions replay, PipelineOptions options, string? stateDir, Func<Microsoft.Extensions.Logging.ILoggerFactory, IScorer> createScorer, CancellationToken cancellationToken)
     {
         using var loggers = StderrLogging.Create();
         IScorer scorer;
+        RocksDbPartition? state = null;
         try
         {
             replay.Validate();
             options.Validate();
+            if (stateDir is not null && new[] { replay.Output, replay.DeadLetters }.Any(static f => f?.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) == true))
+            {
+                throw new ArgumentException("--state-dir needs uncompressed --out and --dlq files: a resumed replay cuts them back to the last checkpoint.");
+            }
+
             scorer = createScorer(loggers);
+
+            // One database holds every partition of the replay, so a checkpoint is one atomic write.
+            state = stateDir is null ? null : RocksDbPartition.Open(new RocksDbStoreOptions { Directory = stateDir }, 0);
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException)
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException or RocksDbSharp.RocksDbException)
         {
             await System.Console.Error.WriteLineAsync($"replay: {ex.Message}");
             return 2;
         }
 
+        using var ownedState = state;
         using var ownedScorer = scorer as IDisposable;
-        var job = new ReplayJob(replay, options, scorer, TimeProvider.System);
+        var job = new ReplayJob(replay, options, scorer, TimeProvider.System, state);
         ReplaySummary summary;
         try
         {

@@ -13,4 +13,7 @@ internal sealed class CheckpointChain(IReadOnlyList<SourceCheckpoint> checkpoint
             checkpoint.Acknowledge();
         }
     }
+
+    public override IReadOnlyList<Input.RecordOrigin> Positions =>
+        [.. checkpoints.SelectMany(static c => c.Positions).GroupBy(static p => (p.Source, p.Partition)).Select(static g => g.Last())];
 }

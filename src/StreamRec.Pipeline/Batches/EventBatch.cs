@@ -36,6 +36,9 @@ public sealed class EventBatch
     /// <summary>The source's progress marker, set on the last batch cut from a raw batch.</summary>
     public SourceCheckpoint? Checkpoint { get; set; }
 
+    /// <summary>Set on the batch after which a durable checkpoint is due (see <see cref="Durability.StateCheckpointer"/>).</summary>
+    internal Durability.CheckpointRequest? CheckpointRequest { get; set; }
+
     /// <summary>Rooms that went live in this batch (the registry fills it).</summary>
     public List<int> StartedRooms { get; } = [];
 

@@ -9,4 +9,10 @@ public abstract class SourceCheckpoint
 {
     /// <summary>Tells the source that everything up to this checkpoint is done.</summary>
     public abstract void Acknowledge();
+
+    /// <summary>
+    /// Where each source partition resumes once this checkpoint is done: the next line of a file, the next
+    /// offset of a Kafka partition (<see cref="Input.RecordOrigin.Position"/>). Stored with the state.
+    /// </summary>
+    public virtual IReadOnlyList<Input.RecordOrigin> Positions => [];
 }

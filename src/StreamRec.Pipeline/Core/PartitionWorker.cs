@@ -158,7 +158,7 @@ internal sealed class PartitionWorker
         Events.Clear();
         if (closesTick)
         {
-            _partition.Users.Commit();
+            _partition.Users.WriteBack();
         }
     }
 }

@@ -65,6 +65,18 @@ public sealed class TickSlicer(TimeSpan tick)
     /// <summary>The empty batch that ends a finite input: it closes the last tick and flushes every pending re-rank.</summary>
     public EventBatch Final() => new() { Clock = _clock, ClosesTick = true, IsFinal = true };
 
+    internal void Save(Durability.SnapshotWriter w)
+    {
+        w.Long(_tick);
+        w.Long(_clock);
+    }
+
+    internal void Load(Durability.SnapshotReader r)
+    {
+        _tick = r.Long();
+        _clock = r.Long();
+    }
+
     private bool WithinTick(EventBatch input)
     {
         foreach (var e in input.Events)
@@ -91,6 +103,7 @@ public sealed class TickSlicer(TimeSpan tick)
 
         current.Clock = _clock;
         current.Checkpoint = input.Checkpoint;
+        current.CheckpointRequest = input.CheckpointRequest;
         slices.Add(current);
         return slices;
     }

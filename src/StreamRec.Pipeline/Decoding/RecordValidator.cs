@@ -121,6 +121,35 @@ public sealed class RecordValidator(PipelineOptions options, IdTables ids)
         _held = 0;
     }
 
+    /// <summary>Writes each source partition's progress; only between batches and while nothing is held.</summary>
+    internal void Save(Durability.SnapshotWriter w)
+    {
+        if (_held > 0)
+        {
+            throw new InvalidOperationException("A validator holding records cannot be checkpointed.");
+        }
+
+        w.VarUInt((ulong)_partitions.Count);
+        foreach (var partition in _partitions)
+        {
+            w.String(partition.Source);
+            w.Int(partition.Partition);
+            w.Long(partition.EventTime);
+        }
+    }
+
+    internal void Load(Durability.SnapshotReader r)
+    {
+        _partitions.Clear();
+        _last = null;
+        _held = 0;
+        var count = r.Count();
+        for (var i = 0; i < count; i++)
+        {
+            _partitions.Add(new PartitionProgress(r.String(), r.Int()) { EventTime = r.Long() });
+        }
+    }
+
     private void Hold(PartitionProgress partition, in EventRecord record, RejectedRecord ifRejected, List<EventRecord> accepted)
     {
         partition.Held.Add((record, ifRejected));

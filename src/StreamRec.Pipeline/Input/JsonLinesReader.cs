@@ -49,6 +49,9 @@ public sealed class JsonLinesReader : IDisposable
     /// <summary>Lines read so far.</summary>
     public long Lines => _line;
 
+    /// <summary>Name of the source in record origins and checkpoints (the file name).</summary>
+    public string Name => _name;
+
     /// <summary>Fills a new batch with up to <paramref name="maxRecords"/> lines; null at end of file.</summary>
     public RawRecordBatch? ReadBatch(int maxRecords)
     {
@@ -57,7 +60,36 @@ public sealed class JsonLinesReader : IDisposable
         {
         }
 
-        return batch.Count == 0 ? null : batch;
+        if (batch.Count == 0)
+        {
+            return null;
+        }
+
+        batch.Checkpoint = new FileCheckpoint(_name, _line);
+        return batch;
+    }
+
+    /// <summary>Reads past the first <paramref name="lines"/> lines (a resumed replay); false when the file has fewer.</summary>
+    public bool Skip(long lines)
+    {
+        var scratch = new RawRecordBatch(256);
+        while (_line < lines)
+        {
+            if (scratch.Count == 256)
+            {
+                scratch.Release();
+                scratch = new RawRecordBatch(256);
+            }
+
+            if (!ReadLine(scratch))
+            {
+                scratch.Release();
+                return false;
+            }
+        }
+
+        scratch.Release();
+        return true;
     }
 
     private bool ReadLine(RawRecordBatch batch)

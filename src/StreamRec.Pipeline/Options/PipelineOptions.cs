@@ -69,6 +69,14 @@ public sealed record PipelineOptions
     /// </summary>
     public int ModelShortlist { get; init; } = 30;
 
+    /// <summary>
+    /// How often (wall-clock) durable state is checkpointed: the users changed since the last checkpoint, the
+    /// room table and indexes, pending work, unacknowledged outputs and the input positions, in one atomic
+    /// write. A crash loses at most this much work, which the restart does again. Kafka Streams' default
+    /// commit interval is 30 s; ours is shorter because the work is re-done from the log.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Records per stream element; larger batches amortise per-element costs.</summary>
     public int BatchSize { get; init; } = 4096;
 
@@ -113,6 +121,7 @@ public sealed record PipelineOptions
             }
         }
 
+        Check(CheckpointInterval > TimeSpan.Zero && CheckpointInterval <= TimeSpan.FromHours(1), $"CheckpointInterval must be in (0, 1 h], got {CheckpointInterval}.");
         Check(TopK is >= 1 and <= 1000, $"TopK must be in [1, 1000], got {TopK}.");
         Check(VectorDimensions is >= 2 and <= 1024, $"VectorDimensions must be in [2, 1024], got {VectorDimensions}.");
         Check(Weights.Click >= 0 && Weights.Comment >= 0 && Weights.Purchase >= 0, "Event weights must be non-negative.");

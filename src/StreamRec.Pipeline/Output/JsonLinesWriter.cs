@@ -18,9 +18,80 @@ public sealed class JsonLinesWriter<T> : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-        _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file;
+        _stream = IsCompressed(path) ? new GZipStream(file, CompressionLevel.Fastest) : file;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         _type = type;
+    }
+
+    /// <summary>
+    /// Continues an uncompressed file after its first <paramref name="keepLines"/> lines, cutting off whatever
+    /// follows them (a resumed replay: lines past the last checkpoint are written again).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file holds fewer lines than that.</exception>
+    public JsonLinesWriter(string path, JsonTypeInfo<T> type, long keepLines)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepLines);
+        if (IsCompressed(path))
+        {
+            throw new ArgumentException($"'{path}' is compressed; only an uncompressed file can be continued.", nameof(path));
+        }
+
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        try
+        {
+            var end = OffsetAfterLines(file, keepLines)
+                ?? throw new InvalidDataException($"'{path}' holds fewer than the {keepLines} lines the state directory says were written; it was changed or replaced since.");
+            file.SetLength(end);
+            file.Position = end;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        _stream = file;
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+        _type = type;
+    }
+
+    private static bool IsCompressed(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+
+    private static long? OffsetAfterLines(FileStream file, long lines)
+    {
+        if (lines == 0)
+        {
+            return 0;
+        }
+
+        var chunk = new byte[1 << 16];
+        long seen = 0, offset = 0;
+        int read;
+        while ((read = file.Read(chunk)) > 0)
+        {
+            var span = chunk.AsSpan(0, read);
+            int at;
+            while ((at = span.IndexOf((byte)'\n')) >= 0)
+            {
+                offset += at + 1;
+                span = span[(at + 1)..];
+                if (++seen == lines)
+                {
+                    return offset;
+                }
+            }
+
+            offset += span.Length;
+        }
+
+        return null;
+    }
+
+    /// <summary>Writes what is buffered through to the operating system, so a killed process does not lose it.</summary>
+    public void Flush()
+    {
+        Drain();
+        _stream.Flush();
     }
 
     public long Written { get; private set; }

@@ -19,7 +19,15 @@ namespace StreamRec.Pipeline.Replay;
 /// Runs the pipeline over a JSON-lines event log as fast as it goes, writing deltas (and dead letters)
 /// as JSON lines. Deterministic: the same log and options give byte-identical output.
 /// </summary>
-public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, IScorer scorer, TimeProvider time)
+/// <param name="replay">What to read and where to write.</param>
+/// <param name="options">Pipeline settings.</param>
+/// <param name="scorer">Scores candidate rooms.</param>
+/// <param name="time">Wall clock (progress, checkpoint intervals, plausible event times).</param>
+/// <param name="stateDirectory">
+/// Where the state is kept, or null to keep it in memory. A replay killed part way resumes from the directory's
+/// last checkpoint and still writes exactly the output of an uninterrupted run; the caller owns the directory.
+/// </param>
+public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, IScorer scorer, TimeProvider time, IStateDirectory? stateDirectory = null)
 {
     private readonly PipelineMetrics _metrics = new();
     private JsonLinesReader? _reader;
@@ -41,28 +49,59 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         replay.Validate();
         options.Validate();
         var heapBefore = replay.MeasureState ? GC.GetTotalMemory(forceFullCollection: true) : 0;
-        var state = PipelineState.InMemory(options);
+        var state = stateDirectory is null ? PipelineState.InMemory(options) : PipelineState.Open(options, stateDirectory, time);
+        var checkpoints = state.Checkpoints;
+        var resumeAt = ResumePosition(checkpoints);
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var stopwatch = Stopwatch.StartNew();
         using var system = StreamActorSystem.Create("streamrec-replay");
-        using var deltas = new JsonLinesWriter<Contracts.Outputs.RecommendationDelta>(replay.Output, ContractJson.Default.RecommendationDelta);
-        using var deadLetters = replay.DeadLetters is null ? null : new JsonLinesWriter<Contracts.Outputs.DeadLetter>(replay.DeadLetters, ContractJson.Default.DeadLetter);
+        using var deltas = OpenWriter(replay.Output, ContractJson.Default.RecommendationDelta, checkpoints?.DurableDeltas);
+        using var deadLetters = replay.DeadLetters is null ? null : OpenWriter(replay.DeadLetters, ContractJson.Default.DeadLetter, checkpoints?.DurableDeadLetters);
+        if (checkpoints is { IsRestored: true })
+        {
+            // What the last checkpoint had emitted but not seen written goes out first, as it went out before.
+            foreach (var delta in checkpoints.OutboxDeltas)
+            {
+                deltas.Write(delta);
+            }
+
+            foreach (var letter in checkpoints.OutboxDeadLetters)
+            {
+                deadLetters?.Write(letter);
+            }
+
+            deltas.Flush();
+            deadLetters?.Flush();
+        }
+
+        if (checkpoints is { IsComplete: true })
+        {
+            return new ReplaySummary(0, 0, 0, 0, state.UserCount, state.Rooms.RoomCount, 0, 0, options.Partitions, 0, 0, 0, PeakRss(), 0, 0, 0, 0);
+        }
 
         var source = Source.UnfoldResource<RawRecordBatch, JsonLinesReader>(
-            OpenReader,
+            () => OpenReader(resumeAt),
             reader => reader.ReadBatch(options.BatchSize) is { } batch ? Option<RawRecordBatch>.Create(batch) : Option<RawRecordBatch>.None,
             reader => reader.Dispose());
 
         var (killSwitch, done) = source
             .ViaMaterialized(KillSwitches.Single<RawRecordBatch>(), Keep.Right)
             .Via(RecommendationPipeline.Create(options, state, scorer, _metrics, time))
-            .ToMaterialized(Sink.ForEach<EventBatch>(batch => Write(batch, deltas, deadLetters)), Keep.Both)
+            .ToMaterialized(Sink.ForEach<EventBatch>(batch => Write(batch, deltas, deadLetters, durable: checkpoints is not null)), Keep.Both)
             .Run(system.Materializer());
 
         // Cancelling ends the input early but still lets the pipeline flush what it has.
         await using (cancellationToken.Register(killSwitch.Shutdown))
         {
             await done.ConfigureAwait(false);
+        }
+
+        if (checkpoints is not null && !cancellationToken.IsCancellationRequested && _reader is { } finished)
+        {
+            // Read to its end and written: the directory now holds the finished replay (a rerun writes nothing more).
+            deltas.Flush();
+            deadLetters?.Flush();
+            checkpoints.Complete([RecordOrigin.FileLine(finished.Name, finished.Lines)]);
         }
 
         var elapsed = stopwatch.Elapsed;
@@ -107,9 +146,36 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         return process.PeakWorkingSet64;
     }
 
-    private JsonLinesReader OpenReader()
+    /// <summary>The line a restored replay resumes after (0: from the start); refuses a directory of another input.</summary>
+    private long ResumePosition(Durability.StateCheckpointer? checkpoints)
+    {
+        if (checkpoints is not { IsRestored: true })
+        {
+            return 0;
+        }
+
+        var name = Path.GetFileName(replay.Input);
+        if (checkpoints.Positions is not [{ IsFile: true } position] || position.Source != name)
+        {
+            var stored = string.Join(", ", checkpoints.Positions);
+            throw new InvalidDataException($"The state directory holds the replay of '{stored}', not of '{name}'. Use a new state directory for another input.");
+        }
+
+        return position.Position;
+    }
+
+    private static JsonLinesWriter<T> OpenWriter<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, long? keepLines) =>
+        keepLines is { } keep ? new JsonLinesWriter<T>(path, type, keep) : new JsonLinesWriter<T>(path, type);
+
+    private JsonLinesReader OpenReader(long resumeAt)
     {
         var reader = new JsonLinesReader(replay.Input, options.MaxEventBytes);
+        if (!reader.Skip(resumeAt))
+        {
+            reader.Dispose();
+            throw new InvalidDataException($"'{replay.Input}' has fewer than the {resumeAt} lines the state directory says were read; it was changed or replaced since.");
+        }
+
         Volatile.Write(ref _reader, reader);
         return reader;
     }
@@ -117,7 +183,8 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
     private static void Write(
         EventBatch batch,
         JsonLinesWriter<Contracts.Outputs.RecommendationDelta> deltas,
-        JsonLinesWriter<Contracts.Outputs.DeadLetter>? deadLetters)
+        JsonLinesWriter<Contracts.Outputs.DeadLetter>? deadLetters,
+        bool durable)
     {
         foreach (var delta in batch.Deltas)
         {
@@ -130,6 +197,14 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
             {
                 deadLetters.Write(letter);
             }
+        }
+
+        if (durable && batch.Checkpoint is { } checkpoint)
+        {
+            // Acknowledged outputs leave the outbox, so they must be in the files before the next checkpoint.
+            deltas.Flush();
+            deadLetters?.Flush();
+            checkpoint.Acknowledge();
         }
     }
 }

@@ -118,6 +118,113 @@ public sealed class LiveRoomIndex(RetrievalLimits limits, TimeSpan popularityHal
         _freshTop = Top(_live, limits.Fresh, r => r.StartTs >= from ? r.StartTs : double.NegativeInfinity, onlyFinite: true);
     }
 
+    /// <summary>Writes the index exactly, including the top lists of the last <see cref="PrepareTick"/>.</summary>
+    internal void Save(Durability.SnapshotWriter w)
+    {
+        w.VarUInt((ulong)_live.Count);
+        foreach (var room in _live)
+        {
+            w.Int(room.Room);
+        }
+
+        w.VarUInt((ulong)_byStreamer.Count);
+        foreach (var (streamer, rooms) in _byStreamer)
+        {
+            w.Int(streamer);
+            Ints(w, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rooms));
+        }
+
+        w.VarUInt((ulong)_byCategory.Count);
+        foreach (var (category, rooms) in _byCategory)
+        {
+            w.Int(category);
+            w.VarUInt((ulong)rooms.Count);
+            foreach (var room in rooms)
+            {
+                w.Int(room.Room);
+            }
+        }
+
+        w.VarUInt((ulong)_categoryTops.Count);
+        foreach (var (category, top) in _categoryTops)
+        {
+            w.Int(category);
+            Ints(w, top);
+        }
+
+        Ints(w, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_liveCategories));
+        Ints(w, _trendingTop);
+        Ints(w, _freshTop);
+    }
+
+    /// <summary>Replaces the index with what <see cref="Save"/> wrote; <paramref name="rooms"/> is already restored.</summary>
+    internal void Load(Durability.SnapshotReader r, IRoomStateStore rooms)
+    {
+        RoomState Room(int id) => rooms.FindRoom(id) ?? throw new InvalidDataException($"The checkpointed live-room index names room {id}, which the room table does not hold.");
+        _live.Clear();
+        _byStreamer.Clear();
+        _byCategory.Clear();
+        _categoryTops.Clear();
+        _liveCategories.Clear();
+        var live = r.Count();
+        for (var i = 0; i < live; i++)
+        {
+            _live.Add(Room(r.Int()));
+        }
+
+        var streamers = r.Count();
+        for (var i = 0; i < streamers; i++)
+        {
+            var streamer = r.Int();
+            _byStreamer[streamer] = [.. ReadInts(r)];
+        }
+
+        var categories = r.Count();
+        for (var i = 0; i < categories; i++)
+        {
+            var category = r.Int();
+            var count = r.Count();
+            var list = new List<RoomState>(count);
+            for (var j = 0; j < count; j++)
+            {
+                list.Add(Room(r.Int()));
+            }
+
+            _byCategory[category] = list;
+        }
+
+        var tops = r.Count();
+        for (var i = 0; i < tops; i++)
+        {
+            var category = r.Int();
+            _categoryTops[category] = ReadInts(r);
+        }
+
+        _liveCategories.AddRange(ReadInts(r));
+        _trendingTop = ReadInts(r);
+        _freshTop = ReadInts(r);
+    }
+
+    private static void Ints(Durability.SnapshotWriter w, ReadOnlySpan<int> values)
+    {
+        w.VarUInt((ulong)values.Length);
+        foreach (var value in values)
+        {
+            w.Int(value);
+        }
+    }
+
+    private static int[] ReadInts(Durability.SnapshotReader r)
+    {
+        var values = new int[r.Count()];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = r.Int();
+        }
+
+        return values;
+    }
+
     /// <summary>The <paramref name="count"/> rooms of highest key (ties by room id), best first.</summary>
     private int[] Top(List<RoomState> rooms, int count, Func<RoomState, double> key, bool onlyFinite = false)
     {

@@ -28,17 +28,37 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
         private readonly RecordValidator _validator = new(options, state.Ids);
         private readonly List<RejectedRecord> _rejected = [];
         private readonly List<SourceCheckpoint> _deferred = [];
+        private bool _restored;
 
         public EventBatch Process(RawRecordBatch raw)
         {
             var batch = new EventBatch { RecordsIn = raw.Count, Watermark = raw.Watermark };
             batch.Events.EnsureCapacity(raw.Count);
+            RestoreOnce();
             _validator.Validate(raw, _validator.MaxTs(time), batch.Events, _rejected);
             AddDeadLetters(batch);
             metrics.AddRecords(raw.Count, batch.Events.Count);
             raw.Release();
             batch.Checkpoint = Checkpoint(raw.Checkpoint);
+            if (batch.Checkpoint is not null && state.Checkpoints is { } checkpoints && checkpoints.TryRequest())
+            {
+                var snapshot = new Durability.SnapshotWriter();
+                _validator.Save(snapshot);
+                batch.CheckpointRequest = new Durability.CheckpointRequest(snapshot.Written.ToArray());
+            }
+
             return batch;
+        }
+
+        /// <summary>A restored instance's validator carries on from the checkpoint's event-time progress.</summary>
+        private void RestoreOnce()
+        {
+            if (!_restored && state.Checkpoints?.RestoredValidator is { Length: > 0 } saved)
+            {
+                _validator.Load(new Durability.SnapshotReader(saved));
+            }
+
+            _restored = true;
         }
 
         /// <summary>The input ended: records still held are dead letters now.</summary>

@@ -14,11 +14,13 @@ internal sealed class EventTimeTicking : GraphStage<FlowShape<EventBatch, EventB
 {
     private readonly TimeSpan _tick;
     private readonly PipelineMetrics _metrics;
+    private readonly Durability.StateCheckpointer? _checkpoints;
 
-    public EventTimeTicking(TimeSpan tick, PipelineMetrics metrics)
+    public EventTimeTicking(TimeSpan tick, PipelineMetrics metrics, Durability.StateCheckpointer? checkpoints)
     {
         _tick = tick;
         _metrics = metrics;
+        _checkpoints = checkpoints;
         Shape = new FlowShape<EventBatch, EventBatch>(new Inlet<EventBatch>("EventTimeTicking.in"), new Outlet<EventBatch>("EventTimeTicking.out"));
     }
 
@@ -38,6 +40,11 @@ internal sealed class EventTimeTicking : GraphStage<FlowShape<EventBatch, EventB
         {
             _stage = stage;
             _slicer = new TickSlicer(stage._tick);
+            if (stage._checkpoints?.RestoredSlicer is { Length: > 0 } saved)
+            {
+                _slicer.Load(new Durability.SnapshotReader(saved));
+            }
+
             SetHandler(stage.Shape.Inlet, this);
             SetHandler(stage.Shape.Outlet, this);
         }
@@ -45,6 +52,13 @@ internal sealed class EventTimeTicking : GraphStage<FlowShape<EventBatch, EventB
         public override void OnPush()
         {
             var slices = _slicer.Slice(Grab(_stage.Shape.Inlet));
+            if (slices[^1].CheckpointRequest is { } request)
+            {
+                var snapshot = new Durability.SnapshotWriter();
+                _slicer.Save(snapshot);
+                request.Slicer = snapshot.Written.ToArray();
+            }
+
             _stage._metrics.AdvanceEventTime(_slicer.Clock);
             EmitMultiple(_stage.Shape.Outlet, slices);
         }

@@ -8,7 +8,7 @@ namespace StreamRec.Pipeline.Stages;
 /// overlap (Akka pipelines them), letting an early step apply batch n+1 while a later step still ranks
 /// batch n against that newer state; inside, the core runs the partitions in parallel instead.
 /// </summary>
-internal sealed class StatefulCore(Func<StreamCore> createCore) : BatchFlowStage<EventBatch, EventBatch>(nameof(StatefulCore))
+internal sealed class StatefulCore(Func<StreamCore> createCore, Durability.StateCheckpointer? checkpoints) : BatchFlowStage<EventBatch, EventBatch>(nameof(StatefulCore))
 {
     protected override (Func<EventBatch, EventBatch> Step, Func<EventBatch?>? Finish, IDisposable? Owned) CreateOwnedStep()
     {
@@ -16,6 +16,7 @@ internal sealed class StatefulCore(Func<StreamCore> createCore) : BatchFlowStage
         return (batch =>
         {
             core.Process(batch);
+            checkpoints?.AfterBatch(batch);
             return batch;
         }, null, core);
     }

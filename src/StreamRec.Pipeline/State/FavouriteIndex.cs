@@ -70,6 +70,43 @@ public sealed class FavouriteIndex(int limit, TimeSpan halfLife)
         }
     }
 
+    internal void Save(Durability.SnapshotWriter w)
+    {
+        w.VarUInt((ulong)_streamers.Count);
+        foreach (var (streamer, entry) in _streamers)
+        {
+            w.Int(streamer);
+            w.Int(entry.Compacted);
+            w.VarUInt((ulong)entry.Count);
+            for (var i = 0; i < entry.Count; i++)
+            {
+                w.Double(entry.Keys[i]);
+                w.Int(entry.Users[i]);
+            }
+        }
+    }
+
+    internal void Load(Durability.SnapshotReader r)
+    {
+        _streamers.Clear();
+        var streamers = r.Count();
+        for (var s = 0; s < streamers; s++)
+        {
+            var streamer = r.Int();
+            var entry = new Entry { Compacted = r.Int() };
+            entry.Count = r.Count();
+            entry.Keys = new double[Math.Max(8, entry.Count)];
+            entry.Users = new int[entry.Keys.Length];
+            for (var i = 0; i < entry.Count; i++)
+            {
+                entry.Keys[i] = r.Double();
+                entry.Users[i] = r.Int();
+            }
+
+            _streamers[streamer] = entry;
+        }
+    }
+
     private double Key(DecayedValue engagement) => Math.Log2(engagement.Value) + (engagement.Ts / _halfLifeMs);
 
     private void Compact(Entry entry)

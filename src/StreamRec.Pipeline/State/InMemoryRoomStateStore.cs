@@ -68,6 +68,101 @@ public sealed class InMemoryRoomStateStore(int dimensions) : IRoomStateStore
         return true;
     }
 
+    /// <summary>Writes every room, streamer and the live list exactly (a checkpoint).</summary>
+    internal void Save(Durability.SnapshotWriter w)
+    {
+        w.VarUInt((ulong)_rooms.Count);
+        foreach (var room in _rooms)
+        {
+            w.Bool(room is not null);
+            if (room is not null)
+            {
+                w.Int(room.Streamer);
+                w.Int(room.Category);
+                w.Bool(room.IsLive);
+                w.Long(room.StartTs);
+                w.Decayed(room.Popularity);
+                w.Decayed(room.Visits);
+                w.Decayed(room.Purchases);
+                w.Double(room.IndexedKey);
+                w.Int(room.IndexedCategory);
+            }
+        }
+
+        w.VarUInt((ulong)_streamers.Count);
+        foreach (var streamer in _streamers)
+        {
+            w.Bool(streamer is not null);
+            if (streamer is not null)
+            {
+                w.Floats(streamer.Audience);
+                w.Decayed(streamer.AudienceMass);
+            }
+        }
+
+        w.VarUInt((ulong)_live.Count);
+        foreach (var room in _live)
+        {
+            w.Int(room);
+        }
+    }
+
+    /// <summary>Replaces the whole store with what <see cref="Save"/> wrote.</summary>
+    internal void Load(Durability.SnapshotReader r)
+    {
+        _rooms.Clear();
+        _streamers.Clear();
+        _live.Clear();
+        _livePosition.Clear();
+        RoomCount = 0;
+        var rooms = r.Count();
+        for (var i = 0; i < rooms; i++)
+        {
+            if (!r.Bool())
+            {
+                _rooms.Add(null);
+                continue;
+            }
+
+            _rooms.Add(new RoomState(i)
+            {
+                Streamer = r.Int(),
+                Category = r.Int(),
+                IsLive = r.Bool(),
+                StartTs = r.Long(),
+                Popularity = r.Decayed(),
+                Visits = r.Decayed(),
+                Purchases = r.Decayed(),
+                IndexedKey = r.Double(),
+                IndexedCategory = r.Int(),
+            });
+            RoomCount++;
+        }
+
+        var streamers = r.Count();
+        for (var i = 0; i < streamers; i++)
+        {
+            if (!r.Bool())
+            {
+                _streamers.Add(null);
+                continue;
+            }
+
+            var streamer = new StreamerState(dimensions);
+            r.Floats(streamer.Audience);
+            streamer.AudienceMass = r.Decayed();
+            _streamers.Add(streamer);
+        }
+
+        var live = r.Count();
+        for (var i = 0; i < live; i++)
+        {
+            var room = r.Int();
+            _livePosition[room] = _live.Count;
+            _live.Add(room);
+        }
+    }
+
     private static void Grow<T>(List<T?> list, int index)
         where T : class
     {

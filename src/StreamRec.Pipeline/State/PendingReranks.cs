@@ -41,4 +41,43 @@ public sealed class PendingReranks
             }
         }
     }
+
+    internal void Save(Durability.SnapshotWriter w)
+    {
+        w.Long(_order);
+        w.VarUInt((ulong)_queue.Count);
+        foreach (var (user, (due, order)) in _queue.UnorderedItems)
+        {
+            w.Int(user);
+            w.Long(due);
+            w.Long(order);
+        }
+
+        w.VarUInt((ulong)_pending.Count);
+        foreach (var (user, due) in _pending)
+        {
+            w.Int(user);
+            w.Long(due);
+        }
+    }
+
+    internal void Load(Durability.SnapshotReader r)
+    {
+        _queue.Clear();
+        _pending.Clear();
+        _order = r.Long();
+        var queued = r.Count();
+        for (var i = 0; i < queued; i++)
+        {
+            var user = r.Int();
+            _queue.Enqueue(user, (r.Long(), r.Long()));
+        }
+
+        var pending = r.Count();
+        for (var i = 0; i < pending; i++)
+        {
+            var user = r.Int();
+            _pending[user] = r.Long();
+        }
+    }
 }

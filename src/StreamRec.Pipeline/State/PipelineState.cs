@@ -16,7 +16,7 @@ public sealed class PipelineState
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(userStore);
-        Rooms = new InMemoryRoomStateStore(options.VectorDimensions);
+        RoomStore = new InMemoryRoomStateStore(options.VectorDimensions);
         LiveIndex = new LiveRoomIndex(options.Retrieval, options.PopularityHalfLife, Ids);
         Partitions = [.. Enumerable.Range(0, options.Partitions).Select(p => new PartitionState(p, options, Ids.Users, userStore(p)))];
         PartitionMap = new PartitionMap(Ids.Users, options.Partitions);
@@ -24,7 +24,12 @@ public sealed class PipelineState
 
     public IdTables Ids { get; } = new();
 
-    public IRoomStateStore Rooms { get; }
+    public IRoomStateStore Rooms => RoomStore;
+
+    /// <summary>Durable checkpoints and what they restored; null for state kept in memory only.</summary>
+    public Durability.StateCheckpointer? Checkpoints { get; private set; }
+
+    internal InMemoryRoomStateStore RoomStore { get; }
 
     public LiveRoomIndex LiveIndex { get; }
 
@@ -35,6 +40,21 @@ public sealed class PipelineState
 
     /// <summary>Users across all partitions.</summary>
     public long UserCount => Partitions.Sum(static p => p.Users.Count);
+
+    /// <summary>
+    /// State kept in <paramref name="directory"/>: restored from its last checkpoint when it has one, and
+    /// checkpointed every <see cref="PipelineOptions.CheckpointInterval"/> while the pipeline runs.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The directory was written with other settings or by another version.</exception>
+    public static PipelineState Open(PipelineOptions options, IStateDirectory directory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(time);
+        var state = new PipelineState(options, p => directory.OpenKeyValueStore($"users-{p}"));
+        state.Checkpoints = new Durability.StateCheckpointer(options, state, directory, time);
+        return state;
+    }
 
     /// <summary>Fresh state with in-memory stores.</summary>
     public static PipelineState InMemory(PipelineOptions options) => new(options, p => new InMemoryKeyValueStore($"users-{p}"));

@@ -56,6 +56,48 @@ public sealed class RoomContributions(int dimensions)
         _audiences.Clear();
     }
 
+    /// <summary>Writes the open tick's contributions exactly, in first-touch order.</summary>
+    internal void Save(Durability.SnapshotWriter w)
+    {
+        w.VarUInt((ulong)_rooms.Count);
+        foreach (var (room, sums) in _rooms)
+        {
+            w.Int(room);
+            w.Decayed(sums.Popularity);
+            w.Decayed(sums.Visits);
+            w.Decayed(sums.Purchases);
+        }
+
+        w.VarUInt((ulong)_audiences.Count);
+        foreach (var (streamer, sum) in _audiences)
+        {
+            w.Int(streamer);
+            w.Floats(sum.Vector);
+            w.Decayed(sum.Mass);
+        }
+    }
+
+    internal void Load(Durability.SnapshotReader r)
+    {
+        Clear();
+        var rooms = r.Count();
+        for (var i = 0; i < rooms; i++)
+        {
+            var room = r.Int();
+            _rooms[room] = new RoomSums(r.Decayed(), r.Decayed(), r.Decayed());
+        }
+
+        var audiences = r.Count();
+        for (var i = 0; i < audiences; i++)
+        {
+            var streamer = r.Int();
+            var sum = new AudienceSum(dimensions);
+            r.Floats(sum.Vector);
+            sum.Mass = r.Decayed();
+            _audiences[streamer] = sum;
+        }
+    }
+
     /// <summary>A room's decayed sums of one tick.</summary>
     public readonly record struct RoomSums(DecayedValue Popularity, DecayedValue Visits, DecayedValue Purchases);
 

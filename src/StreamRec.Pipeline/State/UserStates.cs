@@ -1,3 +1,4 @@
+using StreamRec.Pipeline.Batches;
 using System.Buffers;
 using System.Text;
 using StreamRec.Pipeline.Ids;
@@ -6,7 +7,7 @@ namespace StreamRec.Pipeline.State;
 
 /// <summary>
 /// The users of one partition as a unit of work over its <see cref="IKeyValueStore"/>: a user touched by the
-/// current batch is decoded once into a working copy, and every copy is encoded back at <see cref="Commit"/>.
+/// current batch is decoded once into a working copy, and every copy is encoded back at <see cref="WriteBack"/>.
 /// The store is keyed by the external user id, so it means the same on any instance.
 /// </summary>
 public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimensions, int maxAffinities, int maxRanked)
@@ -63,8 +64,12 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
         return _scratch;
     }
 
-    /// <summary>Writes every working copy back to the store and commits the store.</summary>
-    public void Commit()
+    /// <summary>
+    /// Writes every working copy back to the store, ending the tick's unit of work. The store itself is
+    /// committed with the instance's checkpoint (<see cref="IStateDirectory.Commit"/>), so what is durable
+    /// always matches the input positions stored with it.
+    /// </summary>
+    public void WriteBack()
     {
         Span<byte> key = stackalloc byte[1024];
         foreach (var (user, state) in _open)
@@ -75,7 +80,67 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
         }
 
         _open.Clear();
-        store.Commit();
+    }
+
+    /// <summary>Writes the open working copies exactly (a checkpoint taken inside a tick).</summary>
+    internal void SaveOpen(Durability.SnapshotWriter w)
+    {
+        w.VarUInt((ulong)_open.Count);
+        foreach (var (user, state) in _open)
+        {
+            w.Int(user);
+            w.Floats(state.Interest);
+            w.Long(state.InterestTs);
+            w.Decayed(state.Activity);
+            w.VarUInt((ulong)state.AffinityCount);
+            foreach (var affinity in state.Affinities)
+            {
+                w.Int(affinity.Streamer);
+                w.Decayed(affinity.Engagement);
+            }
+
+            w.VarUInt((ulong)state.RankedCount);
+            foreach (var room in state.Ranked)
+            {
+                w.Int(room.Room);
+                w.Float(room.Score);
+            }
+
+            w.Long(state.RankedAt);
+            w.Long(state.Seq);
+        }
+    }
+
+    /// <summary>Reopens the working copies <see cref="SaveOpen"/> wrote, as they were.</summary>
+    internal void LoadOpen(Durability.SnapshotReader r)
+    {
+        _open.Clear();
+        var count = r.Count();
+        for (var i = 0; i < count; i++)
+        {
+            var user = r.Int();
+            var state = new UserState(dimensions, maxAffinities, maxRanked);
+            r.Floats(state.Interest);
+            state.InterestTs = r.Long();
+            state.Activity = r.Decayed();
+            var affinities = new StreamerAffinity[r.Count()];
+            for (var a = 0; a < affinities.Length; a++)
+            {
+                affinities[a] = new StreamerAffinity(r.Int(), r.Decayed());
+            }
+
+            state.SetAffinities(affinities);
+            var ranked = new ScoredRoom[r.Count()];
+            for (var k = 0; k < ranked.Length; k++)
+            {
+                ranked[k] = new ScoredRoom(r.Int(), r.Float());
+            }
+
+            state.SetRanked(ranked);
+            state.RankedAt = r.Long();
+            state.Seq = r.Long();
+            _open[user] = state;
+        }
     }
 
     private bool Contains(int user)

@@ -1,0 +1,408 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using StreamRec.Contracts.Outputs;
+using StreamRec.Contracts.Serialization;
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Ids;
+using StreamRec.Pipeline.Input;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Durability;
+
+/// <summary>
+/// Makes an instance's state durable in its <see cref="IStateDirectory"/> and restores it on start. A
+/// checkpoint is one atomic commit of: the users changed since the last one (their stores), the id tables'
+/// new names, and one record holding the room table, the live-room index, each partition's pending work
+/// (re-ranks, favourites, the open tick's contributions and working copies, exactly, not quantized), the
+/// upstream stages' state, the input positions it all accounts for, and the outbox: every delta and dead
+/// letter emitted but not yet acknowledged by the sink. A restart restores the state, re-emits the outbox
+/// and resumes the input at the stored positions, so it produces what an uninterrupted run would have.
+/// </summary>
+/// <remarks>Checkpoints are written on the core's thread, between batches; acknowledgements come from the sink's.</remarks>
+public sealed class StateCheckpointer
+{
+    private const byte Version = 1;
+    private static readonly byte[] StateKey = "state"u8.ToArray();
+
+    private readonly PipelineOptions _options;
+    private readonly PipelineState _state;
+    private readonly IStateDirectory _directory;
+    private readonly IKeyValueStore _checkpoint;
+    private readonly IKeyValueStore _ids;
+    private readonly TimeProvider _time;
+    private readonly int[] _persistedIds = new int[4];
+    private readonly SnapshotWriter _writer = new();
+    private readonly Queue<EventBatch> _unacknowledged = new();
+    private long _deltas;
+    private long _deadLetters;
+    private long _ackedDeltas;
+    private long _ackedDeadLetters;
+    private DateTimeOffset _nextDue;
+
+    internal StateCheckpointer(PipelineOptions options, PipelineState state, IStateDirectory directory, TimeProvider time)
+    {
+        _options = options;
+        _state = state;
+        _directory = directory;
+        _time = time;
+        _checkpoint = directory.OpenKeyValueStore("checkpoint");
+        _ids = directory.OpenKeyValueStore("ids");
+        _nextDue = time.GetUtcNow() + options.CheckpointInterval;
+        Restore();
+    }
+
+    /// <summary>True when the directory held a checkpoint and the state was restored from it.</summary>
+    public bool IsRestored { get; private set; }
+
+    /// <summary>True when the restored checkpoint was written at the end of a finite input: nothing is left to read.</summary>
+    public bool IsComplete { get; private set; }
+
+    /// <summary>Where each source partition resumes (empty: from the beginning).</summary>
+    public IReadOnlyList<RecordOrigin> Positions { get; private set; } = [];
+
+    /// <summary>Deltas durably written before the outbox (a resumed file keeps exactly this many lines).</summary>
+    public long DurableDeltas { get; private set; }
+
+    /// <summary>Dead letters durably written before the outbox.</summary>
+    public long DurableDeadLetters { get; private set; }
+
+    /// <summary>
+    /// Deltas emitted before the last checkpoint whose writing was not acknowledged: the caller must write them
+    /// again, durably, before it processes anything.
+    /// </summary>
+    public IReadOnlyList<RecommendationDelta> OutboxDeltas { get; private set; } = [];
+
+    /// <summary>Dead letters likewise.</summary>
+    public IReadOnlyList<DeadLetter> OutboxDeadLetters { get; private set; } = [];
+
+    /// <summary>Checkpoints written by this process.</summary>
+    public long Written { get; private set; }
+
+    internal byte[]? RestoredValidator { get; private set; }
+
+    internal byte[]? RestoredSlicer { get; private set; }
+
+    /// <summary>Asks for a checkpoint when one is due (the decoding stage's thread calls it once per batch).</summary>
+    internal bool TryRequest()
+    {
+        var now = _time.GetUtcNow();
+        if (now < _nextDue)
+        {
+            return false;
+        }
+
+        _nextDue = now + _options.CheckpointInterval;
+        return true;
+    }
+
+    /// <summary>
+    /// Called by the core after each batch: remembers its outputs until acknowledged, and writes the checkpoint
+    /// the batch asked for.
+    /// </summary>
+    internal void AfterBatch(EventBatch batch)
+    {
+        var positions = batch.Checkpoint?.Positions ?? [];
+        _deltas += batch.Deltas.Count;
+        _deadLetters += batch.DeadLetters.Count;
+        if (batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0)
+        {
+            _unacknowledged.Enqueue(batch);
+        }
+
+        if (batch.Checkpoint is not null || batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0)
+        {
+            batch.Checkpoint = new AcknowledgedOutputs(batch.Checkpoint, this, _deltas, _deadLetters);
+        }
+
+        if (batch.CheckpointRequest is { } request)
+        {
+            Write(request.Validator, request.Slicer, positions, complete: false);
+        }
+    }
+
+    /// <summary>The final checkpoint of a finite input that was read to its end and fully written.</summary>
+    public void Complete(IReadOnlyList<RecordOrigin> positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        Write([], [], positions, complete: true);
+    }
+
+    internal void Acknowledged(long deltas, long deadLetters)
+    {
+        InterlockedMax(ref _ackedDeltas, deltas);
+        InterlockedMax(ref _ackedDeadLetters, deadLetters);
+    }
+
+    private void Write(byte[] validator, byte[] slicer, IReadOnlyList<RecordOrigin> positions, bool complete)
+    {
+        var ackedDeltas = Interlocked.Read(ref _ackedDeltas);
+        var ackedDeadLetters = Interlocked.Read(ref _ackedDeadLetters);
+        var outboxDeltas = new List<RecommendationDelta>();
+        var outboxDeadLetters = new List<DeadLetter>();
+        long firstDelta = _deltas, firstDeadLetter = _deadLetters;
+        // Outputs are numbered in emission order; walk back from the newest to find what is not yet acknowledged.
+        var kept = new List<EventBatch>();
+        long deltaEnd = _deltas, deadLetterEnd = _deadLetters;
+        foreach (var batch in _unacknowledged.Reverse())
+        {
+            var deltaStart = deltaEnd - batch.Deltas.Count;
+            var deadLetterStart = deadLetterEnd - batch.DeadLetters.Count;
+            if (deltaEnd <= ackedDeltas && deadLetterEnd <= ackedDeadLetters)
+            {
+                break;
+            }
+
+            kept.Add(batch);
+            firstDelta = deltaStart;
+            firstDeadLetter = deadLetterStart;
+            deltaEnd = deltaStart;
+            deadLetterEnd = deadLetterStart;
+        }
+
+        kept.Reverse();
+        _unacknowledged.Clear();
+        foreach (var batch in kept)
+        {
+            _unacknowledged.Enqueue(batch);
+            outboxDeltas.AddRange(batch.Deltas);
+            outboxDeadLetters.AddRange(batch.DeadLetters);
+        }
+
+        var w = _writer;
+        w.Reset();
+        w.VarUInt(Version);
+        WriteShape(w);
+        w.Bool(complete);
+        w.VarUInt((ulong)positions.Count);
+        foreach (var position in positions)
+        {
+            w.String(position.Source);
+            w.Int(position.Partition);
+            w.Long(position.Position);
+        }
+
+        w.Long(firstDelta);
+        w.Long(firstDeadLetter);
+        w.Bytes(validator);
+        w.Bytes(slicer);
+        _state.RoomStore.Save(w);
+        _state.LiveIndex.Save(w);
+        foreach (var partition in _state.Partitions)
+        {
+            partition.Reranks.Save(w);
+            partition.Favourites.Save(w);
+            partition.Contributions.Save(w);
+            w.VarUInt((ulong)partition.Promotions.Count);
+            foreach (var user in partition.Promotions)
+            {
+                w.Int(user);
+            }
+
+            partition.Users.SaveOpen(w);
+        }
+
+        w.VarUInt((ulong)outboxDeltas.Count);
+        foreach (var delta in outboxDeltas)
+        {
+            w.Bytes(JsonSerializer.SerializeToUtf8Bytes(delta, ContractJson.Default.RecommendationDelta));
+        }
+
+        w.VarUInt((ulong)outboxDeadLetters.Count);
+        foreach (var letter in outboxDeadLetters)
+        {
+            w.Bytes(JsonSerializer.SerializeToUtf8Bytes(letter, ContractJson.Default.DeadLetter));
+        }
+
+        _checkpoint.Put(StateKey, w.Written);
+        PersistNewIds();
+        _directory.Commit();
+        Written++;
+    }
+
+    private void WriteShape(SnapshotWriter w)
+    {
+        w.Int(_options.Partitions);
+        w.Int(_options.VectorDimensions);
+        w.Int(_options.TopK);
+        w.Int(_options.RankedRunnersUp);
+        w.Int(_options.MaxAffinities);
+    }
+
+    private void CheckShape(SnapshotReader r)
+    {
+        int[] stored = [r.Int(), r.Int(), r.Int(), r.Int(), r.Int()];
+        int[] configured = [_options.Partitions, _options.VectorDimensions, _options.TopK, _options.RankedRunnersUp, _options.MaxAffinities];
+        string[] names = ["Partitions", "VectorDimensions", "TopK", "RankedRunnersUp", "MaxAffinities"];
+        var differences = names.Select((name, i) => (name, i)).Where(n => stored[n.i] != configured[n.i])
+            .Select(n => $"{n.name} {stored[n.i]} (configured: {configured[n.i]})").ToArray();
+        if (differences.Length > 0)
+        {
+            throw new InvalidDataException(
+                $"The state directory was written with other settings: {string.Join(", ", differences)}. Use the same settings, or a new state directory.");
+        }
+    }
+
+    private IdTable[] Tables => [_state.Ids.Users, _state.Ids.Rooms, _state.Ids.Streamers, _state.Ids.Categories];
+
+    /// <summary>Ids are numbered in first-seen order; storing each new name under (kind, id) restores the same numbers.</summary>
+    private void PersistNewIds()
+    {
+        var tables = Tables;
+        Span<byte> key = stackalloc byte[5];
+        for (var kind = 0; kind < tables.Length; kind++)
+        {
+            var count = tables[kind].Count;
+            for (var id = _persistedIds[kind]; id < count; id++)
+            {
+                key[0] = (byte)kind;
+                BinaryPrimitives.WriteInt32BigEndian(key[1..], id);
+                _ids.Put(key, Encoding.UTF8.GetBytes(tables[kind].NameOf(id)));
+            }
+
+            _persistedIds[kind] = count;
+        }
+    }
+
+    private void Restore()
+    {
+        var value = new ArrayBufferWriter<byte>();
+        if (!_checkpoint.TryGet(StateKey, value))
+        {
+            return;
+        }
+
+        RestoreIds();
+        var r = new SnapshotReader(value.WrittenSpan.ToArray());
+        var version = r.VarUInt();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"The state directory holds checkpoint version {version}; this version reads {Version}.");
+        }
+
+        CheckShape(r);
+        IsComplete = r.Bool();
+        var positions = new RecordOrigin[r.Count()];
+        for (var i = 0; i < positions.Length; i++)
+        {
+            positions[i] = new RecordOrigin(r.String(), r.Int(), r.Long());
+        }
+
+        Positions = positions;
+        DurableDeltas = r.Long();
+        DurableDeadLetters = r.Long();
+        RestoredValidator = r.Bytes();
+        RestoredSlicer = r.Bytes();
+        _state.RoomStore.Load(r);
+        _state.LiveIndex.Load(r, _state.Rooms);
+        foreach (var partition in _state.Partitions)
+        {
+            partition.Reranks.Load(r);
+            partition.Favourites.Load(r);
+            partition.Contributions.Load(r);
+            var promotions = r.Count();
+            for (var i = 0; i < promotions; i++)
+            {
+                partition.Promotions.Add(r.Int());
+            }
+
+            partition.Users.LoadOpen(r);
+            RebuildHolders(partition);
+        }
+
+        var deltas = new RecommendationDelta[r.Count()];
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            deltas[i] = JsonSerializer.Deserialize(r.Bytes(), ContractJson.Default.RecommendationDelta)
+                ?? throw new InvalidDataException("A checkpointed delta is null.");
+        }
+
+        var deadLetters = new DeadLetter[r.Count()];
+        for (var i = 0; i < deadLetters.Length; i++)
+        {
+            deadLetters[i] = JsonSerializer.Deserialize(r.Bytes(), ContractJson.Default.DeadLetter)
+                ?? throw new InvalidDataException("A checkpointed dead letter is null.");
+        }
+
+        if (!r.AtEnd)
+        {
+            throw new InvalidDataException("The checkpoint has trailing bytes: it was written by another version.");
+        }
+
+        OutboxDeltas = deltas;
+        OutboxDeadLetters = deadLetters;
+        // The outbox is written again before anything else, and counts as written from then on.
+        _deltas = _ackedDeltas = DurableDeltas + deltas.Length;
+        _deadLetters = _ackedDeadLetters = DurableDeadLetters + deadLetters.Length;
+        IsRestored = true;
+    }
+
+    private void RestoreIds()
+    {
+        var tables = Tables;
+        foreach (var (key, name) in _ids.All().OrderBy(static e => e.Key, ByteKeyOrder.Instance))
+        {
+            if (key.Length != 5 || key[0] >= tables.Length)
+            {
+                throw new InvalidDataException("The id store holds a key of another layout.");
+            }
+
+            var table = tables[key[0]];
+            var id = BinaryPrimitives.ReadInt32BigEndian(key.AsSpan(1));
+            if (table.Intern(Encoding.UTF8.GetString(name)) != id)
+            {
+                throw new InvalidDataException($"The id store is not dense: id {id} of kind {key[0]} does not follow the ones before it.");
+            }
+        }
+
+        for (var kind = 0; kind < tables.Length; kind++)
+        {
+            _persistedIds[kind] = tables[kind].Count;
+        }
+    }
+
+    /// <summary>The holder index is derived from the users' sent lists, so it is rebuilt rather than stored.</summary>
+    private void RebuildHolders(PartitionState partition)
+    {
+        var user = new UserState(_options.VectorDimensions, _options.MaxAffinities, _options.TopK + _options.RankedRunnersUp);
+        foreach (var (key, value) in partition.Users.Store.All())
+        {
+            var id = _state.Ids.Users.Find(Encoding.UTF8.GetString(key));
+            if (id < 0)
+            {
+                throw new InvalidDataException("A stored user has no id: the id store is behind the users' store.");
+            }
+
+            user.Clear();
+            UserStateCodec.Decode(value, user);
+            foreach (var room in user.Ranked[..Math.Min(_options.TopK, user.RankedCount)])
+            {
+                partition.Holders.Add(room.Room, id);
+            }
+        }
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Interlocked.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private sealed class ByteKeyOrder : IComparer<byte[]>
+    {
+        public static readonly ByteKeyOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+}
