@@ -67,6 +67,32 @@ public sealed class RocksDbKeyValueStoreTests : IDisposable
     }
 
     [Fact]
+    public void PartitionCommit_TwoStores_WritesBothOrNeither()
+    {
+        using (var partition = RocksDbPartition.Open(_directory.Options, 0))
+        {
+            using var users = partition.OpenKeyValueStore("users-0");
+            using var checkpoint = partition.OpenKeyValueStore("checkpoint");
+            users.Put("alice"u8, "1"u8);
+            checkpoint.Put("state"u8, "a"u8);
+            partition.Commit();
+            users.Put("bob"u8, "2"u8);
+            checkpoint.Put("state"u8, "b"u8);
+        }
+
+        using (var partition = RocksDbPartition.Open(_directory.Options, 0))
+        {
+            using var users = partition.OpenKeyValueStore("users-0");
+            using var checkpoint = partition.OpenKeyValueStore("checkpoint");
+            var value = new System.Buffers.ArrayBufferWriter<byte>();
+            Assert.True(checkpoint.TryGet("state"u8, value));
+            Assert.Equal("a"u8.ToArray(), value.WrittenSpan.ToArray());
+            Assert.Equal(1, users.Count);
+            Assert.False(users.TryGet("bob"u8, new System.Buffers.ArrayBufferWriter<byte>()));
+        }
+    }
+
+    [Fact]
     public void Commit_Always_StoresTheCountBesideTheData()
     {
         using (var partition = RocksDbPartition.Open(_directory.Options, 0))
@@ -184,13 +210,14 @@ public sealed class RocksDbKeyValueStoreTests : IDisposable
             var state = users.Get(alice);
             state.Seq = 41;
             state.Interest[0] = 1f;
-            users.Commit();
+            users.WriteBack();
 
             // The pipeline reads its own writes: a second batch sees the first one's user before its commit.
             users.Get(alice).Seq++;
             Assert.Equal(42, users.Peek(alice)!.Seq);
-            users.Commit();
+            users.WriteBack();
             Assert.Equal(1, users.Count);
+            partition.Commit();
         }
 
         using (var partition = RocksDbPartition.Open(_directory.Options, 0))

@@ -1,16 +1,22 @@
 namespace StreamRec.Pipeline.State;
 
-/// <summary>Stores in memory only: nothing survives the process, and a commit has nothing to write.</summary>
+/// <summary>
+/// Stores in memory only: nothing survives the process, and a commit has nothing to write. Opening a name
+/// again returns the same store, so a second state can be restored from what a first one checkpointed.
+/// </summary>
 public sealed class InMemoryStateDirectory : IStateDirectory
 {
-    private readonly List<InMemoryKeyValueStore> _stores = [];
+    private readonly Dictionary<string, InMemoryKeyValueStore> _stores = new(StringComparer.Ordinal);
 
     public bool IsDurable => false;
 
     public IKeyValueStore OpenKeyValueStore(string name)
     {
-        var store = new InMemoryKeyValueStore(name);
-        _stores.Add(store);
+        if (!_stores.TryGetValue(name, out var store))
+        {
+            _stores[name] = store = new InMemoryKeyValueStore(name);
+        }
+
         return store;
     }
 
@@ -20,7 +26,7 @@ public sealed class InMemoryStateDirectory : IStateDirectory
 
     public void Dispose()
     {
-        foreach (var store in _stores)
+        foreach (var store in _stores.Values)
         {
             store.Dispose();
         }

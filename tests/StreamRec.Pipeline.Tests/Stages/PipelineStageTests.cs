@@ -68,7 +68,7 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
         var checkpoint = new TestCheckpoint();
         input.Checkpoint = checkpoint;
 
-        var slices = await Run(Source.Single(input), new EventTimeTicking(TimeSpan.FromSeconds(1), _metrics));
+        var slices = await Run(Source.Single(input), new EventTimeTicking(TimeSpan.FromSeconds(1), _metrics, null));
 
         Assert.Equal([2, 1, 1, 0], slices.Select(s => s.Events.Count));
         Assert.Equal([Ev.T0 + 900, Ev.T0 + 1_100, Ev.T0 + 5_000, Ev.T0 + 5_000], slices.Select(s => s.Clock));
@@ -85,7 +85,7 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
         events.ClosesTick = false;
         var idle = new EventBatch { Watermark = Ev.T0 + 7_000 };
 
-        var slices = await Run(Source.From([events, idle]), new EventTimeTicking(TimeSpan.FromSeconds(1), _metrics));
+        var slices = await Run(Source.From([events, idle]), new EventTimeTicking(TimeSpan.FromSeconds(1), _metrics, null));
 
         Assert.False(slices[0].ClosesTick);
         Assert.True(slices[1].ClosesTick);

@@ -1,0 +1,76 @@
+using StreamRec.Pipeline.Core;
+using StreamRec.Pipeline.Durability;
+using StreamRec.Pipeline.Metrics;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+using StreamRec.Pipeline.State;
+using StreamRec.Pipeline.Tests.Support;
+
+namespace StreamRec.Pipeline.Tests.Durability;
+
+public sealed class StateCheckpointerTests
+{
+    private static readonly PipelineOptions Options = new PipelineOptions { Partitions = 2, TopK = 2, RankedRunnersUp = 1 }.Validate();
+
+    [Fact]
+    public void Restore_StateCheckpointedInsideATick_WritesTheSameCheckpointAgain()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var state = PipelineState.Open(Options, directory, TimeProvider.System);
+        Assert.False(state.Checkpoints!.IsRestored);
+        using (var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics()))
+        {
+            core.Process(Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1"), Ev.Start(Ev.T0, "r2", "food", "s2"), Ev.Start(Ev.T0, "r3", "beauty", "s3")));
+            core.Process(Ev.Batch(state, Ev.Click(Ev.T0 + 1_000, "u1", "r1"), Ev.Click(Ev.T0 + 1_100, "u2", "r2"), Ev.Purchase(Ev.T0 + 1_200, "u3", "r3")));
+            core.Process(Ev.Batch(state, Ev.Click(Ev.T0 + 9_000, "u1", "r2"), Ev.Click(Ev.T0 + 9_500, "u4", "r1")));
+
+            // Inside the next tick: open working copies, contributions and a stopped room's promotions are pending.
+            var open = Ev.Batch(state, Ev.Click(Ev.T0 + 10_100, "u2", "r1"), Ev.Stop(Ev.T0 + 10_200, "r3"), Ev.Click(Ev.T0 + 10_300, "u5", "r2"));
+            open.ClosesTick = false;
+            core.Process(open);
+        }
+
+        state.Checkpoints.Complete([StreamRec.Pipeline.Input.RecordOrigin.FileLine("log.jsonl", 9)]);
+        var first = Checkpoint(directory);
+
+        var restored = PipelineState.Open(Options, directory, TimeProvider.System);
+        restored.Checkpoints!.Complete([StreamRec.Pipeline.Input.RecordOrigin.FileLine("log.jsonl", 9)]);
+
+        Assert.True(restored.Checkpoints!.IsRestored);
+        Assert.Equal([StreamRec.Pipeline.Input.RecordOrigin.FileLine("log.jsonl", 9)], restored.Checkpoints.Positions);
+        Assert.Equal(state.UserCount, restored.UserCount);
+        Assert.Equal(first, Checkpoint(directory));
+        Assert.Equal(state.Ids.Users.Count, restored.Ids.Users.Count);
+        Assert.Equal(state.Ids.Users.NameOf(state.Ids.Users.Count - 1), restored.Ids.Users.NameOf(restored.Ids.Users.Count - 1));
+    }
+
+    [Fact]
+    public void Open_DirectoryWrittenWithOtherPartitions_ThrowsNamingTheSetting()
+    {
+        using var directory = new InMemoryStateDirectory();
+        PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!.Complete([]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => PipelineState.Open(Options with { Partitions = 3 }, directory, TimeProvider.System));
+
+        Assert.Contains("Partitions 2 (configured: 3)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_EmptyDirectory_StartsFreshWithNothingToResume()
+    {
+        using var directory = new InMemoryStateDirectory();
+
+        var checkpoints = PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!;
+
+        Assert.False(checkpoints.IsRestored);
+        Assert.Empty(checkpoints.Positions);
+        Assert.Empty(checkpoints.OutboxDeltas);
+    }
+
+    private static byte[] Checkpoint(InMemoryStateDirectory directory)
+    {
+        var value = new System.Buffers.ArrayBufferWriter<byte>();
+        Assert.True(directory.OpenKeyValueStore("checkpoint").TryGet("state"u8, value));
+        return value.WrittenSpan.ToArray();
+    }
+}
