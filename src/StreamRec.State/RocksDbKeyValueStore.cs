@@ -167,6 +167,8 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
         _partition.Closed(this);
     }
 
+    internal ColumnFamilyHandle Family => _family;
+
     /// <summary>Adds the unit of work to <paramref name="batch"/>; <paramref name="meta"/> holds the count.</summary>
     internal void AppendTo(WriteBatch batch, ColumnFamilyHandle meta)
     {

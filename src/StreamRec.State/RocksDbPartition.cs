@@ -156,6 +156,27 @@ public sealed class RocksDbPartition : IStateDirectory
         }
     }
 
+    /// <summary>
+    /// Flushes every store's memtable, so the write-ahead log holding deleted values becomes obsolete and is
+    /// removed, then compacts every store, so no file keeps a deleted key's old value.
+    /// </summary>
+    public void Compact()
+    {
+        ThrowIfDisposed();
+        var families = new List<ColumnFamilyHandle> { _meta };
+        families.AddRange(_open.Values.Select(static s => s.Family));
+        var flush = new FlushOptions().SetWaitForFlush(true);
+        foreach (var family in families)
+        {
+            Native.Instance.rocksdb_flush_cf(_db.Handle, flush.Handle, family.Handle);
+        }
+
+        foreach (var family in families)
+        {
+            _db.CompactRange((byte[]?)null, null, family);
+        }
+    }
+
     /// <summary>Closes the database. Uncommitted changes of stores still open are lost, as after a crash.</summary>
     public void Dispose()
     {

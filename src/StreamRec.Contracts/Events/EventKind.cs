@@ -9,4 +9,5 @@ public enum EventKind : byte
     RoomStart,
     RoomStop,
     RoomUpdate,
+    UserForget,
 }

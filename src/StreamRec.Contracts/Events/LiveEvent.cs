@@ -13,6 +13,7 @@ namespace StreamRec.Contracts.Events;
 [JsonDerivedType(typeof(RoomStartEvent), "room_start")]
 [JsonDerivedType(typeof(RoomStopEvent), "room_stop")]
 [JsonDerivedType(typeof(RoomUpdateEvent), "room_update")]
+[JsonDerivedType(typeof(UserForgetEvent), "user_forget")]
 public abstract record LiveEvent
 {
     /// <summary>Producer-assigned id, unique per event; used for de-duplication downstream.</summary>

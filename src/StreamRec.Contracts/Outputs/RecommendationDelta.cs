@@ -5,6 +5,8 @@ namespace StreamRec.Contracts.Outputs;
 /// <summary>
 /// What changed in one user's top-K. <see cref="Top"/> is always the complete new list, so applying a
 /// delta is idempotent: a consumer keeps the highest <see cref="Seq"/> per user and skips older ones.
+/// A delta with <see cref="Forgotten"/> set withdraws the user (a <c>user_forget</c>): the consumer deletes
+/// what it holds for the user, its highest <see cref="Seq"/> included, since a returning user starts at 1.
 /// </summary>
 public sealed record RecommendationDelta
 {
@@ -27,4 +29,9 @@ public sealed record RecommendationDelta
 
     [JsonPropertyName("removed")]
     public required IReadOnlyList<string> Removed { get; init; }
+
+    /// <summary>True when the user was forgotten: <see cref="Top"/> is empty and nothing about the user is kept.</summary>
+    [JsonPropertyName("forgotten")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Forgotten { get; init; }
 }

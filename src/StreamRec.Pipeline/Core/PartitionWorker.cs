@@ -18,6 +18,8 @@ internal sealed class PartitionWorker
     private readonly IUserEventStep[] _userSteps;
     private readonly IUserEventObserver? _observer;
     private readonly RoomStopPromotion _promotion;
+    private readonly UserForgetting _forgetting;
+    private readonly Comparison<int> _byName;
     private readonly CandidateScoring _scoring;
     private readonly DeltaEmitter _emitter;
     private readonly List<int> _due = [];
@@ -44,6 +46,8 @@ internal sealed class PartitionWorker
         _emitter = new DeltaEmitter(options, state, partition);
         _promotion = new RoomStopPromotion(options, state, partition, _emitter);
         _scoring = new CandidateScoring(options, state, partition);
+        _forgetting = new UserForgetting(options, state, partition);
+        _byName = state.Ids.Users.CompareNames;
     }
 
     public int Index => _partition.Index;
@@ -69,6 +73,12 @@ internal sealed class PartitionWorker
     {
         foreach (var e in Events)
         {
+            if (e.Kind == Contracts.Events.EventKind.UserForget)
+            {
+                _forgetting.Apply(e);
+                continue;
+            }
+
             _observer?.BeforeUserEvent(e, _partition.Users.Find(e.User));
             var user = _partition.Users.Get(e.User);
             foreach (var step in _userSteps)
@@ -90,12 +100,17 @@ internal sealed class PartitionWorker
         _due.Clear();
         _ranked.Clear();
         Deltas.Clear();
+        Deltas.AddRange(_partition.Forgotten);
+        _partition.Forgotten.Clear();
         PromotedCount = 0;
         _next = 0;
         _partition.Reranks.Release(final ? clockMs + _finalHorizon : clockMs, all: false, _due);
         var rescored = new HashSet<int>(_due);
         _ranked.AddRange(_due);
-        foreach (var userId in _partition.Promotions.Order())
+        // By user id, not interned number: the order of a tick's deltas must not depend on the order ids were first seen.
+        var promotions = _partition.Promotions.ToList();
+        promotions.Sort(_byName);
+        foreach (var userId in promotions)
         {
             if (rescored.Contains(userId))
             {
@@ -135,6 +150,7 @@ internal sealed class PartitionWorker
         _due.Clear();
         _partition.Reranks.Release(clockMs, final, _due);
         _partition.Promotions.Clear();
+        _partition.Forgotten.Clear();
     }
 
     /// <summary>Phase 7: each re-scored user's new ranked list, given this partition's slice of the chunk's scores.</summary>

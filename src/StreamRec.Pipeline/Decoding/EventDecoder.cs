@@ -98,8 +98,24 @@ public sealed class EventDecoder
             return Fail(DeadLetterReason.UnknownEventType, $"Unknown event type '{Truncate(f.Type)}'.", out error);
         }
 
-        if (!Require(f.EventId, "event_id", out error) || !RequireTs(ref f, maxTs, out error)
-            || !Require(f.RoomId, "room_id", out error) || !Require(f.StreamerId, "streamer_id", out error))
+        if (!Require(f.EventId, "event_id", out error) || !RequireTs(ref f, maxTs, out error))
+        {
+            return false;
+        }
+
+        if (kind == EventKind.UserForget)
+        {
+            // Names only the user: no room or streamer is interned for it.
+            if (!Require(f.UserId, "user_id", out error))
+            {
+                return false;
+            }
+
+            record = new EventRecord(kind, f.Ts, _ids.Users.Intern(f.UserId), -1, -1, -1, 0);
+            return true;
+        }
+
+        if (!Require(f.RoomId, "room_id", out error) || !Require(f.StreamerId, "streamer_id", out error))
         {
             return false;
         }
@@ -151,6 +167,7 @@ public sealed class EventDecoder
                 category = f.Category.IsEmpty ? -1 : _ids.Categories.Intern(f.Category);
                 break;
             case EventKind.RoomStop:
+            case EventKind.UserForget:
                 break;
         }
 
@@ -238,6 +255,7 @@ public sealed class EventDecoder
             _ when type.SequenceEqual("room_start"u8) => EventKind.RoomStart,
             _ when type.SequenceEqual("room_stop"u8) => EventKind.RoomStop,
             _ when type.SequenceEqual("room_update"u8) => EventKind.RoomUpdate,
+            _ when type.SequenceEqual("user_forget"u8) => EventKind.UserForget,
             _ => (EventKind)255,
         };
         return kind != (EventKind)255;

@@ -15,5 +15,5 @@ namespace StreamRec.Pipeline.Decoding;
 /// <param name="Amount">Purchase value (price x quantity), else 0.</param>
 public readonly record struct EventRecord(EventKind Kind, long Ts, int User, int Room, int Streamer, int Category, double Amount)
 {
-    public bool IsUserEvent => Kind <= EventKind.Purchase;
+    public bool IsUserEvent => Kind <= EventKind.Purchase || Kind == EventKind.UserForget;
 }

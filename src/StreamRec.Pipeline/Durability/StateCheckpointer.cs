@@ -41,6 +41,7 @@ public sealed class StateCheckpointer
     private long _ackedDeltas;
     private long _ackedDeadLetters;
     private DateTimeOffset _nextDue;
+    private bool _compactPending;
 
     internal StateCheckpointer(PipelineOptions options, PipelineState state, IStateDirectory directory, TimeProvider time)
     {
@@ -202,6 +203,11 @@ public sealed class StateCheckpointer
             }
 
             partition.Users.SaveOpen(w);
+            w.VarUInt((ulong)partition.Forgotten.Count);
+            foreach (var delta in partition.Forgotten)
+            {
+                w.Bytes(JsonSerializer.SerializeToUtf8Bytes(delta, ContractJson.Default.RecommendationDelta));
+            }
         }
 
         w.VarUInt((ulong)outboxDeltas.Count);
@@ -218,7 +224,15 @@ public sealed class StateCheckpointer
 
         _checkpoint.Put(StateKey, w.Written);
         PersistNewIds();
+        var erased = EraseForgottenNames();
         _directory.Commit();
+        if (erased && outboxDeltas.Count == 0)
+        {
+            // The forgotten users' withdrawals have been written, so nothing in the state names them any more.
+            _directory.Compact();
+            _compactPending = false;
+        }
+
         Written++;
     }
 
@@ -309,14 +323,19 @@ public sealed class StateCheckpointer
             }
 
             partition.Users.LoadOpen(r);
+            var forgotten = r.Count();
+            for (var i = 0; i < forgotten; i++)
+            {
+                partition.Forgotten.Add(ReadDelta(r));
+            }
+
             RebuildHolders(partition);
         }
 
         var deltas = new RecommendationDelta[r.Count()];
         for (var i = 0; i < deltas.Length; i++)
         {
-            deltas[i] = JsonSerializer.Deserialize(r.Bytes(), ContractJson.Default.RecommendationDelta)
-                ?? throw new InvalidDataException("A checkpointed delta is null.");
+            deltas[i] = ReadDelta(r);
         }
 
         var deadLetters = new DeadLetter[r.Count()];
@@ -338,6 +357,37 @@ public sealed class StateCheckpointer
         _deadLetters = _ackedDeadLetters = DurableDeadLetters + deadLetters.Length;
         IsRestored = true;
     }
+
+    /// <summary>
+    /// A forgotten user's name leaves the id store: its number keeps a placeholder, so the numbers stay dense.
+    /// True when a compaction is owed, which waits until no unacknowledged output names a forgotten user.
+    /// </summary>
+    private bool EraseForgottenNames()
+    {
+        Span<byte> key = stackalloc byte[5];
+        key[0] = 0;
+        foreach (var partition in _state.Partitions)
+        {
+            foreach (var id in partition.ErasedIds)
+            {
+                // A user who acted again since being forgotten is stored again, under the same number.
+                var returned = partition.Users.Peek(id) is not null;
+                BinaryPrimitives.WriteInt32BigEndian(key[1..], id);
+                _ids.Put(key, Encoding.UTF8.GetBytes(returned ? _state.Ids.Users.NameOf(id) : ErasedName(id)));
+                _compactPending = true;
+            }
+
+            partition.ErasedIds.Clear();
+        }
+
+        return _compactPending;
+    }
+
+    /// <summary>The placeholder a forgotten user's number is restored under: unique, and no user id.</summary>
+    private static string ErasedName(int id) => $"\u0000erased:{id}";
+
+    private static RecommendationDelta ReadDelta(SnapshotReader r) =>
+        JsonSerializer.Deserialize(r.Bytes(), ContractJson.Default.RecommendationDelta) ?? throw new InvalidDataException("A checkpointed delta is null.");
 
     private void RestoreIds()
     {

@@ -42,6 +42,27 @@ public sealed class FavouriteIndex(int limit, TimeSpan halfLife)
         entry.Users[entry.Count++] = user;
     }
 
+    /// <summary>Removes every entry of <paramref name="user"/>, current or stale, from every streamer.</summary>
+    public void Forget(int user)
+    {
+        foreach (var (_, entry) in _streamers)
+        {
+            var kept = 0;
+            for (var i = 0; i < entry.Count; i++)
+            {
+                if (entry.Users[i] != user)
+                {
+                    entry.Keys[kept] = entry.Keys[i];
+                    entry.Users[kept++] = entry.Users[i];
+                }
+            }
+
+            // Removal keeps the order and the deduplication, so a compacted list stays compacted.
+            entry.Compacted = entry.Compacted == entry.Count ? kept : Math.Min(entry.Compacted, kept);
+            entry.Count = kept;
+        }
+    }
+
     /// <summary>
     /// Appends the streamer's viewers whose affinity at <paramref name="nowMs"/> is at least
     /// <paramref name="minAffinity"/>, most attached first (ties by user id), at most the limit.

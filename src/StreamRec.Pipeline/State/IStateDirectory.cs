@@ -15,4 +15,10 @@ public interface IStateDirectory : IDisposable
 
     /// <summary>Writes every open store's changes since the last commit in one atomic unit.</summary>
     void Commit();
+
+    /// <summary>
+    /// Rewrites the stores' files so that what was deleted and committed is gone from them, not only
+    /// unreachable: erasure, after a user was forgotten. Costly; called only then.
+    /// </summary>
+    void Compact();
 }

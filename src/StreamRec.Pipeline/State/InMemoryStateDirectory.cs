@@ -24,6 +24,11 @@ public sealed class InMemoryStateDirectory : IStateDirectory
     {
     }
 
+    /// <summary>Nothing to rewrite: no files.</summary>
+    public void Compact()
+    {
+    }
+
     public void Dispose()
     {
         foreach (var store in _stores.Values)

@@ -33,4 +33,10 @@ public sealed class PartitionState
 
     /// <summary>Users whose top-K held a room that stopped since the last tick close: promoted at the next one.</summary>
     public HashSet<int> Promotions { get; } = [];
+
+    /// <summary>Withdrawals of forgotten users, sent at the tick's close with the tick's other deltas.</summary>
+    public List<Contracts.Outputs.RecommendationDelta> Forgotten { get; } = [];
+
+    /// <summary>Users forgotten since the last checkpoint, whose names the next one erases from the store.</summary>
+    public List<int> ErasedIds { get; } = [];
 }

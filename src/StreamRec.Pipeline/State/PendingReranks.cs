@@ -25,6 +25,9 @@ public sealed class PendingReranks
         _queue.Enqueue(user, (due, _order++));
     }
 
+    /// <summary>Withdraws the user's pending re-rank, if any (its queue entry is skipped as stale).</summary>
+    public void Cancel(int user) => _pending.Remove(user);
+
     /// <summary>Appends the users due by <paramref name="clock"/> (all when <paramref name="all"/>) in (due, request) order.</summary>
     public void Release(long clock, bool all, List<int> into)
     {

@@ -82,6 +82,18 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
         _open.Clear();
     }
 
+    /// <summary>Deletes the user: the working copy is dropped and the stored state removed at the next commit.</summary>
+    public void Forget(int user)
+    {
+        if (_open.Remove(user, out var state))
+        {
+            _pool.Push(state);
+        }
+
+        Span<byte> key = stackalloc byte[1024];
+        store.Delete(Key(user, key));
+    }
+
     /// <summary>Writes the open working copies exactly (a checkpoint taken inside a tick).</summary>
     internal void SaveOpen(Durability.SnapshotWriter w)
     {

@@ -28,6 +28,8 @@ public sealed class RoomRegistryUpdate(PipelineState state)
                 case EventKind.RoomUpdate:
                     Describe(state.Rooms.GetOrAddRoom(e.Room), e);
                     break;
+                case EventKind.UserForget:
+                    break;
                 default:
                     var room = state.Rooms.GetOrAddRoom(e.Room);
                     if (room.Streamer < 0)

@@ -30,6 +30,8 @@ internal static class Ev
     public static LiveEvent Stop(long ts, string room, string? streamer = null) =>
         new RoomStopEvent { EventId = $"stop-{ts}-{room}", Ts = ts, RoomId = room, StreamerId = streamer ?? "s-" + room };
 
+    public static LiveEvent Forget(long ts, string user) => new UserForgetEvent { EventId = $"forget-{user}-{ts}", Ts = ts, UserId = user };
+
     public static string Json(LiveEvent e) => JsonSerializer.Serialize(e, ContractJson.Default.LiveEvent);
 
     /// <summary>A raw batch of the given lines, as a file source would produce.</summary>
