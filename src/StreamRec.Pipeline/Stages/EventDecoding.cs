@@ -31,13 +31,15 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
 
         public EventBatch Process(RawRecordBatch raw)
         {
-            var batch = new EventBatch { RecordsIn = raw.Count, Watermark = raw.Watermark };
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var batch = new EventBatch { RecordsIn = raw.Count, Watermark = raw.Watermark, ArrivedAt = raw.ArrivedAt };
             batch.Events.EnsureCapacity(raw.Count);
             _validator.Validate(raw, _validator.MaxTs(time), batch.Events, _rejected);
             AddDeadLetters(batch);
             metrics.AddRecords(raw.Count, batch.Events.Count);
             raw.Release();
             batch.Checkpoint = Checkpoint(raw.Checkpoint);
+            metrics.AddStepTime(PipelineStep.Decode, System.Diagnostics.Stopwatch.GetTimestamp() - started);
             return batch;
         }
 
