@@ -17,6 +17,6 @@ public sealed record OnlineScores
     [JsonPropertyName("h10_new")]
     public required double H10NewStreamer { get; init; }
 
-    [JsonPropertyName("h10_repeat")]
+    [JsonPropertyName("h10_rep")]
     public required double H10RepeatStreamer { get; init; }
 }
