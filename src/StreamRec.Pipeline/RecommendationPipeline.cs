@@ -20,8 +20,14 @@ public static class RecommendationPipeline
     /// and any sink of <see cref="EventBatch"/> behind it: each batch that comes out carries its deltas,
     /// dead letters and the source checkpoint they account for.
     /// </summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="state">The instance's state.</param>
+    /// <param name="scorer">Scores candidates.</param>
+    /// <param name="metrics">Counters to update.</param>
+    /// <param name="time">The wall clock, for validation and idle watermarks.</param>
+    /// <param name="hooks">Observers outside the steps (online evaluation, user queries), or null.</param>
     public static Flow<RawRecordBatch, EventBatch, NotUsed> Create(
-        PipelineOptions options, PipelineState state, IScorer scorer, PipelineMetrics metrics, TimeProvider time)
+        PipelineOptions options, PipelineState state, IScorer scorer, PipelineMetrics metrics, TimeProvider time, PipelineHooks? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scorer);
@@ -37,6 +43,6 @@ public static class RecommendationPipeline
             .Via(new EventDecoding(options, state, metrics, time))
             .Async() // decoding runs on its own actor, in parallel with the stateful core
             .Via(new EventTimeTicking(options.RerankTick, metrics, state.Checkpoints))
-            .Via(new StatefulCore(() => new StreamCore(options, state, scorer, metrics), state.Checkpoints)); // the order of the steps is in StreamCore
+            .Via(new StatefulCore(() => new StreamCore(options, state, scorer, metrics, hooks?.Observer, hooks?.Queries), metrics, state.Checkpoints)); // the order of the steps is in StreamCore
     }
 }

@@ -11,14 +11,16 @@ using StreamRec.Kafka;
 using StreamRec.Kafka.Embedded;
 using StreamRec.Kafka.Hosting;
 using StreamRec.Kafka.Options;
+using StreamRec.Pipeline.Online;
 using StreamRec.Pipeline.Options;
+using StreamRec.Web;
 using StreamRec.Pipeline.Scoring;
 
 namespace StreamRec.Cli.Commands;
 
 /// <summary>
 /// <c>streamrec run</c>: the pipeline as a Kafka service on the Generic Host. Settings come from
-/// <c>appsettings.json</c> (sections <c>Kafka</c>, <c>Pipeline</c>, <c>Logging</c>), then environment variables
+/// <c>appsettings.json</c> (sections <c>Kafka</c>, <c>Pipeline</c>, <c>Http</c>, <c>OnlineEvaluation</c>, <c>Logging</c>), then environment variables
 /// prefixed <c>STREAMREC_</c> (<c>STREAMREC_Kafka__GroupId=g</c>), then the command-line options.
 /// </summary>
 internal static class RunCommand
@@ -113,7 +115,7 @@ internal static class RunCommand
 
             return outcome.Failed ? 1 : 0;
         }
-        catch (Exception ex) when (ex is OptionsValidationException or InvalidDataException or FileNotFoundException or System.Net.Sockets.SocketException
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidDataException or FileNotFoundException or System.Net.Sockets.SocketException or IOException
                                        or ArgumentException or Model.Manifest.ModelManifestMismatchException)
         {
             await System.Console.Error.WriteLineAsync($"run: {ex.Message}");
@@ -136,6 +138,8 @@ internal static class RunCommand
                  {
                      () => services.GetRequiredService<IOptions<KafkaOptions>>().Value,
                      () => services.GetRequiredService<IOptions<PipelineOptions>>().Value,
+                     () => services.GetRequiredService<IOptions<HttpOptions>>().Value,
+                     () => services.GetRequiredService<IOptions<OnlineEvaluationOptions>>().Value,
                  })
         {
             try
@@ -159,6 +163,10 @@ internal static class RunCommand
         services.AddSingleton<IValidateOptions<PipelineOptions>, OptionsValidation>();
         services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection("Kafka")).ValidateOnStart();
         services.AddOptions<PipelineOptions>().Bind(builder.Configuration.GetSection("Pipeline")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpOptions>, OptionsValidation>();
+        services.AddSingleton<IValidateOptions<OnlineEvaluationOptions>, OptionsValidation>();
+        services.AddOptions<HttpOptions>().Bind(builder.Configuration.GetSection("Http")).ValidateOnStart();
+        services.AddOptions<OnlineEvaluationOptions>().Bind(builder.Configuration.GetSection("OnlineEvaluation")).ValidateOnStart();
         // From raw configuration: resolving the validated KafkaOptions here would fail the host's construction
         // before every invalid setting can be reported together.
         var shutdown = builder.Configuration.GetSection("Kafka").GetValue<TimeSpan?>(nameof(KafkaOptions.ShutdownTimeout)) ?? new KafkaOptions().ShutdownTimeout;
@@ -169,6 +177,20 @@ internal static class RunCommand
         services.AddSingleton(provider => KafkaClientConfigs.CreateProducer(
             provider.GetRequiredService<IOptions<KafkaOptions>>().Value, provider.GetRequiredService<ILoggerFactory>().CreateLogger("StreamRec.Kafka.Producer")));
         services.AddSingleton<RunOutcome>();
+        services.AddSingleton(provider =>
+        {
+            var scorer = provider.GetRequiredService<IScorer>();
+            var onnx = scorer as Ranking.Serving.OnnxScorer;
+            var observability = new PipelineObservability(
+                provider.GetRequiredService<IOptions<OnlineEvaluationOptions>>().Value, () => onnx?.Manifest.ModelVersion ?? scorer.Name);
+            if (onnx is not null)
+            {
+                onnx.ModelSwapped += (_, _) => observability.Sources.AddModelSwap();
+            }
+
+            return observability;
+        });
+        services.AddHostedService<HttpHostService>();
         services.AddHostedService<KafkaPipelineService>();
     }
 }

@@ -27,12 +27,16 @@ namespace StreamRec.Kafka.Hosting;
 /// restarted instance starts from empty user state (the rooms table is re-read in full).
 /// </remarks>
 public sealed class KafkaPipelineJob(
-    KafkaOptions kafka, PipelineOptions options, IScorer scorer, TimeProvider time, ILogger logger, IProducer<byte[]?, byte[]?>? producer = null)
+    KafkaOptions kafka, PipelineOptions options, IScorer scorer, TimeProvider time, ILogger logger, IProducer<byte[]?, byte[]?>? producer = null,
+    PipelineObservability? observability = null)
 {
-    private readonly PipelineMetrics _metrics = new();
+    private readonly PipelineObservability _observability = observability ?? new PipelineObservability();
     private readonly TaskCompletionSource<KafkaSourceControl> _control = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PipelineMetrics Metrics => _metrics;
+    public PipelineMetrics Metrics => _observability.Metrics;
+
+    /// <summary>Instruments, readiness, online evaluation and user queries of this job.</summary>
+    public PipelineObservability Observability => _observability;
 
     /// <summary>The source's control once the stream runs (assignment, lag).</summary>
     public Task<KafkaSourceControl> Control => _control.Task;
@@ -47,18 +51,31 @@ public sealed class KafkaPipelineJob(
 
         // A state partition is an input partition: as many as the (co-partitioned) user topics have.
         var partitioned = (options with { Partitions = UserTopicPartitions(output) }).Validate();
+        var readiness = _observability.Readiness;
+        readiness.MarkBrokerReachable();
+        readiness.MarkModelLoaded(); // the scorer is constructed, so its model is loaded and checked
         var state = PipelineState.InMemory(partitioned);
+        var hooks = _observability.Attach(partitioned, state);
         using var system = StreamActorSystem.Create("streamrec-kafka");
 
         var (control, done) = KafkaConnector.Source(kafka, partitioned, time, logger)
-            .Via(RecommendationPipeline.Create(partitioned, state, scorer, _metrics, time))
+            .Select(PipelineObservability.Arrived)
+            .Via(RecommendationPipeline.Create(partitioned, state, scorer, _observability.Metrics, time, hooks))
+            .Select(_observability.Processed) // fused with the core: runs between its batches
             .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages))
+            .Select(produced =>
+            {
+                _observability.Acknowledged();
+                return produced;
+            })
             .ToMaterialized(KafkaConnector.CommitSink(), Keep.Both)
             .Run(system.Materializer());
+        _observability.ConsumerLag = () => control.ConsumerLag;
+        readiness.TrackAssignment(() => control.Assignment.Count);
         _control.TrySetResult(control);
         Log.Started(logger, kafka.InstanceId, kafka.GroupId, kafka.BootstrapServers);
 
-        using var metrics = new MetricsPublisher(output, kafka.Topics.Metrics, kafka.InstanceId, _metrics, () => control.ConsumerLag, kafka.MetricsInterval, time, logger);
+        using var metrics = new MetricsPublisher(output, kafka.Topics.Metrics, kafka.InstanceId, _observability, kafka.MetricsInterval, time, logger);
         try
         {
             await DrainAsync(control, done, cancellationToken).ConfigureAwait(false);
@@ -70,17 +87,25 @@ public sealed class KafkaPipelineJob(
         }
         finally
         {
+            readiness.MarkStopped();
+
             // Whatever happened, what was acknowledged is committed and the consumers leave the group cleanly.
             using var closing = new CancellationTokenSource(kafka.ShutdownTimeout);
             await control.ShutdownAsync(closing.Token).ConfigureAwait(false);
             metrics.Publish();
             output.Flush(kafka.ShutdownTimeout);
+            if (observability is null)
+            {
+                // Ours alone: its listener would otherwise outlive the job (the counters stay readable).
+                _observability.Dispose();
+            }
         }
 
         var elapsed = stopwatch.Elapsed;
+        var counters = _observability.Metrics;
         return new KafkaRunSummary(
-            _metrics.RecordsIn, _metrics.Valid, _metrics.DeadLettered, _metrics.DeltasOut, (long)elapsed.TotalMilliseconds,
-            (long)(_metrics.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)));
+            counters.RecordsIn, counters.Valid, counters.DeadLettered, counters.DeltasOut, (long)elapsed.TotalMilliseconds,
+            (long)(counters.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)));
     }
 
     private int UserTopicPartitions(IProducer<byte[]?, byte[]?> client)

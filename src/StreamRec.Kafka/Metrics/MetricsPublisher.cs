@@ -2,12 +2,13 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using StreamRec.Pipeline.Metrics;
+using StreamRec.Kafka.Hosting;
 
 namespace StreamRec.Kafka.Metrics;
 
 /// <summary>
-/// Publishes a <see cref="MetricsSnapshot"/> keyed by instance id every interval, on a timer of the
+/// Publishes a <see cref="MetricsSnapshot"/> (counters, lag, histogram percentiles over the interval, online
+/// evaluation) keyed by instance id every interval, on a timer of the
 /// injected <see cref="TimeProvider"/> (so tests advance it by hand). A failed delivery is logged, not
 /// fatal: metrics must not stop recommendations.
 /// </summary>
@@ -16,22 +17,20 @@ public sealed class MetricsPublisher : IDisposable
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly string _topic;
     private readonly string _instanceId;
-    private readonly PipelineMetrics _metrics;
-    private readonly Func<IReadOnlyDictionary<string, long>> _lag;
+    private readonly MetricsSnapshots _snapshots;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private long _published;
 
     public MetricsPublisher(
-        IProducer<byte[]?, byte[]?> producer, string topic, string instanceId, PipelineMetrics metrics,
-        Func<IReadOnlyDictionary<string, long>> lag, TimeSpan interval, TimeProvider time, ILogger logger)
+        IProducer<byte[]?, byte[]?> producer, string topic, string instanceId, PipelineObservability observability,
+        TimeSpan interval, TimeProvider time, ILogger logger)
     {
         _producer = producer;
         _topic = topic;
         _instanceId = instanceId;
-        _metrics = metrics;
-        _lag = lag;
+        _snapshots = new MetricsSnapshots(instanceId, observability);
         _time = time;
         _logger = logger;
         _timer = time.CreateTimer(static state => ((MetricsPublisher)state!).Publish(), this, interval, interval);
@@ -43,7 +42,7 @@ public sealed class MetricsPublisher : IDisposable
     /// <summary>Publishes a snapshot now (also used for the last one at shutdown).</summary>
     public void Publish()
     {
-        var snapshot = MetricsSnapshot.Of(_instanceId, _metrics, _lag(), _time.GetUtcNow());
+        var snapshot = _snapshots.Next(_time.GetUtcNow());
         var message = new Message<byte[]?, byte[]?>
         {
             Key = Encoding.UTF8.GetBytes(_instanceId),

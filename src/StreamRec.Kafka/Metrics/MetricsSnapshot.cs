@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using StreamRec.Pipeline.Metrics;
+using StreamRec.Pipeline.Online;
 
 namespace StreamRec.Kafka.Metrics;
 
@@ -42,22 +42,36 @@ public sealed record MetricsSnapshot
     [JsonPropertyName("consumer_lag")]
     public required IReadOnlyDictionary<string, long> ConsumerLag { get; init; }
 
-    public static MetricsSnapshot Of(string instanceId, PipelineMetrics metrics, IReadOnlyDictionary<string, long> lag, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(metrics);
-        return new MetricsSnapshot
-        {
-            InstanceId = instanceId,
-            At = now.ToUnixTimeMilliseconds(),
-            RecordsIn = metrics.RecordsIn,
-            Valid = metrics.Valid,
-            DeadLettered = metrics.DeadLettered,
-            DeadLetteredByReason = new SortedDictionary<string, long>(metrics.DeadLettersByReason, StringComparer.Ordinal),
-            Reranks = metrics.Reranks,
-            ScoredRows = metrics.ScoredRows,
-            DeltasOut = metrics.DeltasOut,
-            EventTime = metrics.EventTime,
-            ConsumerLag = new SortedDictionary<string, long>(lag.ToDictionary(), StringComparer.Ordinal),
-        };
-    }
+    /// <summary>Valid events by kind (<c>type</c>), since the start.</summary>
+    [JsonPropertyName("events_by_kind")]
+    public IReadOnlyDictionary<string, long> EventsByKind { get; init; } = new Dictionary<string, long>();
+
+    [JsonPropertyName("active_users")]
+    public long ActiveUsers { get; init; }
+
+    [JsonPropertyName("live_rooms")]
+    public long LiveRooms { get; init; }
+
+    /// <summary>Version of the model scoring now; null for the baseline scorer.</summary>
+    [JsonPropertyName("model_version")]
+    public string? ModelVersion { get; init; }
+
+    [JsonPropertyName("model_swaps")]
+    public long ModelSwaps { get; init; }
+
+    /// <summary>Length of the interval the histograms' windows cover, ms.</summary>
+    [JsonPropertyName("window_ms")]
+    public long WindowMs { get; init; }
+
+    /// <summary>Freshness, room_stop→delta and scoring time, by instrument name.</summary>
+    [JsonPropertyName("histograms")]
+    public IReadOnlyDictionary<string, HistogramWindow> Histograms { get; init; } = new Dictionary<string, HistogramWindow>();
+
+    /// <summary>Wall time per step per batch, by step (decode, core, scoring, produce).</summary>
+    [JsonPropertyName("step_durations")]
+    public IReadOnlyDictionary<string, HistogramWindow> StepDurations { get; init; } = new Dictionary<string, HistogramWindow>();
+
+    /// <summary>The online evaluation; null when it is off.</summary>
+    [JsonPropertyName("online_evaluation")]
+    public OnlineEvaluationReading? OnlineEvaluation { get; init; }
 }

@@ -21,6 +21,9 @@ public sealed class EventBatch
     /// <summary>The source's watermark (see <see cref="Input.RawRecordBatch.Watermark"/>).</summary>
     public long Watermark { get; set; } = long.MinValue;
 
+    /// <summary>When the raw batch it came from entered the pipeline (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
+    public long ArrivedAt { get; set; }
+
     /// <summary>Raw records that this batch accounts for (valid plus dead-lettered).</summary>
     public int RecordsIn { get; set; }
 

@@ -2,6 +2,7 @@ using StreamRec.Contracts.Outputs;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Decoding;
 using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Queries;
 using StreamRec.Pipeline.State;
 using StreamRec.Pipeline.Steps;
 
@@ -17,6 +18,7 @@ internal sealed class PartitionWorker
     private readonly PartitionState _partition;
     private readonly IUserEventStep[] _userSteps;
     private readonly IUserEventObserver? _observer;
+    private readonly UserQueries? _queries;
     private readonly RoomStopPromotion _promotion;
     private readonly UserForgetting _forgetting;
     private readonly Comparison<int> _byName;
@@ -29,10 +31,11 @@ internal sealed class PartitionWorker
     private int _chunkStart;
     private int _next;
 
-    public PartitionWorker(PipelineOptions options, PipelineState state, PartitionState partition, IUserEventObserver? observer)
+    public PartitionWorker(PipelineOptions options, PipelineState state, PartitionState partition, IUserEventObserver? observer, UserQueries? queries = null)
     {
         _partition = partition;
         _observer = observer;
+        _queries = queries;
         _finalHorizon = (long)Math.Max(options.CoalesceWindow.TotalMilliseconds, options.MinRerankInterval.TotalMilliseconds);
 
         // The order in which each user event is applied (see StreamCore for the order of the phases).
@@ -175,6 +178,7 @@ internal sealed class PartitionWorker
         if (closesTick)
         {
             _partition.Users.WriteBack();
+            _queries?.AnswerPending(_partition);
         }
     }
 }

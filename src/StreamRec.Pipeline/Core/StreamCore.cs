@@ -2,6 +2,7 @@ using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Features;
 using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Queries;
 using StreamRec.Pipeline.Scoring;
 using StreamRec.Pipeline.State;
 using StreamRec.Pipeline.Steps;
@@ -51,8 +52,10 @@ public sealed class StreamCore : IDisposable
     /// <param name="state">The instance's state; its partition count must match <paramref name="options"/>.</param>
     /// <param name="scorer">Scores feature rows; null to maintain state without ranking (offline replays).</param>
     /// <param name="metrics">Counters to update.</param>
-    /// <param name="observer">Sees each user event before it is applied (offline replays), or null.</param>
-    public StreamCore(PipelineOptions options, PipelineState state, IScorer? scorer, PipelineMetrics metrics, IUserEventObserver? observer = null)
+    /// <param name="observer">Sees each user event before it is applied (offline replays, online evaluation), or null.</param>
+    /// <param name="queries">Questions about user state, answered by each partition after its tick commits, or null.</param>
+    public StreamCore(
+        PipelineOptions options, PipelineState state, IScorer? scorer, PipelineMetrics metrics, IUserEventObserver? observer = null, UserQueries? queries = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(state);
@@ -68,7 +71,7 @@ public sealed class StreamCore : IDisposable
         _registry = new RoomRegistryUpdate(state);
         _fanout = new FavouriteFanout(options, state);
         _merge = new RoomAggregateMerge(options, state);
-        _workers = [.. state.Partitions.Select(p => new PartitionWorker(options, state, p, observer))];
+        _workers = [.. state.Partitions.Select(p => new PartitionWorker(options, state, p, observer, queries))];
         _offsets = new int[_workers.Length];
         _runner = new PartitionRunner(_workers);
     }

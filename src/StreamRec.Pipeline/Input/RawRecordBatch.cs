@@ -41,6 +41,9 @@ public sealed class RawRecordBatch
     /// <summary>Opaque progress marker of the source, returned with the results of this batch.</summary>
     public Batches.SourceCheckpoint? Checkpoint { get; set; }
 
+    /// <summary>When the batch entered the pipeline (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0 when not measured.</summary>
+    public long ArrivedAt { get; set; }
+
     /// <summary>The bytes of record <paramref name="index"/> (possibly a truncated prefix, see <see cref="IsTruncated"/>).</summary>
     public ReadOnlySpan<byte> Record(int index) => _buffer.AsSpan(_starts[index], _lengths[index]);
 

@@ -72,7 +72,17 @@ public sealed class PipelineMetrics
         Interlocked.Add(ref _modelRows, rows);
         Interlocked.Increment(ref _modelCalls);
         Interlocked.Add(ref _scoringTicks, stopwatchTicks);
+        Instrumentation?.RecordScoring(stopwatchTicks);
     }
+
+    /// <summary>Wall time of a step on one batch (see <see cref="PipelineStep"/>).</summary>
+    public void AddStepTime(string step, long stopwatchTicks) => Instrumentation?.RecordStep(step, stopwatchTicks);
+
+    /// <summary>Scorer time so far in <see cref="System.Diagnostics.Stopwatch"/> ticks, to subtract it from a step that includes it.</summary>
+    public long ScoringTicks => Interlocked.Read(ref _scoringTicks);
+
+    /// <summary>The instruments fed by these counters, once a <see cref="StreamRecInstrumentation"/> is attached.</summary>
+    internal StreamRecInstrumentation? Instrumentation { get; set; }
 
     public void AddPromotions(long users) => Interlocked.Add(ref _promotions, users);
 

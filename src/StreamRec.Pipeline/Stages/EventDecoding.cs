@@ -32,7 +32,8 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
 
         public EventBatch Process(RawRecordBatch raw)
         {
-            var batch = new EventBatch { RecordsIn = raw.Count, Watermark = raw.Watermark };
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var batch = new EventBatch { RecordsIn = raw.Count, Watermark = raw.Watermark, ArrivedAt = raw.ArrivedAt };
             batch.Events.EnsureCapacity(raw.Count);
             RestoreOnce();
             _validator.Validate(raw, _validator.MaxTs(time), batch.Events, _rejected);
@@ -40,6 +41,7 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             metrics.AddRecords(raw.Count, batch.Events.Count);
             raw.Release();
             batch.Checkpoint = Checkpoint(raw.Checkpoint);
+            metrics.AddStepTime(PipelineStep.Decode, System.Diagnostics.Stopwatch.GetTimestamp() - started);
             if (batch.Checkpoint is not null && state.Checkpoints is { } checkpoints && checkpoints.TryRequest())
             {
                 var snapshot = new Durability.SnapshotWriter();

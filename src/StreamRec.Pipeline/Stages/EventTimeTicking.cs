@@ -51,7 +51,14 @@ internal sealed class EventTimeTicking : GraphStage<FlowShape<EventBatch, EventB
 
         public override void OnPush()
         {
-            var slices = _slicer.Slice(Grab(_stage.Shape.Inlet));
+            var input = Grab(_stage.Shape.Inlet);
+            var arrivedAt = input.ArrivedAt;
+            var slices = _slicer.Slice(input);
+            foreach (var slice in slices)
+            {
+                slice.ArrivedAt = arrivedAt;
+            }
+
             if (slices[^1].CheckpointRequest is { } request)
             {
                 var snapshot = new Durability.SnapshotWriter();

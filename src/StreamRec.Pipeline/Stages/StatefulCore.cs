@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Core;
+using StreamRec.Pipeline.Metrics;
 
 namespace StreamRec.Pipeline.Stages;
 
@@ -8,14 +10,23 @@ namespace StreamRec.Pipeline.Stages;
 /// overlap (Akka pipelines them), letting an early step apply batch n+1 while a later step still ranks
 /// batch n against that newer state; inside, the core runs the partitions in parallel instead.
 /// </summary>
-internal sealed class StatefulCore(Func<StreamCore> createCore, Durability.StateCheckpointer? checkpoints) : BatchFlowStage<EventBatch, EventBatch>(nameof(StatefulCore))
+internal sealed class StatefulCore(Func<StreamCore> createCore, PipelineMetrics metrics, Durability.StateCheckpointer? checkpoints) : BatchFlowStage<EventBatch, EventBatch>(nameof(StatefulCore))
 {
     protected override (Func<EventBatch, EventBatch> Step, Func<EventBatch?>? Finish, IDisposable? Owned) CreateOwnedStep()
     {
         var core = createCore();
         return (batch =>
         {
+            var started = Stopwatch.GetTimestamp();
+            var scoring = metrics.ScoringTicks;
             core.Process(batch);
+            var scored = metrics.ScoringTicks - scoring;
+            metrics.AddStepTime(PipelineStep.Core, Stopwatch.GetTimestamp() - started - scored);
+            if (scored > 0)
+            {
+                metrics.AddStepTime(PipelineStep.Scoring, scored);
+            }
+
             checkpoints?.AfterBatch(batch);
             return batch;
         }, null, core);

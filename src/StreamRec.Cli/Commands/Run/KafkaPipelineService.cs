@@ -22,14 +22,15 @@ internal sealed partial class KafkaPipelineService(
     TimeProvider time,
     ILoggerFactory loggers,
     IHostApplicationLifetime lifetime,
-    RunOutcome outcome) : BackgroundService
+    RunOutcome outcome,
+    PipelineObservability observability) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Off the host's start-up path: building the actor system and consumers must not delay other services.
         await Task.Yield();
         var logger = loggers.CreateLogger("StreamRec.Kafka");
-        var job = new KafkaPipelineJob(kafka.Value, pipeline.Value, scorer, time, logger, producer);
+        var job = new KafkaPipelineJob(kafka.Value, pipeline.Value, scorer, time, logger, producer, observability);
         try
         {
             outcome.Summary = await job.RunAsync(stoppingToken);

@@ -1,12 +1,19 @@
 using Microsoft.Extensions.Options;
 using StreamRec.Kafka.Options;
+using StreamRec.Pipeline.Online;
 using StreamRec.Pipeline.Options;
+using StreamRec.Web;
 
 namespace StreamRec.Cli.Commands.Run;
 
 /// <summary>Runs the options records' own validation at host start-up (ValidateOnStart), listing every problem.</summary>
-internal sealed class OptionsValidation : IValidateOptions<KafkaOptions>, IValidateOptions<PipelineOptions>
+internal sealed class OptionsValidation
+    : IValidateOptions<KafkaOptions>, IValidateOptions<PipelineOptions>, IValidateOptions<HttpOptions>, IValidateOptions<OnlineEvaluationOptions>
 {
+    public ValidateOptionsResult Validate(string? name, HttpOptions options) => Check(() => options.Validate());
+
+    public ValidateOptionsResult Validate(string? name, OnlineEvaluationOptions options) => Check(() => options.Validate());
+
     public ValidateOptionsResult Validate(string? name, KafkaOptions options) => Check(() => options.Validate());
 
     public ValidateOptionsResult Validate(string? name, PipelineOptions options) => Check(() => options.Validate());

@@ -1,0 +1,74 @@
+namespace StreamRec.Kafka.Hosting;
+
+/// <summary>
+/// What readiness means for a StreamRec instance: broker reachable, partitions assigned, state restored, model
+/// loaded. The job sets these as it starts; <c>/readyz</c> reads them.
+/// </summary>
+/// <remarks>
+/// <see cref="MarkStateRestored"/> is the one seam for durable state: today state is in memory, so the job calls it
+/// when it starts processing; a job that opens and restores partition stores calls it once they are restored.
+/// </remarks>
+public sealed class PipelineReadiness
+{
+    private volatile bool _brokerReachable;
+    private volatile bool _stateRestored;
+    private volatile bool _modelLoaded;
+    private volatile bool _stopped;
+    private volatile Func<int> _assignedPartitions = static () => 0;
+
+    public bool BrokerReachable => _brokerReachable;
+
+    public int AssignedPartitions => _assignedPartitions();
+
+    public bool StateRestored => _stateRestored;
+
+    public bool ModelLoaded => _modelLoaded;
+
+    /// <summary>True once the stream has ended (drained, failed or stopped); liveness fails then.</summary>
+    public bool Stopped => _stopped;
+
+    public bool IsReady => !_stopped && _brokerReachable && _modelLoaded && _stateRestored && AssignedPartitions > 0;
+
+    public void MarkBrokerReachable() => _brokerReachable = true;
+
+    public void MarkModelLoaded() => _modelLoaded = true;
+
+    public void MarkStateRestored() => _stateRestored = true;
+
+    public void MarkStopped() => _stopped = true;
+
+    /// <summary>Where the number of user partitions assigned right now is read from (the source's control).</summary>
+    public void TrackAssignment(Func<int> assignedPartitions) => _assignedPartitions = assignedPartitions ?? throw new ArgumentNullException(nameof(assignedPartitions));
+
+    /// <summary>The checks that fail, in words; empty when ready.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (_stopped)
+        {
+            problems.Add("the stream has stopped");
+        }
+
+        if (!_brokerReachable)
+        {
+            problems.Add("broker not reached yet");
+        }
+
+        if (AssignedPartitions == 0)
+        {
+            problems.Add("no partitions assigned");
+        }
+
+        if (!_stateRestored)
+        {
+            problems.Add("state not restored");
+        }
+
+        if (!_modelLoaded)
+        {
+            problems.Add("model not loaded");
+        }
+
+        return problems;
+    }
+}
