@@ -79,7 +79,9 @@ public sealed class RocksDbPartition : IStateDirectory
             // RocksDB's info LOG otherwise grows without bound in every partition directory.
             .SetMaxLogFileSize(1 << 20)
             .SetKeepLogFileNum(2);
-        var storeOptions = new ColumnFamilyOptions().SetWriteBufferSize((ulong)options.WriteBufferBytes);
+        // No block compression, as Kafka Streams' RocksDB stores: user states are small and already compact,
+        // and an erased user's id must be provably absent from the files, which compressed blocks would hide.
+        var storeOptions = new ColumnFamilyOptions().SetWriteBufferSize((ulong)options.WriteBufferBytes).SetCompression(Compression.No);
         var writeOptions = new WriteOptions().SetSync(options.SyncCommits);
 
         // RocksDB refuses to open a database without naming every column family it holds.

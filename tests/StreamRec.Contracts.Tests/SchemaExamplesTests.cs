@@ -14,9 +14,9 @@ public sealed class SchemaExamplesTests
     private static readonly string SchemaDirectory = Path.Combine(AppContext.BaseDirectory, "schemas");
 
     public static TheoryData<string> Kinds { get; } =
-        ["click", "comment", "purchase", "room_start", "room_stop", "room_update", "recommendation_delta", "dead_letter"];
+        ["click", "comment", "purchase", "room_start", "room_stop", "room_update", "user_forget", "recommendation_delta", "dead_letter"];
 
-    public static TheoryData<string> EventKinds { get; } = ["click", "comment", "purchase", "room_start", "room_stop", "room_update"];
+    public static TheoryData<string> EventKinds { get; } = ["click", "comment", "purchase", "room_start", "room_stop", "room_update", "user_forget"];
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -112,6 +112,7 @@ public sealed class SchemaExamplesTests
         EventKind.RoomStart => "room_start",
         EventKind.RoomStop => "room_stop",
         EventKind.RoomUpdate => "room_update",
+        EventKind.UserForget => "user_forget",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }
