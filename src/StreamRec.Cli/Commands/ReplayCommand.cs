@@ -90,6 +90,20 @@ internal static class ReplayCommand
         using var ownedState = state;
         using var ownedScorer = scorer as IDisposable;
         var job = new ReplayJob(replay, options, scorer, TimeProvider.System, state);
+        if (stateDir is not null)
+        {
+            _ = job.Opened.ContinueWith(
+                static (opened, dir) => System.Console.Error.WriteLine(opened.Result switch
+                {
+                    { IsComplete: true } => $"replay: the state in {dir} is of a finished replay; nothing to do",
+                    { IsRestored: true } c => $"replay: resuming from the checkpoint in {dir}: after line {c.Positions[0].Position:N0}, {c.DurableDeltas + c.OutboxDeltas.Count:N0} deltas written",
+                    _ => $"replay: no checkpoint in {dir}; starting from the beginning",
+                }),
+                stateDir,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion,
+                TaskScheduler.Default);
+        }
         ReplaySummary summary;
         try
         {

@@ -21,6 +21,7 @@ internal sealed class PartitionWorker
     private readonly UserQueries? _queries;
     private readonly RoomStopPromotion _promotion;
     private readonly UserForgetting _forgetting;
+    private readonly UserExpiry _expiry;
     private readonly Comparison<int> _byName;
     private readonly CandidateScoring _scoring;
     private readonly DeltaEmitter _emitter;
@@ -50,6 +51,7 @@ internal sealed class PartitionWorker
         _promotion = new RoomStopPromotion(options, state, partition, _emitter);
         _scoring = new CandidateScoring(options, state, partition);
         _forgetting = new UserForgetting(options, state, partition);
+        _expiry = new UserExpiry(options, state, partition, _forgetting);
         _byName = state.Ids.Users.CompareNames;
     }
 
@@ -92,6 +94,11 @@ internal sealed class PartitionWorker
 
         _promotion.Collect(stoppedRooms);
     }
+
+    /// <summary>Phase 5, once per hour of event time: users idle past the TTL are forgotten (their withdrawals go out this tick).</summary>
+    public void Expire(long clockMs) => ExpiredCount = _expiry.Apply(clockMs);
+
+    public int ExpiredCount { get; private set; }
 
     /// <summary>
     /// Phase 5: the users due now, and promotions. The end of a finite input also runs the re-ranks its last

@@ -34,6 +34,8 @@ public sealed class StreamCore : IDisposable
     /// <summary>Users per partition per scorer call; ticks of ordinary size never reach it.</summary>
     private const int ChunkUsers = 4096;
 
+    private const long ExpiryScanMs = 3_600_000;
+
     private readonly PipelineState _state;
     private readonly IScorer? _scorer;
     private readonly ShortlistScorer? _shortlist;
@@ -43,6 +45,7 @@ public sealed class StreamCore : IDisposable
     private readonly RoomAggregateMerge _merge;
     private readonly PartitionWorker[] _workers;
     private readonly PartitionRunner _runner;
+    private readonly long _ttlMs;
     private readonly List<(int Start, int Count)> _groups = [];
     private readonly int[] _offsets;
     private float[] _matrix = [];
@@ -74,6 +77,7 @@ public sealed class StreamCore : IDisposable
         _workers = [.. state.Partitions.Select(p => new PartitionWorker(options, state, p, observer, queries))];
         _offsets = new int[_workers.Length];
         _runner = new PartitionRunner(_workers);
+        _ttlMs = (long)options.UserTtl.TotalMilliseconds;
     }
 
     /// <summary>Applies one batch; its deltas are appended to <see cref="EventBatch.Deltas"/>.</summary>
@@ -103,6 +107,7 @@ public sealed class StreamCore : IDisposable
         Run(w => w.ApplyEvents(batch.StoppedRooms));
         _fanout.Apply(batch.StartedRooms, batch.Clock);
         _merge.Apply(batch.Clock);
+        ExpireIdleUsers(batch.Clock);
         if (_scorer is not null)
         {
             Rank(batch);
@@ -114,6 +119,29 @@ public sealed class StreamCore : IDisposable
                 w.DiscardRound(batch.Clock, batch.IsFinal);
                 w.EndBatch(closesTick: true);
             });
+        }
+    }
+
+    /// <summary>Once per hour of event time, the partitions expire users idle past the TTL (deterministic in event time).</summary>
+    private void ExpireIdleUsers(long clockMs)
+    {
+        var hour = clockMs / ExpiryScanMs;
+        if (_ttlMs == 0 || hour <= _state.ExpiryScanHour)
+        {
+            return;
+        }
+
+        // No user is older than the first hour the core saw: until the TTL has passed since then, nobody can be idle past it.
+        var first = _state.ExpiryScanHour == long.MinValue;
+        _state.ExpiryScanHour = hour;
+        if (first)
+        {
+            _state.ExpiryScanFrom = hour * ExpiryScanMs;
+        }
+        else if (clockMs - _ttlMs >= _state.ExpiryScanFrom)
+        {
+            Run(w => w.Expire(clockMs));
+            _metrics.AddExpiredUsers(_workers.Sum(static w => w.ExpiredCount));
         }
     }
 

@@ -189,6 +189,8 @@ public sealed class StateCheckpointer
         w.Long(firstDeadLetter);
         w.Bytes(validator);
         w.Bytes(slicer);
+        w.Long(_state.ExpiryScanHour);
+        w.Long(_state.ExpiryScanFrom);
         _state.RoomStore.Save(w);
         _state.LiveIndex.Save(w);
         foreach (var partition in _state.Partitions)
@@ -309,6 +311,8 @@ public sealed class StateCheckpointer
         DurableDeadLetters = r.Long();
         RestoredValidator = r.Bytes();
         RestoredSlicer = r.Bytes();
+        _state.ExpiryScanHour = r.Long();
+        _state.ExpiryScanFrom = r.Long();
         _state.RoomStore.Load(r);
         _state.LiveIndex.Load(r, _state.Rooms);
         foreach (var partition in _state.Partitions)

@@ -15,6 +15,7 @@ public sealed class PipelineMetrics
     private long _deltasOut;
     private long _scoredRows;
     private long _eventTime;
+    private long _expiredUsers;
     private long _promotions;
     private long _modelRows;
     private long _modelCalls;
@@ -85,6 +86,11 @@ public sealed class PipelineMetrics
     internal StreamRecInstrumentation? Instrumentation { get; set; }
 
     public void AddPromotions(long users) => Interlocked.Add(ref _promotions, users);
+
+    /// <summary>Users expired for idleness (their state deleted, their list withdrawn).</summary>
+    public long ExpiredUsers => Interlocked.Read(ref _expiredUsers);
+
+    public void AddExpiredUsers(long users) => Interlocked.Add(ref _expiredUsers, users);
 
     public void AddDeltas(long deltas) => Interlocked.Add(ref _deltasOut, deltas);
 

@@ -77,6 +77,13 @@ public sealed record PipelineOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Users idle for longer than this much event time are expired: their state leaves the store and their list
+    /// is withdrawn (as after a <c>user_forget</c>), which bounds the state's growth. Checked once per hour of
+    /// event time. <see cref="TimeSpan.Zero"/> keeps users for ever.
+    /// </summary>
+    public TimeSpan UserTtl { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>Records per stream element; larger batches amortise per-element costs.</summary>
     public int BatchSize { get; init; } = 4096;
 
@@ -121,6 +128,7 @@ public sealed record PipelineOptions
             }
         }
 
+        Check(UserTtl == TimeSpan.Zero || UserTtl >= TimeSpan.FromHours(1), $"UserTtl must be 0 (never) or at least 1 h, got {UserTtl}.");
         Check(CheckpointInterval > TimeSpan.Zero && CheckpointInterval <= TimeSpan.FromHours(1), $"CheckpointInterval must be in (0, 1 h], got {CheckpointInterval}.");
         Check(TopK is >= 1 and <= 1000, $"TopK must be in [1, 1000], got {TopK}.");
         Check(VectorDimensions is >= 2 and <= 1024, $"VectorDimensions must be in [2, 1024], got {VectorDimensions}.");

@@ -30,7 +30,11 @@ namespace StreamRec.Pipeline.Replay;
 public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, IScorer scorer, TimeProvider time, IStateDirectory? stateDirectory = null)
 {
     private readonly PipelineMetrics _metrics = new();
+    private readonly TaskCompletionSource<Durability.StateCheckpointer?> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private JsonLinesReader? _reader;
+
+    /// <summary>Completes once the state is open: with its checkpoints (what was restored), or null for state in memory.</summary>
+    public Task<Durability.StateCheckpointer?> Opened => _opened.Task;
 
     public PipelineMetrics Metrics => _metrics;
 
@@ -49,8 +53,19 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         replay.Validate();
         options.Validate();
         var heapBefore = replay.MeasureState ? GC.GetTotalMemory(forceFullCollection: true) : 0;
-        var state = stateDirectory is null ? PipelineState.InMemory(options) : PipelineState.Open(options, stateDirectory, time);
+        PipelineState state;
+        try
+        {
+            state = stateDirectory is null ? PipelineState.InMemory(options) : PipelineState.Open(options, stateDirectory, time);
+        }
+        catch (Exception ex)
+        {
+            _opened.TrySetException(ex);
+            throw;
+        }
+
         var checkpoints = state.Checkpoints;
+        _opened.TrySetResult(checkpoints);
         var resumeAt = ResumePosition(checkpoints);
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var stopwatch = Stopwatch.StartNew();

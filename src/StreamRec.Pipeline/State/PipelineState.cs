@@ -38,6 +38,12 @@ public sealed class PipelineState
     /// <summary>The partition of each interned user.</summary>
     public PartitionMap PartitionMap { get; }
 
+    /// <summary>Hour of event time of the last idle-user expiry scan (<see cref="long.MinValue"/>: none yet).</summary>
+    public long ExpiryScanHour { get; set; } = long.MinValue;
+
+    /// <summary>Start of the first hour of event time the core saw: no user's latest event is older.</summary>
+    public long ExpiryScanFrom { get; set; }
+
     /// <summary>Users across all partitions.</summary>
     public long UserCount => Partitions.Sum(static p => p.Users.Count);
 

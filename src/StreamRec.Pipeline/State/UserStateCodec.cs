@@ -72,6 +72,20 @@ public static class UserStateCodec
         return w.Position;
     }
 
+    /// <summary>The event time of the user's latest event, read without decoding the rest.</summary>
+    public static long ReadInterestTs(ReadOnlySpan<byte> source)
+    {
+        var r = new Reader(source);
+        var version = r.Byte();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"User state version {version} is not readable by this version (which reads {Version}).");
+        }
+
+        r.VarUInt();
+        return (long)r.VarUInt();
+    }
+
     /// <summary>Reads a state written by <see cref="Encode"/> into <paramref name="user"/>.</summary>
     /// <exception cref="InvalidDataException">Another version, or another vector size than <paramref name="user"/> has.</exception>
     public static void Decode(ReadOnlySpan<byte> source, UserState user)
