@@ -33,21 +33,25 @@ public static class KafkaConnector
                 new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger),
                 new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger)),
             () => new EventTimeMerger(time, new MergeTiming(
-                options.MergeWait, options.PartitionIdleTimeout, options.MaxWatermarkDrift, pipeline.MaxEventTimeLead, pipeline.EventTimeJumpRecords, options.IdleWatermarkAfter)),
+                options.MergeWait, options.PartitionIdleTimeout, options.MaxWatermarkDrift, pipeline.MaxEventTimeLead, pipeline.EventTimeJumpRecords, options.IdleWatermarkAfter),
+                pipeline.MaxEventBytes),
             pipeline.BatchSize,
             options.StopWhenCaughtUp));
     }
 
     /// <summary>
     /// Writes deltas and dead letters through <paramref name="producer"/> (owned by the caller, one per
-    /// process) and emits each batch once all of it, and everything before it, is acknowledged.
+    /// process) and emits each batch once all of it, and everything before it, is acknowledged. A dead letter
+    /// whose copy would exceed <paramref name="maxDeadLetterBytes"/> is cut to fit (see <see cref="DeadLetterHeaders.ToMessage"/>).
     /// </summary>
-    public static Flow<EventBatch, ProducedBatch, NotUsed> Produce(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlightMessages)
+    public static Flow<EventBatch, ProducedBatch, NotUsed> Produce(
+        IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlightMessages, int maxDeadLetterBytes = DeadLetterHeaders.DefaultMaxMessageBytes)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlightMessages, 1);
-        return Flow.FromGraph(new KafkaProduceStage(producer, topics, maxInFlightMessages));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDeadLetterBytes, 4096);
+        return Flow.FromGraph(new KafkaProduceStage(producer, topics, maxInFlightMessages, maxDeadLetterBytes));
     }
 
     /// <summary>Acknowledges each produced batch's checkpoint, so the source commits it with its next commit.</summary>

@@ -231,7 +231,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
         // The producer stamps each message with its event time, so this orders the merge without parsing JSON.
         var timestamp = result.Message.Timestamp.Type == TimestampType.NotAvailable ? 0 : result.Message.Timestamp.UnixTimestampMs;
-        buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value));
+        buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value, result.Message.Key));
     }
 
     private void AssignAll(IConsumer<byte[]?, byte[]?> consumer)

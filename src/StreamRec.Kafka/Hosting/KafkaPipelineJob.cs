@@ -52,7 +52,7 @@ public sealed class KafkaPipelineJob(
 
         var (control, done) = KafkaConnector.Source(kafka, partitioned, time, logger)
             .Via(RecommendationPipeline.Create(partitioned, state, scorer, _metrics, time))
-            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages))
+            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages, kafka.MaxDeadLetterBytes))
             .ToMaterialized(KafkaConnector.CommitSink(), Keep.Both)
             .Run(system.Materializer());
         _control.TrySetResult(control);
