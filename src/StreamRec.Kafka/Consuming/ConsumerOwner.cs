@@ -37,6 +37,8 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     private readonly Lock _ackLock = new();
     private readonly Dictionary<TopicPartition, long> _acked = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
+    private readonly Dictionary<TopicPartition, long> _fetched = [];
+    private readonly Dictionary<TopicPartition, long> _firstFetched = [];
     private readonly Dictionary<TopicPartition, PartitionBuffer> _byPartition = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<IReadOnlyList<TopicPartition>> _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -81,6 +83,27 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     public IReadOnlyDictionary<string, long> Lag => _lag;
 
     public Task<IReadOnlyList<TopicPartition>> FirstAssignment => _firstAssignment.Task;
+
+    /// <summary>
+    /// Records taken off the broker whose output is not acknowledged yet, over the owned partitions: what the
+    /// process holds on behalf of its input (in buffers, in the stream, or as undelivered output).
+    /// </summary>
+    public long Unacknowledged
+    {
+        get
+        {
+            lock (_ackLock)
+            {
+                long total = 0;
+                foreach (var (partition, fetched) in _fetched)
+                {
+                    total += fetched - (_acked.TryGetValue(partition, out var acked) ? acked : _firstFetched.GetValueOrDefault(partition, fetched));
+                }
+
+                return total;
+            }
+        }
+    }
 
     /// <summary>Completes when backpressure first paused a partition.</summary>
     public Task FirstPause => _firstPause.Task;
@@ -324,6 +347,15 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
         // The producer stamps each message with its event time, so this orders the merge without parsing JSON.
         var timestamp = result.Message.Timestamp.Type == TimestampType.NotAvailable ? 0 : result.Message.Timestamp.UnixTimestampMs;
+        if (!_global)
+        {
+            lock (_ackLock)
+            {
+                _firstFetched.TryAdd(result.TopicPartition, result.Offset.Value);
+                _fetched[result.TopicPartition] = result.Offset.Value + 1;
+            }
+        }
+
         buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value, result.Message.Key));
     }
 
@@ -384,6 +416,8 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             {
                 _acked.Remove(partition);
                 _committed.Remove(partition);
+                _fetched.Remove(partition);
+                _firstFetched.Remove(partition);
             }
         }
 
