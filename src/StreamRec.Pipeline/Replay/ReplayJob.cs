@@ -45,8 +45,9 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var stopwatch = Stopwatch.StartNew();
         using var system = StreamActorSystem.Create("streamrec-replay");
-        using var deltas = new JsonLinesWriter<Contracts.Outputs.RecommendationDelta>(replay.Output, ContractJson.Default.RecommendationDelta);
-        using var deadLetters = replay.DeadLetters is null ? null : new JsonLinesWriter<Contracts.Outputs.DeadLetter>(replay.DeadLetters, ContractJson.Default.DeadLetter);
+        var (deltasWriter, deadLettersWriter) = OpenOutputs();
+        using var deltas = deltasWriter;
+        using var deadLetters = deadLettersWriter;
 
         var source = Source.UnfoldResource<RawRecordBatch, JsonLinesReader>(
             OpenReader,
@@ -105,6 +106,43 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
     {
         using var process = Process.GetCurrentProcess();
         return process.PeakWorkingSet64;
+    }
+
+    /// <summary>
+    /// Opens both outputs before anything runs. When the second cannot be opened, the first is removed again if
+    /// this replay created it, so a failed start leaves no empty file behind; the error names the file at fault.
+    /// </summary>
+    /// <exception cref="IOException">An output cannot be written; the message names it.</exception>
+    private (JsonLinesWriter<Contracts.Outputs.RecommendationDelta> Deltas, JsonLinesWriter<Contracts.Outputs.DeadLetter>? DeadLetters) OpenOutputs()
+    {
+        var outputExisted = File.Exists(replay.Output);
+        var deltas = Open(replay.Output, "--out", ContractJson.Default.RecommendationDelta);
+        try
+        {
+            return (deltas, replay.DeadLetters is null ? null : Open(replay.DeadLetters, "--dlq", ContractJson.Default.DeadLetter));
+        }
+        catch
+        {
+            deltas.Dispose();
+            if (!outputExisted)
+            {
+                File.Delete(replay.Output);
+            }
+
+            throw;
+        }
+
+        static JsonLinesWriter<T> Open<T>(string path, string role, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        {
+            try
+            {
+                return new JsonLinesWriter<T>(path, type);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot write {role} '{path}': {ex.Message}", ex);
+            }
+        }
     }
 
     private JsonLinesReader OpenReader()
