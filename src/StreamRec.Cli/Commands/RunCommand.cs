@@ -89,7 +89,7 @@ internal static class RunCommand
                 var topics = builder.Configuration.GetSection("Kafka:Topics").Get<KafkaTopics>() ?? new KafkaTopics();
                 broker = EmbeddedStreamRecBroker.Start(topics, partitions: 4, embeddedPort);
                 builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
-                await System.Console.Error.WriteLineAsync($"run: started an embedded broker at {broker.BootstrapServers} (in memory, about 5 MB kept per partition)");
+                await System.Console.Error.WriteLineAsync($"run: started an embedded broker at {broker.BootstrapServers} (in memory; each partition keeps only its newest ~5 MB, so a reader further behind skips data)");
             }
 
             Register(builder, createScorer);
