@@ -14,6 +14,9 @@ var root = new RootCommand("StreamRec: real-time recommendations for live-commer
     StreamRec.Cli.Commands.Bench.BenchCommand.Create(),
 };
 
-// Ctrl+C / SIGTERM cancel the command's token; `run` then drains and commits, which may take longer than
-// System.CommandLine's default 2 s before it forces the process down.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(40) });
+// Ctrl+C / SIGTERM cancel the command's token, and System.CommandLine ends the process if the command has not
+// finished within the timeout. `run` leaves the signals to its Generic Host instead, which drains within
+// Kafka:ShutdownTimeout (configurable, so no fixed cap here) and reports its own exit code.
+var parsed = root.Parse(args);
+var hosted = parsed.CommandResult.Command.Name == "run";
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = hosted ? null : TimeSpan.FromSeconds(40) });

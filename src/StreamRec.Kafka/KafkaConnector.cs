@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using StreamRec.Kafka.Consuming;
 using StreamRec.Kafka.Hosting;
 using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Outage;
 using StreamRec.Kafka.Producing;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Input;
@@ -21,7 +22,9 @@ public static class KafkaConnector
     /// <summary>
     /// Input records of the user topics (this instance's share of the consumer group) and of the whole
     /// rooms topic, merged in event-time order, each batch carrying a <see cref="KafkaCheckpoint"/>.
-    /// The materialized <see cref="KafkaSourceControl"/> must be shut down after the stream completes.
+    /// The materialized <see cref="KafkaSourceControl"/> must be shut down after the stream completes. The source
+    /// fails with a <see cref="BrokerOutageException"/> once the brokers stayed unreachable longer than
+    /// <see cref="KafkaOptions.BrokerOutageTolerance"/>.
     /// </summary>
     public static Source<RawRecordBatch, KafkaSourceControl> Source(KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger)
     {
@@ -29,25 +32,34 @@ public static class KafkaConnector
         ArgumentNullException.ThrowIfNull(pipeline);
         pipeline.Validate();
         return Akka.Streams.Dsl.Source.FromGraph(new KafkaSourceStage(
-            () => new KafkaSourceControl(
-                new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger),
-                new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger)),
+            () =>
+            {
+                var outage = new BrokerOutageMonitor(options.BrokerOutageTolerance, options.BootstrapServers, time);
+                return new KafkaSourceControl(
+                    new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger, outage),
+                    new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger, outage),
+                    outage);
+            },
             () => new EventTimeMerger(time, new MergeTiming(
-                options.MergeWait, options.PartitionIdleTimeout, options.MaxWatermarkDrift, pipeline.MaxEventTimeLead, pipeline.EventTimeJumpRecords, options.IdleWatermarkAfter)),
+                options.MergeWait, options.PartitionIdleTimeout, options.MaxWatermarkDrift, pipeline.MaxEventTimeLead, pipeline.EventTimeJumpRecords, options.IdleWatermarkAfter),
+                pipeline.MaxEventBytes),
             pipeline.BatchSize,
             options.StopWhenCaughtUp));
     }
 
     /// <summary>
     /// Writes deltas and dead letters through <paramref name="producer"/> (owned by the caller, one per
-    /// process) and emits each batch once all of it, and everything before it, is acknowledged.
+    /// process) and emits each batch once all of it, and everything before it, is acknowledged. A dead letter
+    /// whose copy would exceed <paramref name="maxDeadLetterBytes"/> is cut to fit (see <see cref="DeadLetterHeaders.ToMessage"/>).
     /// </summary>
-    public static Flow<EventBatch, ProducedBatch, NotUsed> Produce(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlightMessages)
+    public static Flow<EventBatch, ProducedBatch, NotUsed> Produce(
+        IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlightMessages, int maxDeadLetterBytes = DeadLetterHeaders.DefaultMaxMessageBytes)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlightMessages, 1);
-        return Flow.FromGraph(new KafkaProduceStage(producer, topics, maxInFlightMessages));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDeadLetterBytes, 4096);
+        return Flow.FromGraph(new KafkaProduceStage(producer, topics, maxInFlightMessages, maxDeadLetterBytes));
     }
 
     /// <summary>Acknowledges each produced batch's checkpoint, so the source commits it with its next commit.</summary>

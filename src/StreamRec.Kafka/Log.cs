@@ -24,6 +24,59 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Client}: {Error} ({Code})")]
     public static partial void ClientError(ILogger logger, string client, string error, ErrorCode code);
 
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "{Client}: {Error} ({Code}); {Suppressed} more like it in the last {Interval}")]
+    private static partial void ClientErrorRepeated(ILogger logger, string client, string error, ErrorCode code, long suppressed, TimeSpan interval);
+
+    /// <summary>A non-fatal client error, at most once per interval per error code (with the count of those held back).</summary>
+    public static void ClientError(ILogger logger, LogThrottle throttle, string client, Error error)
+    {
+        if (!throttle.ShouldLog($"error:{error.Code}", out var suppressed))
+        {
+            return;
+        }
+
+        if (suppressed == 0)
+        {
+            ClientError(logger, client, error.Reason, error.Code);
+        }
+        else
+        {
+            ClientErrorRepeated(logger, client, error.Reason, error.Code, suppressed, throttle.Interval);
+        }
+    }
+
+    [LoggerMessage(EventId = 3017, Message = "{Client} [{Facility}] {Text} ({Suppressed} more like it in the last {Interval})")]
+    private static partial void LibrdkafkaRepeated(ILogger logger, LogLevel level, string client, string facility, string text, long suppressed, TimeSpan interval);
+
+    /// <summary>A librdkafka log line, at most once per interval per facility and level (reconnect attempts repeat endlessly).</summary>
+    public static void Librdkafka(ILogger logger, LogThrottle throttle, string client, LogMessage message)
+    {
+        var level = LevelOf(message.Level);
+        if (!logger.IsEnabled(level) || !throttle.ShouldLog($"log:{message.Facility}:{level}", out var suppressed))
+        {
+            return;
+        }
+
+        if (suppressed == 0)
+        {
+            Librdkafka(logger, level, client, message.Facility, message.Message);
+        }
+        else
+        {
+            LibrdkafkaRepeated(logger, level, client, message.Facility, message.Message, suppressed, throttle.Interval);
+        }
+    }
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "{Consumer}: brokers answer again")]
+    public static partial void BrokersBack(ILogger logger, string consumer);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "{Consumer}: closing the consumer failed: {Error}")]
+    public static partial void CloseFailed(ILogger logger, string consumer, string error);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning,
+        Message = "{Consumer}: waiting {Seconds} s for group '{Group}' to assign partitions. A member that stopped without leaving the group (killed, or still shutting down) keeps its partitions until its session times out (session.timeout.ms = {SessionTimeoutMs}); with Kafka:GroupInstanceId set, a restarted instance gets its partitions back at once")]
+    public static partial void WaitingForAssignment(ILogger logger, string consumer, long seconds, string group, int sessionTimeoutMs);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "{Client}: fatal error, stopping: {Error} ({Code})")]
     public static partial void FatalError(ILogger logger, string client, string error, ErrorCode code);
 
@@ -51,6 +104,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Draining did not finish within {Timeout}; offsets of unfinished batches are not committed and will be processed again")]
     public static partial void DrainTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Error, Message = "The consumers did not close within {Timeout}; uncommitted offsets will be processed again")]
+    public static partial void CloseTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "{Left} produced message(s) were not delivered; their input offsets were not committed, so they are produced again after a restart")]
+    public static partial void ProducerAbandoned(ILogger logger, int left);
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "The Kafka pipeline failed")]
     public static partial void PipelineFailed(ILogger logger, Exception exception);

@@ -20,6 +20,54 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_OutIsTheInput_RefusedUpFrontAndInputIntact()
+    {
+        var log = await SimulateAsync("log.jsonl");
+        var before = await File.ReadAllBytesAsync(log);
+
+        var (exit, _, stderr) = await Streamrec("replay", "--input", log, "--out", Path.Combine(_directory, ".", "log.jsonl"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--out", stderr, StringComparison.Ordinal);
+        Assert.Contains("is the input log", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(log));
+    }
+
+    [Fact]
+    public async Task Replay_TruncatedGzip_FailsNonZeroNamingTheFileLikeGzipTest()
+    {
+        var log = await SimulateAsync("log.jsonl.gz");
+        var truncated = Path.Combine(_directory, "truncated.jsonl.gz");
+        var bytes = await File.ReadAllBytesAsync(log);
+        await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length / 2)]);
+
+        var (exit, stdout, stderr) = await Streamrec("replay", "--input", truncated, "--out", Path.Combine(_directory, "d.jsonl"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("truncated.jsonl.gz", stderr, StringComparison.Ordinal);
+        Assert.Contains("truncated or corrupt", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Replay_UnwritableDlq_NamesTheDlqAndLeavesNoOutFile()
+    {
+        var log = await SimulateAsync("log.jsonl");
+        var output = Path.Combine(_directory, "deltas.jsonl");
+        var notADirectory = Path.Combine(_directory, "plain-file");
+        await File.WriteAllTextAsync(notADirectory, "x");
+        var dlq = Path.Combine(notADirectory, "dlq.jsonl");
+
+        var (exit, _, stderr) = await Streamrec("replay", "--input", log, "--out", output, "--dlq", dlq);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--dlq", stderr, StringComparison.Ordinal);
+        Assert.Contains(dlq, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain($"'{output}'", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output), "an empty --out was left behind");
+    }
+
+    [Fact]
     public async Task SimulateThenReplay_GzipLog_LastStdoutLineIsTheJsonSummary()
     {
         var log = Path.Combine(_directory, "log.jsonl.gz");
@@ -52,7 +100,7 @@ public sealed class CliTests : IDisposable
         var (exit, stdout, stderr) = await Streamrec("replay", "--input", input, "--out", Path.Combine(_directory, "d.jsonl"), "--scorer", "baseline");
 
         Assert.NotEqual(0, exit);
-        Assert.Contains("I/O failed reading", stderr, StringComparison.Ordinal);
+        Assert.Contains("is corrupt", stderr, StringComparison.Ordinal);
         Assert.Contains("corrupt.jsonl.gz", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.Empty(stdout.Trim());
@@ -114,6 +162,15 @@ public sealed class CliTests : IDisposable
         Assert.True(root.GetProperty("freshness_max_ms").GetDouble() >= root.GetProperty("freshness_p99_ms").GetDouble());
         Assert.Equal(root.GetProperty("replay_events_per_sec").GetDouble() / root.GetProperty("decode_events_per_sec").GetDouble(), root.GetProperty("replay_decode_ratio").GetDouble(), 6);
         Assert.True(File.Exists(Path.Combine(_directory, "bench", root.GetProperty("world").GetString()!)));
+    }
+
+    /// <summary>A small simulated log in the test's directory.</summary>
+    private async Task<string> SimulateAsync(string name)
+    {
+        var log = Path.Combine(_directory, name);
+        var (exit, _, stderr) = await Streamrec("simulate", "--users", "200", "--rooms", "20", "--hours", "0.5", "--seed", "5", "--out", log);
+        Assert.True(exit == 0, stderr);
+        return log;
     }
 
     private static Task<(int Exit, string Stdout, string Stderr)> Streamrec(params string[] args) =>

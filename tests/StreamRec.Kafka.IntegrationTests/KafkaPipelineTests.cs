@@ -166,6 +166,43 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
     }
 
     [SkippableFact]
+    public async Task Run_TwoMegabyteValueKeyedRecordAndTombstone_DeadLetteredWithKeyNullValueAndDigestNeverFatal()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var (topics, kafka) = await ProduceAsync(log, "oversized", 1, "oversized", timeout.Token);
+        var huge = Encoding.UTF8.GetBytes("{\"type\":\"click\",\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}");
+        var ts = new Timestamp(log.Events[^1].Ts, TimestampType.CreateTime);
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, MessageMaxBytes = 8 << 20 }).Build())
+        {
+            await producer.ProduceAsync(topics.Clicks, new Message<byte[]?, byte[]?> { Key = "big-user"u8.ToArray(), Value = huge, Timestamp = ts }, timeout.Token);
+            await producer.ProduceAsync(topics.Clicks, new Message<byte[]?, byte[]?> { Key = "gone-user"u8.ToArray(), Value = null, Timestamp = ts }, timeout.Token);
+            await producer.ProduceAsync(topics.Clicks, new Message<byte[]?, byte[]?> { Key = [0xc3, 0x28], Value = "[1]"u8.ToArray(), Timestamp = ts }, timeout.Token);
+        }
+
+        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var summary = await job.RunAsync(timeout.Token);
+        var letters = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.DeadLetters, timeout.Token);
+
+        Assert.Equal(log.Events.Count + 3, summary.RecordsIn);
+        Assert.Equal(3, summary.DeadLettered);
+        Assert.Equal(3, letters.Count);
+        var oversized = letters.Single(l => Header(l, DeadLetterHeaders.Exception) == DeadLetterReason.Oversized);
+        Assert.Equal("big-user"u8.ToArray(), oversized.Message.Key);
+        Assert.Equal(huge.AsSpan(0, oversized.Message.Value!.Length).ToArray(), oversized.Message.Value);
+        Assert.True(oversized.Message.Value.Length <= Pipeline.MaxEventBytes + 1);
+        Assert.Equal(huge.Length.ToString(CultureInfo.InvariantCulture), Header(oversized, DeadLetterHeaders.OriginalBytes));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(huge)), Header(oversized, DeadLetterHeaders.OriginalSha256));
+        var tombstone = letters.Single(l => Header(l, DeadLetterHeaders.Exception) == DeadLetterReason.EmptyRecord);
+        Assert.Equal("gone-user"u8.ToArray(), tombstone.Message.Key);
+        Assert.Null(tombstone.Message.Value);
+        var binaryKey = letters.Single(l => Header(l, DeadLetterHeaders.Exception) == DeadLetterReason.NotAnObject);
+        Assert.Equal(new byte[] { 0xc3, 0x28 }, binaryKey.Message.Key);
+        Assert.Equal("[1]"u8.ToArray(), binaryKey.Message.Value);
+    }
+
+    [SkippableFact]
     public async Task Run_CaughtUp_CommitsOffsetAfterLastRecordOfEveryUserPartition()
     {
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);

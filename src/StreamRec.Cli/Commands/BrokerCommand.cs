@@ -29,7 +29,7 @@ internal static class BrokerCommand
             await using (broker)
             {
                 await System.Console.Error.WriteLineAsync(
-                    $"broker: topics {string.Join(", ", topics.All)}; in memory only, about 5 MB kept per partition. Ctrl+C stops.");
+                    $"broker: topics {string.Join(", ", topics.All)}; in memory only. Each partition keeps only its newest ~5 MB: a consumer further behind than that silently skips the older data (pace producers with produce --pace-lag). Ctrl+C stops.");
 
                 // The address alone on stdout, so scripts can read it: BOOTSTRAP=$(streamrec broker ... | head -1).
                 System.Console.WriteLine(broker.BootstrapServers);

@@ -119,7 +119,8 @@ internal static class ReplayCommand
         catch (Exception ex) when (ReadFailure(ex) is { } failure)
         {
             // Bad records are dead letters; a file that cannot be read at all (a corrupt .gz) or written is not.
-            await System.Console.Error.WriteLineAsync($"replay: I/O failed reading '{replay.Input}' or writing '{replay.Output}': {failure.Message}");
+            // The messages name their file (the reader's and the writers' own errors do).
+            await System.Console.Error.WriteLineAsync($"replay: {failure.Message}");
             return 1;
         }
 

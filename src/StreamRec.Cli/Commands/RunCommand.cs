@@ -91,7 +91,7 @@ internal static class RunCommand
                 var topics = builder.Configuration.GetSection("Kafka:Topics").Get<KafkaTopics>() ?? new KafkaTopics();
                 broker = EmbeddedStreamRecBroker.Start(topics, partitions: 4, embeddedPort);
                 builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
-                await System.Console.Error.WriteLineAsync($"run: started an embedded broker at {broker.BootstrapServers} (in memory, about 5 MB kept per partition)");
+                await System.Console.Error.WriteLineAsync($"run: started an embedded broker at {broker.BootstrapServers} (in memory; each partition keeps only its newest ~5 MB, so a reader further behind skips data)");
             }
 
             Register(builder, createScorer);
@@ -113,7 +113,20 @@ internal static class RunCommand
                 System.Console.WriteLine(JsonSerializer.Serialize(summary, KafkaJson.Default.KafkaRunSummary));
             }
 
-            return outcome.Failed ? 1 : 0;
+            // The exit code tells the truth: a failure, or a shutdown the host stopped waiting for, is never 0.
+            if (outcome.Failure is { } failure)
+            {
+                await System.Console.Error.WriteLineAsync($"run: failed: {failure.Message}");
+                return 1;
+            }
+
+            if (!outcome.Completed)
+            {
+                await System.Console.Error.WriteLineAsync("run: the pipeline did not finish shutting down in time; uncommitted input will be processed again");
+                return 1;
+            }
+
+            return 0;
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidDataException or FileNotFoundException or System.Net.Sockets.SocketException or IOException
                                        or ArgumentException or Model.Manifest.ModelManifestMismatchException)
@@ -169,8 +182,9 @@ internal static class RunCommand
         services.AddOptions<OnlineEvaluationOptions>().Bind(builder.Configuration.GetSection("OnlineEvaluation")).ValidateOnStart();
         // From raw configuration: resolving the validated KafkaOptions here would fail the host's construction
         // before every invalid setting can be reported together.
+        // Draining, closing the consumers and flushing the producer are each bounded by Kafka:ShutdownTimeout.
         var shutdown = builder.Configuration.GetSection("Kafka").GetValue<TimeSpan?>(nameof(KafkaOptions.ShutdownTimeout)) ?? new KafkaOptions().ShutdownTimeout;
-        services.AddOptions<HostOptions>().Configure(host => host.ShutdownTimeout = shutdown + TimeSpan.FromSeconds(5));
+        services.AddOptions<HostOptions>().Configure(host => host.ShutdownTimeout = (3 * shutdown) + TimeSpan.FromSeconds(5));
         services.AddSingleton(provider => createScorer(provider.GetRequiredService<ILoggerFactory>()));
 
         // One long-lived producer per process, shared by the sink and the metrics publisher.

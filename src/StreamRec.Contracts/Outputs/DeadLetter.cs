@@ -4,7 +4,9 @@ namespace StreamRec.Contracts.Outputs;
 
 /// <summary>
 /// An input record the pipeline could not use, kept with the reason so nothing is dropped silently.
-/// Exactly one of <see cref="Raw"/> (valid UTF-8) or <see cref="RawBase64"/> (anything else) is set.
+/// Exactly one of <see cref="Raw"/> (valid UTF-8) or <see cref="RawBase64"/> (anything else) is set, except
+/// for a Kafka tombstone (<see cref="Tombstone"/>), which had no value at all. A Kafka message's key is kept
+/// the same way (<see cref="Key"/> or <see cref="KeyBase64"/>), so the DLQ copy can carry it again.
 /// </summary>
 public sealed record DeadLetter
 {
@@ -27,4 +29,29 @@ public sealed record DeadLetter
     [JsonPropertyName("raw_base64")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RawBase64 { get; init; }
+
+    /// <summary>The message's key when it had one and it is valid UTF-8.</summary>
+    [JsonPropertyName("key")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Key { get; init; }
+
+    /// <summary>The message's key otherwise.</summary>
+    [JsonPropertyName("key_base64")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? KeyBase64 { get; init; }
+
+    /// <summary>The message had a null value (a tombstone), which the DLQ keeps as null.</summary>
+    [JsonPropertyName("tombstone")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Tombstone { get; init; }
+
+    /// <summary>Size of the whole record when the raw field holds only a prefix of it.</summary>
+    [JsonPropertyName("original_bytes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? OriginalBytes { get; init; }
+
+    /// <summary>SHA-256 (hex) of the whole record when only a prefix is kept and the source could hash it.</summary>
+    [JsonPropertyName("original_sha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OriginalSha256 { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Outage;
 
 namespace StreamRec.Kafka.Consuming;
 
@@ -17,6 +18,10 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     private static readonly TimeSpan PausedPollTimeout = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AssignmentWaitNotice = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RepeatedLogInterval = TimeSpan.FromSeconds(30);
     private const int MaxRecordsPerWake = 10_000;
 
     private readonly string _name;
@@ -27,9 +32,13 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     private readonly KafkaOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BrokerOutageMonitor _outage;
+    private readonly LogThrottle _throttle;
     private readonly Lock _ackLock = new();
     private readonly Dictionary<TopicPartition, long> _acked = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
+    private readonly Dictionary<TopicPartition, long> _fetched = [];
+    private readonly Dictionary<TopicPartition, long> _firstFetched = [];
     private readonly Dictionary<TopicPartition, PartitionBuffer> _byPartition = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<IReadOnlyList<TopicPartition>> _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,8 +51,12 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     private Error? _fatal;
     private Action _wake = static () => { };
     private int _started;
+    private DateTimeOffset? _waitingSince;
+    private IAdminClient? _admin;
 
-    public ConsumerOwner(string name, ConsumerConfig config, IReadOnlyList<string> topics, bool global, int orderBase, KafkaOptions options, TimeProvider time, ILogger logger)
+    public ConsumerOwner(
+        string name, ConsumerConfig config, IReadOnlyList<string> topics, bool global, int orderBase, KafkaOptions options, TimeProvider time, ILogger logger,
+        BrokerOutageMonitor outage)
     {
         _name = name;
         _config = config;
@@ -53,6 +66,8 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         _options = options;
         _time = time;
         _logger = logger;
+        _outage = outage;
+        _throttle = new LogThrottle(RepeatedLogInterval, time);
     }
 
     /// <summary>The assigned partitions' buffers in tie-break order; replaced, never mutated, on rebalance.</summary>
@@ -68,6 +83,27 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     public IReadOnlyDictionary<string, long> Lag => _lag;
 
     public Task<IReadOnlyList<TopicPartition>> FirstAssignment => _firstAssignment.Task;
+
+    /// <summary>
+    /// Records taken off the broker whose output is not acknowledged yet, over the owned partitions: what the
+    /// process holds on behalf of its input (in buffers, in the stream, or as undelivered output).
+    /// </summary>
+    public long Unacknowledged
+    {
+        get
+        {
+            lock (_ackLock)
+            {
+                long total = 0;
+                foreach (var (partition, fetched) in _fetched)
+                {
+                    total += fetched - (_acked.TryGetValue(partition, out var acked) ? acked : _firstFetched.GetValueOrDefault(partition, fetched));
+                }
+
+                return total;
+            }
+        }
+    }
 
     /// <summary>Completes when backpressure first paused a partition.</summary>
     public Task FirstPause => _firstPause.Task;
@@ -114,20 +150,23 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
     private void Run()
     {
+        IConsumer<byte[]?, byte[]?>? consumer = null;
         try
         {
-            using var consumer = Build();
+            consumer = Build();
             if (_global)
             {
                 AssignAll(consumer);
             }
             else
             {
+                _waitingSince = _time.GetUtcNow();
                 consumer.Subscribe(_topics);
             }
 
             var nextCommit = _time.GetUtcNow() + _options.CommitInterval;
             var nextLag = _time.GetUtcNow();
+            var nextProbe = _time.GetUtcNow();
             while (!_stopping)
             {
                 if (_fatal is { } fatal)
@@ -142,6 +181,19 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
                 }
 
                 var now = _time.GetUtcNow();
+                if (_outage.IsDown)
+                {
+                    // Nothing arrives during an outage, and at a partition's end nothing would anyway: ask a broker.
+                    if (now >= nextProbe)
+                    {
+                        Probe(consumer);
+                        nextProbe = now + ProbeInterval;
+                    }
+
+                    // A commit now would block this thread until the coordinator is back; the next one carries it.
+                    continue;
+                }
+
                 if (now >= nextCommit)
                 {
                     Commit(consumer, only: null);
@@ -152,22 +204,77 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
                 {
                     UpdateLag(consumer);
                     nextLag = now + LagInterval;
+                    NoticeWaitForAssignment(now);
                 }
             }
 
-            var committed = Commit(consumer, only: null);
+            var committed = _outage.IsDown ? "nothing (brokers unreachable)" : Commit(consumer, only: null);
             UpdateLag(consumer);
-            consumer.Close();
+            Close(consumer);
             Log.Closed(_logger, _name, committed);
             _completion.TrySetResult();
         }
         catch (Exception ex)
         {
+            // Leave the group even so: a member that is only disposed keeps its partitions until its session times out.
+            if (consumer is not null)
+            {
+                Close(consumer);
+            }
+
             // Surfaced to the stream, which fails with it; the job then reports it.
             _failure = ex;
             _completion.TrySetException(ex);
             _wake();
         }
+        finally
+        {
+            _admin?.Dispose();
+            consumer?.Dispose();
+        }
+    }
+
+    private void Close(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Close();
+        }
+        catch (Exception ex) when (ex is KafkaException or ObjectDisposedException or InvalidOperationException)
+        {
+            Log.CloseFailed(_logger, _name, ex.Message);
+        }
+    }
+
+    /// <summary>A cheap round trip to any broker; an answer ends the outage.</summary>
+    private void Probe(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            _admin ??= new DependentAdminClientBuilder(consumer.Handle).Build();
+            var metadata = _admin.GetMetadata(_topics[0], ProbeTimeout);
+            if (metadata.Brokers.Count > 0)
+            {
+                _outage.ReportUp();
+                Log.BrokersBack(_logger, _name);
+            }
+        }
+        catch (KafkaException)
+        {
+            // Still unreachable: the monitor's clock keeps running.
+        }
+    }
+
+    /// <summary>Says, once in a while, why no partitions have arrived: a silent wait looks like a hang.</summary>
+    private void NoticeWaitForAssignment(DateTimeOffset now)
+    {
+        if (_global || _waitingSince is not { } since || now - since < AssignmentWaitNotice || !_throttle.ShouldLog("assignment", out _))
+        {
+            return;
+        }
+
+        var session = _config.SessionTimeoutMs ?? 45_000;
+        Log.WaitingForAssignment(_logger, _name, (long)(now - since).TotalSeconds, _config.GroupId, session);
     }
 
     private IConsumer<byte[]?, byte[]?> Build() =>
@@ -178,13 +285,17 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
                 {
                     _fatal ??= error;
                     Log.FatalError(_logger, _name, error.Reason, error.Code);
+                    return;
                 }
-                else
+
+                if (error.Code == ErrorCode.Local_AllBrokersDown)
                 {
-                    Log.ClientError(_logger, _name, error.Reason, error.Code);
+                    _outage.ReportDown(_name, error.Reason);
                 }
+
+                Log.ClientError(_logger, _throttle, _name, error);
             })
-            .SetLogHandler((_, message) => Log.Librdkafka(_logger, _name, message))
+            .SetLogHandler((_, message) => Log.Librdkafka(_logger, _throttle, _name, message))
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: false))
             .SetPartitionsLostHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: true))
@@ -210,7 +321,12 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         catch (ConsumeException ex) when (!ex.Error.IsFatal)
         {
             // For example a subscribed topic that does not exist yet: the consumer goes on and picks it up later.
-            Log.ClientError(_logger, _name, ex.Error.Reason, ex.Error.Code);
+            Log.ClientError(_logger, _throttle, _name, ex.Error);
+        }
+
+        if (received > 0)
+        {
+            _outage.ReportUp();
         }
 
         return received;
@@ -231,7 +347,16 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
         // The producer stamps each message with its event time, so this orders the merge without parsing JSON.
         var timestamp = result.Message.Timestamp.Type == TimestampType.NotAvailable ? 0 : result.Message.Timestamp.UnixTimestampMs;
-        buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value));
+        if (!_global)
+        {
+            lock (_ackLock)
+            {
+                _firstFetched.TryAdd(result.TopicPartition, result.Offset.Value);
+                _fetched[result.TopicPartition] = result.Offset.Value + 1;
+            }
+        }
+
+        buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value, result.Message.Key));
     }
 
     private void AssignAll(IConsumer<byte[]?, byte[]?> consumer)
@@ -263,6 +388,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
         _inputs = _byPartition.Values.OrderBy(buffer => buffer.Order).ToArray();
         _ready = true;
+        _waitingSince = null;
         _firstAssignment.TrySetResult(partitions);
         Log.Assigned(_logger, _name, partitions);
         _wake();
@@ -272,6 +398,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     {
         // Until the new assignment arrives the merge holds back, so rooms cannot run ahead of users.
         _ready = false;
+        _waitingSince = _time.GetUtcNow();
         if (lost)
         {
             Log.Lost(_logger, _name, partitions);
@@ -289,6 +416,8 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             {
                 _acked.Remove(partition);
                 _committed.Remove(partition);
+                _fetched.Remove(partition);
+                _firstFetched.Remove(partition);
             }
         }
 
@@ -382,6 +511,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         try
         {
             consumer.Commit(due);
+            _outage.ReportUp();
             lock (_ackLock)
             {
                 foreach (var offset in due)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Confluent.Kafka;
 using StreamRec.Pipeline.Input;
 
@@ -21,8 +22,11 @@ namespace StreamRec.Kafka.Consuming;
 /// <see cref="MergeTiming.JumpRecords"/> such records follow one another. The validator applies the same rule.</para>
 /// <para>When every input is idle, event time advances by the idle wall time, so coalesced re-ranks still run.
 /// Used by the source stage only, on the stream's thread.</para>
+/// <para>A value over <paramref name="maxRecordBytes"/> is kept as a prefix of one byte more (enough for the
+/// validator to reject it as oversized), with its SHA-256, as the file reader keeps long lines: one huge message
+/// can neither fill memory downstream nor make its dead letter too large for the DLQ.</para>
 /// </remarks>
-internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing)
+internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int maxRecordBytes = int.MaxValue - 1)
 {
     private readonly long _lead = (long)timing.MaxLead.TotalMilliseconds;
     private readonly long _drift = (long)timing.MaxDrift.TotalMilliseconds;
@@ -58,8 +62,7 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing)
             }
 
             batch ??= new RawRecordBatch(Math.Min(maxRecords, 1024));
-            var value = record.Value ?? [];
-            batch.Add(value, value.Length, RecordOrigin.KafkaMessage(best.Partition.Topic, best.Partition.Partition.Value, record.Offset));
+            Add(batch, record, best.Partition);
             if (!early)
             {
                 best.EarlyRun = 0;
@@ -89,6 +92,16 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing)
 
         var caughtUp = retryAfter is null && inputs.All(input => input.IsRevoked || (input.AtEnd && input.Count == 0));
         return retryAfter is null ? Idle(inputs, now, caughtUp) : new MergeOutcome(null, retryAfter, false);
+    }
+
+    private void Add(RawRecordBatch batch, in BufferedRecord record, TopicPartition partition)
+    {
+        var origin = RecordOrigin.KafkaMessage(partition.Topic, partition.Partition.Value, record.Offset);
+        var value = record.Value ?? [];
+        var kept = value.AsSpan(0, Math.Min(value.Length, maxRecordBytes + 1));
+        var digest = kept.Length < value.Length ? Convert.ToHexStringLower(SHA256.HashData(value)) : null;
+        var envelope = record.Key is null && record.Value is not null && digest is null ? default : new RecordEnvelope(record.Key, record.Value is null, digest);
+        batch.Add(kept, value.Length, origin, envelope);
     }
 
     /// <summary>The input to take from next, or none, with a wait when an empty input may still deliver an older record.</summary>

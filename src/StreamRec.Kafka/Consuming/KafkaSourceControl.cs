@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using StreamRec.Kafka.Outage;
 
 namespace StreamRec.Kafka.Consuming;
 
@@ -13,11 +14,17 @@ public sealed class KafkaSourceControl
     private readonly ConsumerOwner _rooms;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal KafkaSourceControl(ConsumerOwner users, ConsumerOwner rooms)
+    internal KafkaSourceControl(ConsumerOwner users, ConsumerOwner rooms, BrokerOutageMonitor outage)
     {
         _users = users;
         _rooms = rooms;
+        Outage = outage;
     }
+
+    /// <summary>Whether the brokers are unreachable right now (and since when), as the consumers see it.</summary>
+    public DateTimeOffset? BrokersUnreachableSince => Outage.DownSince;
+
+    internal BrokerOutageMonitor Outage { get; }
 
     /// <summary>The user-topic partitions this instance owns right now.</summary>
     public IReadOnlyList<TopicPartition> Assignment => _users.Inputs.Where(input => !input.IsRevoked).Select(input => input.Partition).ToArray();
@@ -45,6 +52,13 @@ public sealed class KafkaSourceControl
     public async ValueTask ShutdownAsync(CancellationToken cancellationToken)
     {
         Stop();
-        await Task.WhenAll(_users.StopAsync(), _rooms.StopAsync()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_users.StopAsync(), _rooms.StopAsync()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Outage.Dispose();
+        }
     }
 }

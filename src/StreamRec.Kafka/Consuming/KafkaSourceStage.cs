@@ -61,6 +61,8 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
             var wake = GetAsyncCallback(OnWake);
             var stop = GetAsyncCallback(CompleteStage);
             _control.StopRequested.ContinueWith(_ => stop(), TaskScheduler.Default);
+            var outage = GetAsyncCallback<Exception>(FailStage);
+            _control.Outage.Exceeded.ContinueWith(t => outage(t.Exception!.InnerException!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
             // The polling threads call this per burst of records; one callback is queued at a time.
             void Wake()

@@ -167,6 +167,42 @@ public sealed class EmbeddedKafkaBroker : IAsyncDisposable, IDisposable
         NativeMethods.MockGroupInitialRebalanceDelayMs(_cluster, (int)delay.TotalMilliseconds);
     }
 
+    /// <summary>
+    /// Fault injection: every broker drops its connections and refuses new ones, keeping its data, as a broker
+    /// outage does; <see cref="SetBrokersUp"/> ends it on the same ports.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The broker has been disposed.</exception>
+    public void SetBrokersDown() => Check(NativeMethods.MockBrokerSetDown(Cluster, -1), "set the brokers down");
+
+    /// <summary>Ends <see cref="SetBrokersDown"/>: the brokers accept connections again, with their data intact.</summary>
+    /// <exception cref="ObjectDisposedException">The broker has been disposed.</exception>
+    public void SetBrokersUp() => Check(NativeMethods.MockBrokerSetUp(Cluster, -1), "set the brokers up");
+
+    /// <summary>
+    /// Fault injection: makes a partition leaderless (<paramref name="brokerId"/> null), so nothing can be written to
+    /// or read from it, or gives it a leader again (broker ids start at 1).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The broker has been disposed.</exception>
+    public void SetPartitionLeader(string topic, int partition, int? brokerId) =>
+        Check(NativeMethods.MockPartitionSetLeader(Cluster, topic, partition, brokerId ?? -1), $"set the leader of {topic}[{partition}]");
+
+    private MockClusterHandle Cluster
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _cluster;
+        }
+    }
+
+    private static void Check(int error, string what)
+    {
+        if (error != NativeMethods.NoError)
+        {
+            throw new InvalidOperationException($"The embedded broker could not {what}: {NativeMethods.ErrorText(error)}");
+        }
+    }
+
     /// <summary>Closes relayed connections, then stops the brokers; all data is discarded.</summary>
     public async ValueTask DisposeAsync()
     {

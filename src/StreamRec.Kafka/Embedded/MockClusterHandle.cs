@@ -43,7 +43,8 @@ internal sealed class MockClusterHandle : SafeHandle
             throw new InvalidOperationException($"librdkafka could not create the mock cluster's client: {Marshal.PtrToStringUTF8((nint)error)}");
         }
 
-        var cluster = NativeMethods.MockClusterNew(client, brokerCount);
+        // The cluster's thread starts here and inherits this thread's signal mask.
+        var cluster = SignalMask.WithAllBlocked(() => NativeMethods.MockClusterNew(client, brokerCount));
         if (cluster == 0)
         {
             NativeMethods.KafkaDestroy(client);

@@ -58,5 +58,14 @@ internal static partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void MockBrokerSetHostPort(MockClusterHandle mcluster, int brokerId, string host, int port);
 
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_down")]
+    internal static partial int MockBrokerSetDown(MockClusterHandle mcluster, int brokerId);
+
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_up")]
+    internal static partial int MockBrokerSetUp(MockClusterHandle mcluster, int brokerId);
+
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int MockPartitionSetLeader(MockClusterHandle mcluster, string topic, int partition, int brokerId);
+
     internal static string ErrorText(int err) => Marshal.PtrToStringUTF8(ErrToString(err)) ?? $"error {err}";
 }

@@ -26,6 +26,9 @@ public static class KafkaClientConfigs
         {
             GroupId = options.GroupId,
 
+            // Static membership: a restarted instance with the same id takes its partitions back without a rebalance.
+            GroupInstanceId = options.GroupInstanceId,
+
             // Offsets are committed by the source only after the sink's acknowledgement.
             EnableAutoCommit = false,
             EnablePartitionEof = true,
@@ -74,7 +77,9 @@ public static class KafkaClientConfigs
     /// <summary>Creates the producer the pipeline's sink and metrics share; its errors and logs go to <paramref name="logger"/>.</summary>
     public static IProducer<byte[]?, byte[]?> CreateProducer(KafkaOptions options, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var name = $"{options.InstanceId}-producer";
+        var throttle = new LogThrottle(TimeSpan.FromSeconds(30), TimeProvider.System);
         return new ProducerBuilder<byte[]?, byte[]?>(Producer(options))
             .SetErrorHandler((_, error) =>
             {
@@ -85,10 +90,10 @@ public static class KafkaClientConfigs
                 }
                 else
                 {
-                    Log.ClientError(logger, name, error.Reason, error.Code);
+                    Log.ClientError(logger, throttle, name, error);
                 }
             })
-            .SetLogHandler((_, message) => Log.Librdkafka(logger, name, message))
+            .SetLogHandler((_, message) => Log.Librdkafka(logger, throttle, name, message))
             .Build();
     }
 

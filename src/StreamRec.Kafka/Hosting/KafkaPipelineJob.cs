@@ -62,7 +62,7 @@ public sealed class KafkaPipelineJob(
             .Select(PipelineObservability.Arrived)
             .Via(RecommendationPipeline.Create(partitioned, state, scorer, _observability.Metrics, time, hooks))
             .Select(_observability.Processed) // fused with the core: runs between its batches
-            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages))
+            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages, kafka.MaxDeadLetterBytes))
             .Select(produced =>
             {
                 _observability.Acknowledged();
@@ -76,29 +76,43 @@ public sealed class KafkaPipelineJob(
         Log.Started(logger, kafka.InstanceId, kafka.GroupId, kafka.BootstrapServers);
 
         using var metrics = new MetricsPublisher(output, kafka.Topics.Metrics, kafka.InstanceId, _observability, kafka.MetricsInterval, time, logger);
+        var failed = false;
         try
         {
             await DrainAsync(control, done, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            failed = true;
             Log.PipelineFailed(logger, ex);
             throw;
         }
         finally
         {
             readiness.MarkStopped();
+            var unreachable = control.BrokersUnreachableSince;
 
             // Whatever happened, what was acknowledged is committed and the consumers leave the group cleanly.
-            using var closing = new CancellationTokenSource(kafka.ShutdownTimeout);
-            await control.ShutdownAsync(closing.Token).ConfigureAwait(false);
-            metrics.Publish();
-            output.Flush(kafka.ShutdownTimeout);
+            var closed = await CloseAsync(control, metrics, output).ConfigureAwait(false);
             if (observability is null)
             {
                 // Ours alone: its listener would otherwise outlive the job (the counters stay readable).
                 _observability.Dispose();
             }
+
+            // Everything was processed, but the stop was not clean: the exit code must say so.
+#pragma warning disable CA2219 // Only when nothing else is being thrown.
+            if (!failed && unreachable is { } since)
+            {
+                throw new Outage.BrokerOutageException(
+                    $"Stopped while the Kafka brokers {kafka.BootstrapServers} were unreachable (since {since:O}): the last offsets could not be committed and will be processed again.");
+            }
+
+            if (!failed && !closed)
+            {
+                throw new TimeoutException($"The consumers did not close within Kafka:ShutdownTimeout ({kafka.ShutdownTimeout}).");
+            }
+#pragma warning restore CA2219
         }
 
         var elapsed = stopwatch.Elapsed;
@@ -123,11 +137,16 @@ public sealed class KafkaPipelineJob(
 
     private async Task DrainAsync(KafkaSourceControl control, Task done, CancellationToken cancellationToken)
     {
+        // The source fails the stream when an outage outlasts the tolerance; while draining it has already
+        // completed, so the outage is awaited here as well: an unreachable broker never holds a stop for long.
+        var outage = control.Outage.Exceeded;
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (cancellationToken.Register(() => stopping.TrySetResult()))
         {
-            if (await Task.WhenAny(done, stopping.Task).ConfigureAwait(false) == done)
+            var first = await Task.WhenAny(done, outage, stopping.Task).ConfigureAwait(false);
+            if (first != stopping.Task)
             {
+                await first.ConfigureAwait(false);
                 await done.ConfigureAwait(false);
                 return;
             }
@@ -135,14 +154,54 @@ public sealed class KafkaPipelineJob(
 
         Log.Draining(logger, kafka.ShutdownTimeout);
         control.Stop();
-        try
+        var drained = await Task.WhenAny(done, outage, Task.Delay(kafka.ShutdownTimeout, time, CancellationToken.None)).ConfigureAwait(false);
+        if (drained == done || drained == outage)
         {
-            await done.WaitAsync(kafka.ShutdownTimeout, time, CancellationToken.None).ConfigureAwait(false);
+            await drained.ConfigureAwait(false);
+            return;
         }
-        catch (TimeoutException)
+
+        Log.DrainTimedOut(logger, kafka.ShutdownTimeout);
+        throw new TimeoutException($"Draining did not finish within Kafka:ShutdownTimeout ({kafka.ShutdownTimeout}).");
+    }
+
+    /// <summary>
+    /// Commits what was acknowledged and closes the consumers (leaving the group), then flushes the producer; while
+    /// the brokers are unreachable, waits only briefly for what is still queued (its offsets are not committed, so
+    /// it is produced again after the restart). Returns false when the consumers did not close in time.
+    /// </summary>
+    private async Task<bool> CloseAsync(KafkaSourceControl control, MetricsPublisher metrics, IProducer<byte[]?, byte[]?> output)
+    {
+        var closed = true;
+        using (var closing = new CancellationTokenSource(kafka.ShutdownTimeout))
         {
-            Log.DrainTimedOut(logger, kafka.ShutdownTimeout);
-            throw;
+            try
+            {
+                await control.ShutdownAsync(closing.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                closed = false;
+                Log.CloseTimedOut(logger, kafka.ShutdownTimeout);
+            }
         }
+
+        if (control.BrokersUnreachableSince is null)
+        {
+            metrics.Publish();
+            if (output.Flush(kafka.ShutdownTimeout) == 0)
+            {
+                return closed;
+            }
+        }
+
+        // librdkafka would hold these for message.timeout.ms (5 min); disposing the producer drops them instead.
+        var left = output.Flush(TimeSpan.FromSeconds(1));
+        if (left > 0)
+        {
+            Log.ProducerAbandoned(logger, left);
+        }
+
+        return closed;
     }
 }

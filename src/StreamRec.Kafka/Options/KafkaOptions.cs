@@ -20,6 +20,20 @@ public sealed record KafkaOptions
     public KafkaTopics Topics { get; init; } = new();
 
     /// <summary>
+    /// Static group membership (<c>group.instance.id</c>), e.g. a StatefulSet pod's name: a restarted instance with
+    /// the same id gets its partitions back at once instead of after a rebalance. Such a member does not leave the
+    /// group when it stops, so its partitions wait for it (up to <c>session.timeout.ms</c>) rather than moving on.
+    /// Null (the default): dynamic membership, and a graceful stop leaves the group.
+    /// </summary>
+    public string? GroupInstanceId { get; init; }
+
+    /// <summary>
+    /// How long the brokers may stay unreachable before the pipeline fails with a clear message and a non-zero exit
+    /// code, so that a supervisor restarts it. Shorter outages are ridden out: the clients reconnect and carry on.
+    /// </summary>
+    public TimeSpan BrokerOutageTolerance { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// librdkafka settings passed through to every client, e.g. <c>security.protocol</c>, <c>sasl.mechanism</c>,
     /// <c>sasl.username</c>, <c>ssl.ca.location</c>. Applied before StreamRec's own settings, which win.
     /// </summary>
@@ -66,6 +80,13 @@ public sealed record KafkaOptions
     /// <summary>Most produced messages waiting for their delivery report before the sink stops pulling.</summary>
     public int MaxInFlightMessages { get; init; } = 50_000;
 
+    /// <summary>
+    /// Largest dead-letter message written to the DLQ topic (key, value and headers). A bigger copy keeps a prefix
+    /// of the value, with the original's size and SHA-256 in headers. Keep it at or below the DLQ topic's
+    /// <c>max.message.bytes</c> and the producer's <c>message.max.bytes</c> (both about 1 MB by default).
+    /// </summary>
+    public int MaxDeadLetterBytes { get; init; } = Producing.DeadLetterHeaders.DefaultMaxMessageBytes;
+
     /// <summary>How often a metrics snapshot is published.</summary>
     public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -77,6 +98,10 @@ public sealed record KafkaOptions
 
     /// <summary>Longest a graceful stop waits for in-flight batches to be produced and committed.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A pass-through producer setting as librdkafka will see it (producer-specific settings win), or null.</summary>
+    private string? ProducerSetting(string name) =>
+        Producer.TryGetValue(name, out var value) ? value : Client.TryGetValue(name, out value) ? value : null;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public KafkaOptions Validate()
@@ -107,7 +132,7 @@ public sealed record KafkaOptions
                  {
                      (nameof(PollTimeout), PollTimeout), (nameof(IdleWatermarkAfter), IdleWatermarkAfter),
                      (nameof(CommitInterval), CommitInterval), (nameof(MetricsInterval), MetricsInterval),
-                     (nameof(ShutdownTimeout), ShutdownTimeout),
+                     (nameof(ShutdownTimeout), ShutdownTimeout), (nameof(BrokerOutageTolerance), BrokerOutageTolerance),
                  })
         {
             Check(value > TimeSpan.Zero && value <= TimeSpan.FromDays(1), $"{name} must be positive and at most a day, got {value}.");
@@ -117,7 +142,14 @@ public sealed record KafkaOptions
         Check(PartitionIdleTimeout >= MergeWait && PartitionIdleTimeout <= TimeSpan.FromHours(1), $"PartitionIdleTimeout must be between MergeWait and an hour, got {PartitionIdleTimeout}.");
         Check(MaxWatermarkDrift >= TimeSpan.Zero && MaxWatermarkDrift <= TimeSpan.FromDays(1), $"MaxWatermarkDrift must be between zero and a day, got {MaxWatermarkDrift}.");
         Check(MaxBufferedRecordsPerPartition is >= 2 and <= 10_000_000, $"MaxBufferedRecordsPerPartition must be in [2, 10000000], got {MaxBufferedRecordsPerPartition}.");
+        Check(GroupInstanceId is null || !string.IsNullOrWhiteSpace(GroupInstanceId), "GroupInstanceId must be null or a non-empty name.");
         Check(MaxInFlightMessages is >= 1 and <= 1_000_000, $"MaxInFlightMessages must be in [1, 1000000], got {MaxInFlightMessages}.");
+        Check(MaxDeadLetterBytes is >= 4096 and <= 1_000_000_000, $"MaxDeadLetterBytes must be in [4096, 1000000000], got {MaxDeadLetterBytes}.");
+        if (Client is not null && Producer is not null && ProducerSetting("message.max.bytes") is { } limit)
+        {
+            Check(int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var max) && MaxDeadLetterBytes <= max,
+                $"MaxDeadLetterBytes ({MaxDeadLetterBytes}) must not exceed the producer's message.max.bytes ({limit}).");
+        }
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid Kafka options:" + Environment.NewLine + string.Join(Environment.NewLine, errors));

@@ -23,12 +23,14 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly KafkaTopics _topics;
     private readonly int _maxInFlight;
+    private readonly int _maxDeadLetterBytes;
 
-    public KafkaProduceStage(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlight)
+    public KafkaProduceStage(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlight, int maxDeadLetterBytes)
     {
         _producer = producer;
         _topics = topics;
         _maxInFlight = maxInFlight;
+        _maxDeadLetterBytes = maxDeadLetterBytes;
         Shape = new FlowShape<EventBatch, ProducedBatch>(new Inlet<EventBatch>("KafkaProduce.in"), new Outlet<ProducedBatch>("KafkaProduce.out"));
     }
 
@@ -95,7 +97,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
 
                 foreach (var letter in batch.DeadLetters)
                 {
-                    Send(_stage._topics.DeadLetters, pending, DeadLetterHeaders.ToMessage(letter));
+                    Send(_stage._topics.DeadLetters, pending, DeadLetterHeaders.ToMessage(letter, _stage._maxDeadLetterBytes));
                 }
             }
             catch (KafkaException ex)

@@ -61,7 +61,8 @@ public sealed class RecordValidator(PipelineOptions options, IdTables ids)
 
             if (bytes.Trim(" \t"u8).IsEmpty)
             {
-                rejected.Add(Reject(raw, i, new DecodeError(DeadLetterReason.EmptyRecord, "Empty record.")));
+                var what = raw.Envelope(i).IsTombstone ? "Null value (tombstone)." : "Empty record.";
+                rejected.Add(Reject(raw, i, new DecodeError(DeadLetterReason.EmptyRecord, what)));
                 continue;
             }
 
@@ -206,5 +207,5 @@ public sealed class RecordValidator(PipelineOptions options, IdTables ids)
     }
 
     private static RejectedRecord Reject(RawRecordBatch raw, int index, DecodeError error) =>
-        new(error, raw.Origin(index), raw.Record(index).ToArray(), raw.OriginalLength(index));
+        new(error, raw.Origin(index), raw.Record(index).ToArray(), raw.OriginalLength(index), raw.Envelope(index));
 }

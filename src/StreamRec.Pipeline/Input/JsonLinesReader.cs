@@ -27,14 +27,17 @@ public sealed class JsonLinesReader : IDisposable
     private int _partialOriginalLength;
     private long _position;
     private readonly long _length;
+    private readonly string _path;
+    private readonly bool _gzip;
+    private long _decompressed;
 
     public JsonLinesReader(string path, int maxRecordBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 1);
         _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(_file, CompressionMode.Decompress)
-            : _file;
+        _gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        _stream = _gzip ? new GZipStream(_file, CompressionMode.Decompress) : _file;
+        _path = path;
         _name = Path.GetFileName(path);
         _length = _file.Length;
         _maxRecordBytes = maxRecordBytes;
@@ -124,10 +127,43 @@ public sealed class JsonLinesReader : IDisposable
     private bool Fill()
     {
         _chunkStart = 0;
-        _chunkEnd = _stream.ReadAtLeast(_chunk, 1, throwOnEndOfStream: false);
+        try
+        {
+            _chunkEnd = _stream.ReadAtLeast(_chunk, 1, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"'{_path}' is corrupt: {ex.Message}", ex);
+        }
+
         Interlocked.Exchange(ref _position, _file.Position);
+        _decompressed += _chunkEnd;
         _eof = _chunkEnd == 0;
+        if (_eof && _gzip)
+        {
+            CheckGzipTrailer();
+        }
+
         return !_eof;
+    }
+
+    /// <summary>
+    /// .NET's GZipStream ends quietly when the file stops mid-stream, so a truncated log would replay as a shorter
+    /// one. The gzip trailer's last four bytes hold the uncompressed size (mod 2^32): a file cut short ends in
+    /// compressed data instead, which matches by chance once in 2^32. Like <c>gzip -t</c>, fail instead.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The sizes differ: truncated or corrupt (or several gzip members concatenated).</exception>
+    private void CheckGzipTrailer()
+    {
+        Span<byte> trailer = stackalloc byte[4];
+        var recorded = _length >= 18 && RandomAccess.Read(((FileStream)_file).SafeFileHandle, trailer, _length - 4) == 4
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer)
+            : (uint?)null;
+        if (recorded != (uint)_decompressed)
+        {
+            throw new InvalidDataException(
+                $"'{_path}' is truncated or corrupt: its gzip trailer records {recorded?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"} bytes (mod 2^32) but {_decompressed} were decompressed (gzip -t checks it too; concatenated gzip files are not supported, recompress them as one).");
+        }
     }
 
     private void AppendPartial(ReadOnlySpan<byte> bytes)

@@ -14,6 +14,9 @@ public sealed class RawRecordBatch
     private int[] _lengths;
     private int[] _originalLengths;
     private RecordOrigin[] _origins;
+
+    // Only Kafka messages have envelopes; file batches never allocate this.
+    private RecordEnvelope[]? _envelopes;
     private byte[] _buffer;
     private int _bytes;
 
@@ -55,9 +58,23 @@ public sealed class RawRecordBatch
 
     public RecordOrigin Origin(int index) => _origins[index];
 
+    /// <summary>The record's key, tombstone flag and digest, or <c>default</c> when it came without one (a file line).</summary>
+    public RecordEnvelope Envelope(int index) => _envelopes is { } envelopes && index < envelopes.Length ? envelopes[index] : default;
+
     /// <summary>Appends a record; <paramref name="originalLength"/> is larger than the bytes when truncated.</summary>
-    public void Add(ReadOnlySpan<byte> record, int originalLength, RecordOrigin origin)
+    public void Add(ReadOnlySpan<byte> record, int originalLength, RecordOrigin origin, RecordEnvelope envelope = default)
     {
+        if (envelope != default)
+        {
+            _envelopes ??= new RecordEnvelope[_starts.Length];
+            if (Count >= _envelopes.Length)
+            {
+                Array.Resize(ref _envelopes, Math.Max(_envelopes.Length * 2, Count + 1));
+            }
+
+            _envelopes[Count] = envelope;
+        }
+
         if (Count == _starts.Length)
         {
             var capacity = Count * 2;

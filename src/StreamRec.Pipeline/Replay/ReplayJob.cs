@@ -70,8 +70,9 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var stopwatch = Stopwatch.StartNew();
         using var system = StreamActorSystem.Create("streamrec-replay");
-        using var deltas = OpenWriter(replay.Output, ContractJson.Default.RecommendationDelta, checkpoints?.DurableDeltas);
-        using var deadLetters = replay.DeadLetters is null ? null : OpenWriter(replay.DeadLetters, ContractJson.Default.DeadLetter, checkpoints?.DurableDeadLetters);
+        var (deltasWriter, deadLettersWriter) = OpenOutputs(checkpoints);
+        using var deltas = deltasWriter;
+        using var deadLetters = deadLettersWriter;
         if (checkpoints is { IsRestored: true })
         {
             // What the last checkpoint had emitted but not seen written goes out first, as it went out before.
@@ -179,8 +180,43 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         return position.Position;
     }
 
-    private static JsonLinesWriter<T> OpenWriter<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, long? keepLines) =>
-        keepLines is { } keep ? new JsonLinesWriter<T>(path, type, keep) : new JsonLinesWriter<T>(path, type);
+    /// <summary>
+    /// Opens both outputs before anything runs. When the second cannot be opened, the first is removed again if
+    /// this replay created it, so a failed start leaves no empty file behind; the error names the file at fault.
+    /// </summary>
+    /// <exception cref="IOException">An output cannot be written; the message names it.</exception>
+    private (JsonLinesWriter<Contracts.Outputs.RecommendationDelta> Deltas, JsonLinesWriter<Contracts.Outputs.DeadLetter>? DeadLetters) OpenOutputs(Durability.StateCheckpointer? checkpoints)
+    {
+        var outputExisted = File.Exists(replay.Output);
+        var deltas = Open(replay.Output, "--out", ContractJson.Default.RecommendationDelta, checkpoints?.DurableDeltas);
+        try
+        {
+            return (deltas, replay.DeadLetters is null ? null : Open(replay.DeadLetters, "--dlq", ContractJson.Default.DeadLetter, checkpoints?.DurableDeadLetters));
+        }
+        catch
+        {
+            deltas.Dispose();
+            if (!outputExisted)
+            {
+                File.Delete(replay.Output);
+            }
+
+            throw;
+        }
+
+        // A resumed replay continues its outputs after the lines its last checkpoint counted as written.
+        static JsonLinesWriter<T> Open<T>(string path, string role, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, long? keepLines)
+        {
+            try
+            {
+                return keepLines is { } keep ? new JsonLinesWriter<T>(path, type, keep) : new JsonLinesWriter<T>(path, type);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot write {role} '{path}': {ex.Message}", ex);
+            }
+        }
+    }
 
     private JsonLinesReader OpenReader(long resumeAt)
     {

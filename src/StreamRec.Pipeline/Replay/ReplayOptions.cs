@@ -22,6 +22,30 @@ public sealed record ReplayOptions(string Input, string Output, string? DeadLett
             }
         }
 
+        // Opening an output truncates it: writing over the input (or the deltas over the dead letters) would destroy it.
+        var input = Canonical(Input);
+        if (Canonical(Output) == input)
+        {
+            throw new ArgumentException($"--out '{Output}' is the input log; give another file.");
+        }
+
+        if (DeadLetters is not null && Canonical(DeadLetters) == input)
+        {
+            throw new ArgumentException($"--dlq '{DeadLetters}' is the input log; give another file.");
+        }
+
+        if (DeadLetters is not null && Canonical(DeadLetters) == Canonical(Output))
+        {
+            throw new ArgumentException($"--dlq '{DeadLetters}' is the same file as --out; give another file.");
+        }
+
         return this;
+    }
+
+    /// <summary>The full path with symbolic links resolved, so two names of one file compare equal.</summary>
+    private static string Canonical(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : full;
     }
 }

@@ -110,15 +110,23 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
         private static DeadLetter DeadLetterOf(in RejectedRecord rejected)
         {
             var bytes = rejected.Bytes;
+            var envelope = rejected.Envelope;
             var truncated = rejected.IsTruncated ? $" (raw holds the first {bytes.Length} bytes)" : string.Empty;
-            var text = Utf8.IsValid(bytes);
+            var text = !envelope.IsTombstone && Utf8.IsValid(bytes);
+            var key = envelope.Key;
+            var keyText = key is not null && Utf8.IsValid(key);
             return new DeadLetter
             {
                 Reason = rejected.Error.Reason,
                 Message = rejected.Error.Message + truncated,
                 Source = rejected.Origin.ToString(),
                 Raw = text ? Encoding.UTF8.GetString(bytes) : null,
-                RawBase64 = text ? null : Convert.ToBase64String(bytes),
+                RawBase64 = text || envelope.IsTombstone ? null : Convert.ToBase64String(bytes),
+                Key = keyText ? Encoding.UTF8.GetString(key!) : null,
+                KeyBase64 = key is not null && !keyText ? Convert.ToBase64String(key) : null,
+                Tombstone = envelope.IsTombstone,
+                OriginalBytes = rejected.IsTruncated ? rejected.OriginalLength : null,
+                OriginalSha256 = rejected.IsTruncated ? envelope.OriginalSha256 : null,
             };
         }
     }

@@ -34,6 +34,10 @@ internal sealed class SimulatedLog : IDisposable
     public static SimulatedLog ThreeHours() =>
         new(new LiveCommerceSimulator(new SimulationOptions { Users = 300, Rooms = 30, Duration = TimeSpan.FromHours(3), Seed = 8 }).Generate());
 
+    /// <summary>Three hours of a world of 1,500 users: a backlog much larger than the pipeline's buffers.</summary>
+    public static SimulatedLog Backlog() =>
+        new(new LiveCommerceSimulator(new SimulationOptions { Users = 1_500, Rooms = 60, Duration = TimeSpan.FromHours(3), Seed = 9 }).Generate());
+
     /// <summary>Produces the rooms topic's whole share of the log first, then the user topics' share.</summary>
     public async Task ProduceRoomsFirstAsync(KafkaOptions kafka, CancellationToken cancellationToken)
     {

@@ -284,7 +284,44 @@ public sealed class EventTimeMergerTests
         Assert.Equal(["comments@0"], Origins(batch));
     }
 
-    private EventTimeMerger Merger() => new(_time, new MergeTiming(MergeWait, IdleTimeout, Drift, Lead, JumpRecords: 3, IdleAfter));
+    private EventTimeMerger Merger() => new(_time, Timing());
+
+    private static MergeTiming Timing() => new(MergeWait, IdleTimeout, Drift, Lead, JumpRecords: 3, IdleAfter);
+
+    [Fact]
+    public void Next_ValueOverTheRecordLimit_KeepsPrefixWithWholeSizeAndSha256()
+    {
+        const int Limit = 1024;
+        var huge = new byte[2 * 1024 * 1024];
+        new Random(3).NextBytes(huge);
+        var clicks = new PartitionBuffer(new TopicPartition("clicks", 0), 10, committable: true);
+        clicks.Add(new BufferedRecord(huge, 100, 0, "user-1"u8.ToArray()));
+        clicks.MarkAtEnd();
+
+        var batch = new EventTimeMerger(_time, Timing(), Limit).Next([clicks], 100, _acknowledger).Batch!;
+
+        Assert.Equal(Limit + 1, batch.Record(0).Length);
+        Assert.Equal(huge.Length, batch.OriginalLength(0));
+        Assert.Equal(huge.AsSpan(0, Limit + 1).ToArray(), batch.Record(0).ToArray());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(huge)), batch.Envelope(0).OriginalSha256);
+        Assert.Equal("user-1"u8.ToArray(), batch.Envelope(0).Key);
+    }
+
+    [Fact]
+    public void Next_TombstoneAndKeyedRecord_CarryKeyAndTombstoneFlag()
+    {
+        var clicks = new PartitionBuffer(new TopicPartition("clicks", 0), 10, committable: true);
+        clicks.Add(new BufferedRecord(null, 100, 0, "user-1"u8.ToArray()));
+        clicks.Add(new BufferedRecord("{}"u8.ToArray(), 100, 1));
+        clicks.MarkAtEnd();
+
+        var batch = Merger().Next([clicks], 100, _acknowledger).Batch!;
+
+        Assert.True(batch.Envelope(0).IsTombstone);
+        Assert.Equal("user-1"u8.ToArray(), batch.Envelope(0).Key);
+        Assert.Equal(0, batch.Record(0).Length);
+        Assert.Equal(default, batch.Envelope(1));
+    }
 
     /// <summary>rooms delivered one record at <paramref name="ts"/> and is empty now (not at its end); clicks is at its end.</summary>
     private (PartitionBuffer Rooms, PartitionBuffer Clicks, EventTimeMerger Merger) RoomsDrainedAt(long ts)

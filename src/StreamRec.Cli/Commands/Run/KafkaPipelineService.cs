@@ -38,11 +38,12 @@ internal sealed partial class KafkaPipelineService(
         catch (Exception ex)
         {
             // The job logged the failure with its cause; the command turns this into exit code 1.
-            outcome.Failed = true;
+            outcome.Failure = ex;
             LogStopped(logger, ex.GetType().Name);
         }
         finally
         {
+            outcome.Completed = true;
             lifetime.StopApplication();
         }
     }

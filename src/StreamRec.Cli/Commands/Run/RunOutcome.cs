@@ -7,5 +7,9 @@ internal sealed class RunOutcome
 {
     public KafkaRunSummary? Summary { get; set; }
 
-    public bool Failed { get; set; }
+    /// <summary>Why the pipeline failed, or null.</summary>
+    public Exception? Failure { get; set; }
+
+    /// <summary>Set once the pipeline has finished its shutdown; a host that gave up waiting leaves it false.</summary>
+    public bool Completed { get; set; }
 }

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamRec.Contracts.Outputs;
+using StreamRec.Contracts.Serialization;
+using StreamRec.Kafka.Embedded;
+using StreamRec.Kafka.Hosting;
+using StreamRec.Kafka.IntegrationTests.Support;
+using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Outage;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.Scoring;
+
+namespace StreamRec.Kafka.IntegrationTests;
+
+/// <summary>
+/// The pipeline under broker faults, injected through the embedded broker's mock API: each test starts its own
+/// broker, since an outage takes every client of it down.
+/// </summary>
+public sealed class BrokerFaultTests : IAsyncLifetime
+{
+    private static readonly PipelineOptions Pipeline = new();
+
+    // Small batches and buffers, so a stalled output backs the whole pipeline up to the consumer within a few hundred records.
+    private static readonly PipelineOptions SmallBatches = new() { BatchSize = 16 };
+
+    private EmbeddedKafkaBroker _broker = null!;
+
+    public Task InitializeAsync()
+    {
+        _broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaBrokerOptions { InitialRebalanceDelay = TimeSpan.Zero });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task Run_BrokersDownLongerThanToleranceNothingInFlight_FailsFastWithClearMessage()
+    {
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        var tolerance = TimeSpan.FromSeconds(3);
+        var (_, kafka) = Topics("outage-idle", 1);
+        kafka = kafka with { StopWhenCaughtUp = false, BrokerOutageTolerance = tolerance };
+
+        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var run = job.RunAsync(timeout.Token).AsTask();
+        var control = await job.Control;
+
+        // Both consumers running: an outage during the rooms reader's start-up fails its 30 s metadata wait instead.
+        await Task.WhenAll(control.FirstAssignment, control.Rooms.FirstAssignment).WaitAsync(timeout.Token);
+        var down = Stopwatch.StartNew();
+        _broker.SetBrokersDown();
+        var error = await Assert.ThrowsAsync<BrokerOutageException>(() => run);
+        down.Stop();
+
+        Assert.Contains("BrokerOutageTolerance", error.Message, StringComparison.Ordinal);
+        Assert.InRange(down.Elapsed, tolerance, tolerance + TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Run_BrokersDownWithDeltasInFlight_FailsWithinToleranceNotAfterMessageTimeout()
+    {
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.ThreeHours();
+        var tolerance = TimeSpan.FromSeconds(3);
+        var (topics, kafka) = Topics("outage-inflight", 1);
+        await log.ProduceAsync(kafka, timeout.Token);
+        kafka = kafka with { BrokerOutageTolerance = tolerance, MaxBufferedRecordsPerPartition = 20, MaxInFlightMessages = 50 };
+
+        // Deltas cannot be written, so they stay in flight and the pipeline backs up to the consumer.
+        _broker.SetPartitionLeader(topics.Deltas, 0, null);
+        var job = new KafkaPipelineJob(kafka, SmallBatches, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var run = job.RunAsync(timeout.Token).AsTask();
+        await (await job.Control).FirstPause.WaitAsync(timeout.Token);
+        var down = Stopwatch.StartNew();
+        _broker.SetBrokersDown();
+        await Assert.ThrowsAsync<BrokerOutageException>(() => run);
+        down.Stop();
+
+        Assert.InRange(down.Elapsed, tolerance, tolerance + TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Run_BrokersDownThenBackOnSamePortWithinTolerance_RecoversWithNothingLost()
+    {
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.ThreeHours();
+        var (topics, kafka) = Topics("outage-recover", 1);
+        await log.ProduceAsync(kafka, timeout.Token);
+        kafka = kafka with { MaxBufferedRecordsPerPartition = 20, MaxInFlightMessages = 50 };
+        _broker.SetPartitionLeader(topics.Deltas, 0, null);
+
+        var job = new KafkaPipelineJob(kafka, SmallBatches, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var run = job.RunAsync(timeout.Token).AsTask();
+        var control = await job.Control;
+        await control.FirstPause.WaitAsync(timeout.Token);
+
+        // Mid-run, with deltas in flight and input still on the broker: the outage begins, is noticed, and ends.
+        _broker.SetBrokersDown();
+        await control.Outage.FirstOutage.WaitAsync(timeout.Token);
+        _broker.SetBrokersUp();
+        _broker.SetPartitionLeader(topics.Deltas, 0, 1);
+        var summary = await run;
+        var deltas = await KafkaReader.ReadAllAsync(_broker.BootstrapServers, topics.Deltas, timeout.Token);
+        var reference = await log.ReplayAsync(SmallBatches with { Partitions = 1 }, timeout.Token);
+
+        Assert.Equal(log.Events.Count, summary.RecordsIn);
+        Assert.Equal(0, summary.DeadLettered);
+        Assert.NotEmpty(reference);
+
+        // At-least-once: a retried produce may repeat a delta, never lose or change one.
+        var received = deltas.Select(d => Encoding.UTF8.GetString(d.Message.Value!)).Distinct().ToList();
+        Assert.Equal(ByUserAndSeq(reference), ByUserAndSeq(received));
+    }
+
+    [Fact]
+    public async Task Run_OutputTopicRefusesWrites_ConsumptionStopsAtABoundThenEverythingIsDelivered()
+    {
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Backlog();
+        const int Buffered = 20;
+        const int InFlight = 50;
+        var (topics, kafka) = Topics("backpressure-output", 1);
+        await log.ProduceAsync(kafka, timeout.Token);
+        kafka = kafka with { MaxBufferedRecordsPerPartition = Buffered, MaxInFlightMessages = InFlight };
+        _broker.SetPartitionLeader(topics.Deltas, 0, null);
+
+        var job = new KafkaPipelineJob(kafka, SmallBatches, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var run = job.RunAsync(timeout.Token).AsTask();
+        var control = await job.Control;
+        await control.FirstPause.WaitAsync(timeout.Token);
+
+        // A measurement window, not a wait for a condition: over 2 s of stalled output, how much is consumed, and
+        // how much input is held (taken off the broker, output not yet acknowledged)?
+        var consumed = new List<long>();
+        var held = new List<long>();
+        using (var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(50)))
+        {
+            for (var i = 0; i < 40 && await ticks.WaitForNextTickAsync(timeout.Token); i++)
+            {
+                consumed.Add(job.Metrics.RecordsIn + control.Users.Inputs.Concat(control.Rooms.Inputs).Sum(input => input.Count));
+                held.Add(control.Users.Unacknowledged);
+            }
+        }
+
+        _broker.SetPartitionLeader(topics.Deltas, 0, 1);
+        var summary = await run;
+
+        // Measured with these settings (BatchSize 16, 20 buffered per partition, 50 in flight): about 10,300 records
+        // held, consumption stopped with about 18,000 still on the broker (README, Backpressure). The bound is a
+        // measurement with headroom, not derived: the stream's stage buffers and the produce stage's 256 pending
+        // batches make up most of it.
+        const long Bound = 12_000;
+        Assert.True(log.Events.Count > 2 * Bound, $"the backlog ({log.Events.Count}) must dwarf the bound ({Bound})");
+        Assert.True(held.Max() <= Bound, $"held up to {held.Max()} records while the output refused writes; bound {Bound}");
+        Assert.True(held.Max() > 0);
+
+        // Nothing is acknowledged while the output is stalled, so held is what was fetched: flat once the buffers are full.
+        Assert.Equal(held[held.Count / 2], held[^1]);
+        Assert.True(held[^1] < log.Events.Count / 2, $"fetched {held[^1]} of {log.Events.Count} while stalled");
+        Assert.Equal(log.Events.Count, summary.RecordsIn);
+        Console.WriteLine($"backpressure: backlog {log.Events.Count}, consumed {consumed[^1]} while stalled, held at most {held.Max()} (bound {Bound})");
+    }
+
+    private (KafkaTopics Topics, KafkaOptions Kafka) Topics(string test, int partitions)
+    {
+        var topics = KafkaTestDefaults.UniqueTopics(test);
+        foreach (var topic in topics.All)
+        {
+            _broker.CreateTopic(topic, partitions);
+        }
+
+        return (topics, KafkaTestDefaults.Options(_broker.BootstrapServers, topics, test));
+    }
+
+    private static List<string> ByUserAndSeq(IEnumerable<string> lines) =>
+        [.. lines.Select(line => (Delta: JsonSerializer.Deserialize(line, ContractJson.Default.RecommendationDelta)!, Line: line))
+            .OrderBy(x => x.Delta.UserId, StringComparer.Ordinal).ThenBy(x => x.Delta.Seq).Select(x => x.Line)];
+}
