@@ -26,8 +26,18 @@ public static class KafkaConnector
     /// fails with a <see cref="BrokerOutageException"/> once the brokers stayed unreachable longer than
     /// <see cref="KafkaOptions.BrokerOutageTolerance"/>.
     /// </summary>
-    public static Source<RawRecordBatch, KafkaSourceControl> Source(KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger)
+    /// <param name="options">Kafka settings.</param>
+    /// <param name="pipeline">Pipeline settings (batch size, event-time limits).</param>
+    /// <param name="time">Wall clock.</param>
+    /// <param name="logger">Where the consumers log.</param>
+    /// <param name="resumeAt">
+    /// Positions stored with durable state: each listed partition is read from there (the group's committed
+    /// offsets, or the rooms topic's beginning, only where none is stored), as Kafka Streams reads its offsets
+    /// column family first.
+    /// </param>
+    public static Source<RawRecordBatch, KafkaSourceControl> Source(KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger, IReadOnlyList<RecordOrigin>? resumeAt = null)
     {
+        var startOffsets = (resumeAt ?? []).Where(static p => !p.IsFile).ToDictionary(static p => new TopicPartition(p.Source, p.Partition), static p => p.Position);
         options.Validate();
         ArgumentNullException.ThrowIfNull(pipeline);
         pipeline.Validate();
@@ -36,8 +46,8 @@ public static class KafkaConnector
             {
                 var outage = new BrokerOutageMonitor(options.BrokerOutageTolerance, options.BootstrapServers, time);
                 return new KafkaSourceControl(
-                    new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger, outage),
-                    new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger, outage),
+                    new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger, outage, startOffsets),
+                    new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger, outage, startOffsets),
                     outage);
             },
             () => new EventTimeMerger(time, new MergeTiming(

@@ -13,6 +13,7 @@ using StreamRec.Kafka.Hosting;
 using StreamRec.Kafka.Options;
 using StreamRec.Pipeline.Online;
 using StreamRec.Pipeline.Options;
+using StreamRec.State;
 using StreamRec.Web;
 using StreamRec.Pipeline.Scoring;
 
@@ -36,9 +37,13 @@ internal static class RunCommand
         var config = new Option<FileInfo?>("--config") { Description = "Settings file (default: appsettings.json in the working directory, if present)." };
         var embeddedPort = new Option<int>("--embedded-port") { Description = "Port of the embedded broker, when one is started.", DefaultValueFactory = _ => 9092 };
         var exitWhenCaughtUp = new Option<bool>("--exit-when-caught-up") { Description = "Stop once every assigned partition is read to its end and processed." };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir")
+        {
+            Description = "Keep the state in this directory (RocksDB; also State:Directory): a restart restores every user, seq included, and resumes the input where the last checkpoint stood.",
+        };
         var command = new Command("run", "Run the pipeline as a service: Kafka topics in, recommendation deltas out.")
         {
-            bootstrap, group, instance, config, embeddedPort, exitWhenCaughtUp,
+            bootstrap, group, instance, config, embeddedPort, exitWhenCaughtUp, stateDir,
         };
         var scorer = new ScorerOptions();
         scorer.AddTo(command);
@@ -57,6 +62,7 @@ internal static class RunCommand
             Override("Kafka:GroupId", result.GetValue(group));
             Override("Kafka:InstanceId", result.GetValue(instance));
             Override("Kafka:StopWhenCaughtUp", result.GetValue(exitWhenCaughtUp) ? "true" : null);
+            Override("State:Directory", result.GetValue(stateDir)?.FullName);
             return await RunAsync(result.GetValue(config), overrides, result.GetValue(embeddedPort), loggers => scorer.Create(result, loggers), cancellationToken);
         });
         return command;
@@ -180,6 +186,8 @@ internal static class RunCommand
         services.AddSingleton<IValidateOptions<OnlineEvaluationOptions>, OptionsValidation>();
         services.AddOptions<HttpOptions>().Bind(builder.Configuration.GetSection("Http")).ValidateOnStart();
         services.AddOptions<OnlineEvaluationOptions>().Bind(builder.Configuration.GetSection("OnlineEvaluation")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RocksDbStoreOptions>, OptionsValidation>();
+        services.AddOptions<RocksDbStoreOptions>().Bind(builder.Configuration.GetSection("State")).ValidateOnStart();
         // From raw configuration: resolving the validated KafkaOptions here would fail the host's construction
         // before every invalid setting can be reported together.
         // Draining, closing the consumers and flushing the producer are each bounded by Kafka:ShutdownTimeout.

@@ -24,6 +24,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     private static readonly TimeSpan RepeatedLogInterval = TimeSpan.FromSeconds(30);
     private const int MaxRecordsPerWake = 10_000;
 
+    private readonly Dictionary<TopicPartition, long> _startOffsets;
     private readonly string _name;
     private readonly ConsumerConfig _config;
     private readonly IReadOnlyList<string> _topics;
@@ -56,8 +57,9 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
     public ConsumerOwner(
         string name, ConsumerConfig config, IReadOnlyList<string> topics, bool global, int orderBase, KafkaOptions options, TimeProvider time, ILogger logger,
-        BrokerOutageMonitor outage)
+        BrokerOutageMonitor outage, IReadOnlyDictionary<TopicPartition, long>? startOffsets = null)
     {
+        _startOffsets = startOffsets is null ? [] : new Dictionary<TopicPartition, long>(startOffsets);
         _name = name;
         _config = config;
         _topics = topics;
@@ -296,7 +298,14 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
                 Log.ClientError(_logger, _throttle, _name, error);
             })
             .SetLogHandler((_, message) => Log.Librdkafka(_logger, _throttle, _name, message))
-            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                OnAssigned(partitions);
+
+                // Durable state names where each partition's processing stood at start-up (once: a partition
+                // that comes back in a later rebalance resumes from the offsets committed since).
+                return [.. partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.Remove(p, out var next) ? new Offset(next) : Offset.Unset))];
+            })
             .SetPartitionsRevokedHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: false))
             .SetPartitionsLostHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: true))
             .Build();
@@ -375,7 +384,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             partitions.AddRange(metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)));
         }
 
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.TryGetValue(p, out var next) ? new Offset(next) : Offset.Beginning)));
         OnAssigned(partitions);
     }
 

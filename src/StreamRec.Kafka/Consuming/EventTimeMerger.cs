@@ -37,6 +37,9 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
     private long? _allEmptySince;
 
     /// <summary>The source watermark: event time up to which every active partition has delivered.</summary>
+    /// <summary>Per partition read so far (rooms included), the offset after the last record taken: what durable state resumes from.</summary>
+    private readonly Dictionary<TopicPartition, long> _positions = [];
+
     public long Watermark => _watermark;
 
     /// <param name="inputs">The assigned partitions, in tie-break order.</param>
@@ -71,6 +74,7 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
                 AdvanceWatermark(inputs, now);
             }
 
+            _positions[best.Partition] = record.Offset + 1;
             if (best.Committable)
             {
                 offsets ??= [];
@@ -84,7 +88,7 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
             batch.Watermark = watermark;
             if (offsets is not null)
             {
-                batch.Checkpoint = new KafkaCheckpoint(acknowledger, offsets);
+                batch.Checkpoint = new KafkaCheckpoint(acknowledger, offsets, [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))]);
             }
 
             return new MergeOutcome(batch, null, false);

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Input;
 
 namespace StreamRec.Kafka.Consuming;
 
@@ -13,11 +14,15 @@ public sealed class KafkaCheckpoint : SourceCheckpoint
 {
     private readonly IOffsetAcknowledger _owner;
 
-    internal KafkaCheckpoint(IOffsetAcknowledger owner, IReadOnlyDictionary<TopicPartition, long> nextOffsets)
+    internal KafkaCheckpoint(IOffsetAcknowledger owner, IReadOnlyDictionary<TopicPartition, long> nextOffsets, IReadOnlyList<RecordOrigin>? positions = null)
     {
         _owner = owner;
         NextOffsets = nextOffsets;
+        Positions = positions ?? [];
     }
+
+    /// <summary>Every partition read so far, rooms included, with the offset to resume at: stored with durable state.</summary>
+    public override IReadOnlyList<RecordOrigin> Positions { get; }
 
     /// <summary>Offset to commit per partition (last processed offset + 1).</summary>
     public IReadOnlyDictionary<TopicPartition, long> NextOffsets { get; }

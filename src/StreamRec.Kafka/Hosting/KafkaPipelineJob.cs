@@ -28,7 +28,7 @@ namespace StreamRec.Kafka.Hosting;
 /// </remarks>
 public sealed class KafkaPipelineJob(
     KafkaOptions kafka, PipelineOptions options, IScorer scorer, TimeProvider time, ILogger logger, IProducer<byte[]?, byte[]?>? producer = null,
-    PipelineObservability? observability = null)
+    PipelineObservability? observability = null, IStateDirectory? stateDirectory = null)
 {
     private readonly PipelineObservability _observability = observability ?? new PipelineObservability();
     private readonly TaskCompletionSource<KafkaSourceControl> _control = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,14 +54,23 @@ public sealed class KafkaPipelineJob(
         var readiness = _observability.Readiness;
         readiness.MarkBrokerReachable();
         readiness.MarkModelLoaded(); // the scorer is constructed, so its model is loaded and checked
-        var state = PipelineState.InMemory(partitioned);
+        // Durable state resumes where its last checkpoint stood: the stored positions, then the outbox first.
+        var state = stateDirectory is null ? PipelineState.InMemory(partitioned) : PipelineState.Open(partitioned, stateDirectory, time, resumesAfterStop: true);
+        var checkpoints = state.Checkpoints;
+        if (checkpoints is not null)
+        {
+            Log.StateOpened(logger, checkpoints.IsRestored, checkpoints.Positions.Count, state.UserCount, checkpoints.Outbox?.Deltas.Count ?? 0);
+        }
+
         var hooks = _observability.Attach(partitioned, state);
         using var system = StreamActorSystem.Create("streamrec-kafka");
 
-        var (control, done) = KafkaConnector.Source(kafka, partitioned, time, logger)
+        var processed = KafkaConnector.Source(kafka, partitioned, time, logger, checkpoints?.Positions)
             .Select(PipelineObservability.Arrived)
             .Via(RecommendationPipeline.Create(partitioned, state, scorer, _observability.Metrics, time, hooks))
-            .Select(_observability.Processed) // fused with the core: runs between its batches
+            .Select(_observability.Processed); // fused with the core: runs between its batches
+        var outbox = checkpoints?.Outbox is { } unsent ? Source.Single(unsent) : Source.Empty<Pipeline.Batches.EventBatch>();
+        var (control, done) = outbox.ConcatMaterialized(processed, Keep.Right)
             .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages, kafka.MaxDeadLetterBytes))
             .Select(produced =>
             {

@@ -90,7 +90,8 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
                     Send(_stage._topics.Deltas, pending, new Message<byte[]?, byte[]?>
                     {
                         Key = Encoding.UTF8.GetBytes(delta.UserId),
-                        Value = JsonSerializer.SerializeToUtf8Bytes(delta, ContractJson.Default.RecommendationDelta),
+                        // A forgotten user's withdrawal is a tombstone, so compacted copies of the topic drop the user too.
+                        Value = delta.Forgotten ? null : JsonSerializer.SerializeToUtf8Bytes(delta, ContractJson.Default.RecommendationDelta),
                         Timestamp = new Timestamp(delta.Ts, TimestampType.CreateTime),
                     });
                 }

@@ -43,8 +43,9 @@ public sealed class StateCheckpointer
     private DateTimeOffset _nextDue;
     private bool _compactPending;
 
-    internal StateCheckpointer(PipelineOptions options, PipelineState state, IStateDirectory directory, TimeProvider time)
+    internal StateCheckpointer(PipelineOptions options, PipelineState state, IStateDirectory directory, TimeProvider time, bool resumesAfterStop)
     {
+        ResumesAfterStop = resumesAfterStop;
         _options = options;
         _state = state;
         _directory = directory;
@@ -78,6 +79,19 @@ public sealed class StateCheckpointer
 
     /// <summary>Dead letters likewise.</summary>
     public IReadOnlyList<DeadLetter> OutboxDeadLetters { get; private set; } = [];
+
+    /// <summary>
+    /// True when the input does not end where the stream stops (a Kafka run): a stop then neither flushes the
+    /// pending re-ranks nor dead-letters held records, as the end of a file would; it checkpoints instead,
+    /// and the next start carries on from there.
+    /// </summary>
+    public bool ResumesAfterStop { get; }
+
+    /// <summary>
+    /// The outbox of the restored checkpoint as one batch, or null when it is empty: write it before anything
+    /// else, and acknowledge its <see cref="EventBatch.Checkpoint"/> once it is durably written.
+    /// </summary>
+    public EventBatch? Outbox { get; private set; }
 
     /// <summary>Checkpoints written by this process.</summary>
     public long Written { get; private set; }
@@ -356,9 +370,20 @@ public sealed class StateCheckpointer
 
         OutboxDeltas = deltas;
         OutboxDeadLetters = deadLetters;
-        // The outbox is written again before anything else, and counts as written from then on.
-        _deltas = _ackedDeltas = DurableDeltas + deltas.Length;
-        _deadLetters = _ackedDeadLetters = DurableDeadLetters + deadLetters.Length;
+        // The outbox goes out again first, and stays in the outbox until that is acknowledged.
+        _ackedDeltas = DurableDeltas;
+        _ackedDeadLetters = DurableDeadLetters;
+        _deltas = DurableDeltas + deltas.Length;
+        _deadLetters = DurableDeadLetters + deadLetters.Length;
+        if (deltas.Length + deadLetters.Length > 0)
+        {
+            var outbox = new EventBatch();
+            outbox.Deltas.AddRange(deltas);
+            outbox.DeadLetters.AddRange(deadLetters);
+            outbox.Checkpoint = new AcknowledgedOutputs(null, this, _deltas, _deadLetters);
+            _unacknowledged.Enqueue(outbox);
+            Outbox = outbox;
+        }
         IsRestored = true;
     }
 

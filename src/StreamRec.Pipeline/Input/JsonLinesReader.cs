@@ -68,7 +68,7 @@ public sealed class JsonLinesReader : IDisposable
             return null;
         }
 
-        batch.Checkpoint = new FileCheckpoint(_name, _line);
+        batch.Checkpoint = new Batches.PositionCheckpoint([RecordOrigin.FileLine(_name, _line)]);
         return batch;
     }
 

@@ -73,21 +73,10 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         var (deltasWriter, deadLettersWriter) = OpenOutputs(checkpoints);
         using var deltas = deltasWriter;
         using var deadLetters = deadLettersWriter;
-        if (checkpoints is { IsRestored: true })
+        if (checkpoints?.Outbox is { } outbox)
         {
             // What the last checkpoint had emitted but not seen written goes out first, as it went out before.
-            foreach (var delta in checkpoints.OutboxDeltas)
-            {
-                deltas.Write(delta);
-            }
-
-            foreach (var letter in checkpoints.OutboxDeadLetters)
-            {
-                deadLetters?.Write(letter);
-            }
-
-            deltas.Flush();
-            deadLetters?.Flush();
+            Write(outbox, deltas, deadLetters, durable: true);
         }
 
         if (checkpoints is { IsComplete: true })

@@ -29,6 +29,7 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
         private readonly List<RejectedRecord> _rejected = [];
         private readonly List<SourceCheckpoint> _deferred = [];
         private bool _restored;
+        private IReadOnlyList<Input.RecordOrigin> _lastPositions = [];
 
         public EventBatch Process(RawRecordBatch raw)
         {
@@ -41,6 +42,11 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             metrics.AddRecords(raw.Count, batch.Events.Count);
             raw.Release();
             batch.Checkpoint = Checkpoint(raw.Checkpoint);
+            if (batch.Checkpoint is { } done)
+            {
+                _lastPositions = done.Positions;
+            }
+
             metrics.AddStepTime(PipelineStep.Decode, System.Diagnostics.Stopwatch.GetTimestamp() - started);
             if (batch.Checkpoint is not null && state.Checkpoints is { } checkpoints && checkpoints.TryRequest())
             {
@@ -66,6 +72,11 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
         /// <summary>The input ended: records still held are dead letters now.</summary>
         public EventBatch? Finish()
         {
+            if (state.Checkpoints is { ResumesAfterStop: true })
+            {
+                return StopCheckpoint();
+            }
+
             _validator.Complete(_rejected);
             if (_rejected.Count == 0 && _deferred.Count == 0)
             {
@@ -76,6 +87,26 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             AddDeadLetters(batch);
             batch.Checkpoint = Checkpoint(null);
             return batch;
+        }
+
+        /// <summary>
+        /// A stop of an input that goes on (Kafka) is not its end: held records stay held (they are read again),
+        /// and an empty batch carries a checkpoint of the state as it stands, at the last positions read.
+        /// </summary>
+        private EventBatch? StopCheckpoint()
+        {
+            if (_validator.IsHolding || _lastPositions.Count == 0)
+            {
+                return null;
+            }
+
+            var snapshot = new Durability.SnapshotWriter();
+            _validator.Save(snapshot);
+            return new EventBatch
+            {
+                Checkpoint = new PositionCheckpoint(_lastPositions),
+                CheckpointRequest = new Durability.CheckpointRequest(snapshot.Written.ToArray()),
+            };
         }
 
         /// <summary>While records are held, checkpoints wait: committing them would skip the held records after a crash.</summary>

@@ -78,6 +78,17 @@ internal sealed class EventTimeTicking : GraphStage<FlowShape<EventBatch, EventB
             }
         }
 
-        public override void OnUpstreamFinish() => Emit(_stage.Shape.Outlet, _slicer.Final(), CompleteStage);
+        /// <summary>The end of a finite input flushes every pending re-rank; a stop of one that goes on does not.</summary>
+        public override void OnUpstreamFinish()
+        {
+            if (_stage._checkpoints is { ResumesAfterStop: true })
+            {
+                // After what is still being emitted, unlike CompleteStage.
+                Complete(_stage.Shape.Outlet);
+                return;
+            }
+
+            Emit(_stage.Shape.Outlet, _slicer.Final(), CompleteStage);
+        }
     }
 }

@@ -51,14 +51,18 @@ public sealed class PipelineState
     /// State kept in <paramref name="directory"/>: restored from its last checkpoint when it has one, and
     /// checkpointed every <see cref="PipelineOptions.CheckpointInterval"/> while the pipeline runs.
     /// </summary>
+    /// <param name="options">Pipeline settings; the shape (partitions, dimensions, list sizes) must match the directory's.</param>
+    /// <param name="directory">Where the stores live.</param>
+    /// <param name="time">Wall clock of the checkpoint interval.</param>
+    /// <param name="resumesAfterStop">True for an input that goes on after the stream stops (Kafka), false for a file.</param>
     /// <exception cref="InvalidDataException">The directory was written with other settings or by another version.</exception>
-    public static PipelineState Open(PipelineOptions options, IStateDirectory directory, TimeProvider time)
+    public static PipelineState Open(PipelineOptions options, IStateDirectory directory, TimeProvider time, bool resumesAfterStop = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(time);
         var state = new PipelineState(options, p => directory.OpenKeyValueStore($"users-{p}"));
-        state.Checkpoints = new Durability.StateCheckpointer(options, state, directory, time);
+        state.Checkpoints = new Durability.StateCheckpointer(options, state, directory, time, resumesAfterStop);
         return state;
     }
 

@@ -1,3 +1,4 @@
+using StreamRec.State;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ namespace StreamRec.Cli.Commands.Run;
 internal sealed partial class KafkaPipelineService(
     IOptions<KafkaOptions> kafka,
     IOptions<PipelineOptions> pipeline,
+    IOptions<RocksDbStoreOptions> state,
     IScorer scorer,
     IProducer<byte[]?, byte[]?> producer,
     TimeProvider time,
@@ -30,9 +32,12 @@ internal sealed partial class KafkaPipelineService(
         // Off the host's start-up path: building the actor system and consumers must not delay other services.
         await Task.Yield();
         var logger = loggers.CreateLogger("StreamRec.Kafka");
-        var job = new KafkaPipelineJob(kafka.Value, pipeline.Value, scorer, time, logger, producer, observability);
+        RocksDbPartition? directory = null;
         try
         {
+            // One database holds the instance's partitions, so one checkpoint is one atomic write.
+            directory = string.IsNullOrEmpty(state.Value.Directory) ? null : RocksDbPartition.Open(state.Value, 0);
+            var job = new KafkaPipelineJob(kafka.Value, pipeline.Value, scorer, time, logger, producer, observability, directory);
             outcome.Summary = await job.RunAsync(stoppingToken);
         }
         catch (Exception ex)
@@ -43,6 +48,7 @@ internal sealed partial class KafkaPipelineService(
         }
         finally
         {
+            directory?.Dispose();
             outcome.Completed = true;
             lifetime.StopApplication();
         }
