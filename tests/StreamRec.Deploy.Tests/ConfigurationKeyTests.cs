@@ -22,7 +22,7 @@ public sealed class ConfigurationKeyTests
             .Select(check => $"{check.Use}: {check.Problem}")
             .ToList();
 
-        Assert.Empty(problems);
+        NoProblems(problems);
         // Every file is read: a parser that found nothing would pass the check above vacuously.
         Assert.Contains(uses, use => use.File == DeploymentFiles.Compose);
         Assert.Contains(uses, use => use.File == DeploymentFiles.Dockerfile);
@@ -40,7 +40,7 @@ public sealed class ConfigurationKeyTests
             .Select(use => use.ToString())
             .ToList();
 
-        Assert.Empty(strays);
+        NoProblems(strays);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ConfigurationKeyTests
             checkedContainers++;
         }
 
-        Assert.Empty(problems);
+        NoProblems(problems);
         Assert.Equal(2, checkedContainers); // compose's streamrec service and the StatefulSet
     }
 
@@ -95,7 +95,7 @@ public sealed class ConfigurationKeyTests
             .SelectMany(container => root.Parse([.. container.Arguments!]).Errors.Select(error => $"{container}: {error.Message}"))
             .ToList();
 
-        Assert.Empty(problems);
+        NoProblems(problems);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class ConfigurationKeyTests
         var configuration = new ConfigurationBuilder().AddJsonFile(RepositoryFiles.PathOf("appsettings.json"), optional: false, reloadOnChange: false).Build();
         var leaves = configuration.AsEnumerable().Where(entry => entry.Value is not null && entry.Value.Length > 0).Select(entry => entry.Key).ToList();
 
-        Assert.Empty(leaves.Select(key => (Key: key, Problem: Schema.Problem(key))).Where(check => check.Problem is not null).Select(check => $"{check.Key}: {check.Problem}"));
+        NoProblems(leaves.Select(key => (Key: key, Problem: Schema.Problem(key))).Where(check => check.Problem is not null).Select(check => $"{check.Key}: {check.Problem}").ToList());
         Assert.Contains("Kafka:Topics:Clicks", leaves);
     }
 
@@ -124,7 +124,7 @@ public sealed class ConfigurationKeyTests
         // Once `run` binds the section, its real options type judges these keys: delete them from BoundSections.Pending.
         var nowBound = BoundSections.Pending.Where(key => BoundSections.All.ContainsKey(key.Split(':')[0])).ToList();
 
-        Assert.Empty(nowBound);
+        NoProblems(nowBound);
     }
 
     [Theory]
@@ -162,6 +162,10 @@ public sealed class ConfigurationKeyTests
     {
         Assert.Null(Schema.Problem(key));
     }
+
+    /// <summary>Fails with every problem on its own line (xunit's collection message cuts them short).</summary>
+    private static void NoProblems(List<string> problems) =>
+        Assert.True(problems.Count == 0, $"{problems.Count} problem(s):{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
 
     private static bool IsPending(string key) =>
         BoundSections.Pending.Contains(key, StringComparer.OrdinalIgnoreCase) && !BoundSections.All.ContainsKey(key.Split(':')[0]);
