@@ -4,6 +4,7 @@ using StreamRec.Cli.Commands;
 var root = new RootCommand("StreamRec: real-time recommendations for live-commerce rooms.")
 {
     StreamRec.Cli.Commands.Demo.DemoCommand.Create(),
+    StreamRec.Cli.Commands.Demo.TrafficCommand.Create(),
     SimulateCommand.Create(),
     ReplayCommand.Create(),
     TrainCommand.Create(),

@@ -174,7 +174,8 @@ internal static class RunCommand
         return problems.Count == 0 ? null : string.Join(Environment.NewLine, problems);
     }
 
-    private static void Register(HostApplicationBuilder builder, Func<ILoggerFactory, IScorer> createScorer)
+    /// <remarks>Internal, not private: the deployment tests read the configuration sections it binds.</remarks>
+    internal static void Register(HostApplicationBuilder builder, Func<ILoggerFactory, IScorer> createScorer)
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
