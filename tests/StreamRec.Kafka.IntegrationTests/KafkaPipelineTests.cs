@@ -18,6 +18,7 @@ using StreamRec.Kafka.Producing;
 using StreamRec.Pipeline.Decoding;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
+using StreamRec.State;
 
 namespace StreamRec.Kafka.IntegrationTests;
 
@@ -70,6 +71,49 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Assert.Equal(log.Events.Count, summary.RecordsIn);
         Assert.Equal(0, summary.DeadLettered);
         Assert.Equal(ByUserAndSeq(reference), ByUserAndSeq(deltas.Select(Text)));
+    }
+
+    [SkippableFact]
+    public async Task Run_WithStateDirRestartedBetweenTwoHalvesOfTheLog_EverySeqCarriesTheFileReplaysList()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        const int Partitions = 2;
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("durable");
+        await cluster.CreateTopicsAsync(topics.All, Partitions);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "durable");
+        var half = log.Events.Count / 2;
+        var directory = Directory.CreateTempSubdirectory("streamrec-durable-").FullName;
+        try
+        {
+            // Two runs over one state directory, each until caught up: the second starts where the first stopped.
+            foreach (var (from, to) in new[] { (0, half), (half, log.Events.Count) })
+            {
+                await log.ProduceLinesAsync(kafka, from, to, timeout.Token);
+                using var state = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directory }, 0);
+                var summary = await new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance, stateDirectory: state).RunAsync(timeout.Token);
+                Assert.Equal(to - from, summary.RecordsIn);
+            }
+
+            var deltas = (await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Deltas, timeout.Token)).Select(Delta).ToList();
+            var reference = (await log.ReplayAsync(Pipeline with { Partitions = Partitions }, timeout.Token)).Select(Parse).ToDictionary(d => (d.UserId, d.Seq));
+
+            // No (user_id, seq) carries two lists, nor another list than the uninterrupted file replay's: seq went on across the restart.
+            Assert.NotEmpty(deltas);
+            Assert.All(deltas, d => Assert.Equal(Json(reference[(d.UserId, d.Seq)]), Json(d)));
+
+            // A stop is not the end of the input, so the second run leaves pending re-ranks pending: only the file
+            // replay's end-of-input flush is missing.
+            var sent = deltas.Select(d => (d.UserId, d.Seq)).ToHashSet();
+            var last = reference.Values.Max(d => d.Ts);
+            Assert.All(reference.Where(r => !sent.Contains(r.Key)), r => Assert.Equal(last, r.Value.Ts));
+            Assert.Contains(deltas, d => d.Seq > 1 && d.Ts > log.Events[half].Ts);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [SkippableFact]
@@ -337,6 +381,8 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
     private static RecommendationDelta Delta(ConsumeResult<byte[]?, byte[]?> result) => Parse(Text(result));
 
     private static RecommendationDelta Parse(string json) => JsonSerializer.Deserialize(json, ContractJson.Default.RecommendationDelta)!;
+
+    private static string Json(RecommendationDelta delta) => JsonSerializer.Serialize(delta, ContractJson.Default.RecommendationDelta);
 
     private static List<string> ByUserAndSeq(IEnumerable<string> lines) =>
         [.. lines.Select(line => (Delta: Parse(line), Line: line)).OrderBy(x => x.Delta.UserId, StringComparer.Ordinal).ThenBy(x => x.Delta.Seq).Select(x => x.Line)];

@@ -58,6 +58,14 @@ internal sealed class SimulatedLog : IDisposable
         return File.ReadAllLines(output);
     }
 
+    /// <summary>Produces the lines [<paramref name="from"/>, <paramref name="to"/>) of the log only, in order.</summary>
+    public async Task ProduceLinesAsync(KafkaOptions kafka, int from, int to, CancellationToken cancellationToken)
+    {
+        var part = System.IO.Path.Combine(_directory, $"lines-{from}-{to}.jsonl");
+        await File.WriteAllLinesAsync(part, File.ReadLines(Path).Skip(from).Take(to - from), cancellationToken);
+        await new EventLogProducer(kafka, part, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(cancellationToken);
+    }
+
     public async Task<EventLogProduceSummary> ProduceAsync(KafkaOptions kafka, CancellationToken cancellationToken) =>
         await new EventLogProducer(kafka, Path, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(cancellationToken);
 
