@@ -117,8 +117,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Kafka pipeline started: instance {Instance}, group {Group}, bootstrap {Bootstrap}")]
     public static partial void Started(ILogger logger, string instance, string group, string bootstrap);
 
-    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Durable state opened: restored {Restored}, {Positions} stored input positions, {Users} users, {Outbox} deltas to produce again first")]
-    public static partial void StateOpened(ILogger logger, bool restored, int positions, long users, int outbox);
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Durable state opened in {Seconds:F1} s: restored {Restored}, {Positions} stored input positions, {Users} users, {Outbox} deltas to produce again first")]
+    public static partial void StateOpened(ILogger logger, double seconds, bool restored, int positions, long users, int outbox);
 
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {

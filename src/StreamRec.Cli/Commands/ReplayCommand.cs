@@ -95,8 +95,8 @@ internal static class ReplayCommand
             _ = job.Opened.ContinueWith(
                 static (opened, dir) => System.Console.Error.WriteLine(opened.Result switch
                 {
-                    { IsComplete: true } => $"replay: the state in {dir} is of a finished replay; nothing to do",
-                    { IsRestored: true } c => $"replay: resuming from the checkpoint in {dir}: after line {c.Positions[0].Position:N0}, {c.DurableDeltas + c.OutboxDeltas.Count:N0} deltas written",
+                    { IsComplete: true } c => $"replay: the state in {dir} is of a finished replay (restored in {c.RestoreTime.TotalSeconds:F1} s); nothing to do",
+                    { IsRestored: true } c => $"replay: resuming from the checkpoint in {dir} (restored in {c.RestoreTime.TotalSeconds:F1} s): after line {c.Positions[0].Position:N0}, {c.DurableDeltas + c.OutboxDeltas.Count:N0} deltas written",
                     _ => $"replay: no checkpoint in {dir}; starting from the beginning",
                 }),
                 stateDir,

@@ -59,7 +59,7 @@ public sealed class KafkaPipelineJob(
         var checkpoints = state.Checkpoints;
         if (checkpoints is not null)
         {
-            Log.StateOpened(logger, checkpoints.IsRestored, checkpoints.Positions.Count, state.UserCount, checkpoints.Outbox?.Deltas.Count ?? 0);
+            Log.StateOpened(logger, checkpoints.RestoreTime.TotalSeconds, checkpoints.IsRestored, checkpoints.Positions.Count, state.UserCount, checkpoints.Outbox?.Deltas.Count ?? 0);
         }
 
         var hooks = _observability.Attach(partitioned, state);
@@ -81,6 +81,7 @@ public sealed class KafkaPipelineJob(
             .Run(system.Materializer());
         _observability.ConsumerLag = () => control.ConsumerLag;
         readiness.TrackAssignment(() => control.Assignment.Count);
+        readiness.TrackOutage(() => control.BrokersUnreachableSince is not null);
         _control.TrySetResult(control);
         Log.Started(logger, kafka.InstanceId, kafka.GroupId, kafka.BootstrapServers);
 

@@ -5,8 +5,8 @@ namespace StreamRec.Kafka.Hosting;
 /// loaded. The job sets these as it starts; <c>/readyz</c> reads them.
 /// </summary>
 /// <remarks>
-/// <see cref="MarkStateRestored"/> is the one seam for durable state: today state is in memory, so the job calls it
-/// when it starts processing; a job that opens and restores partition stores calls it once they are restored.
+/// The job restores durable state before it starts processing and calls <see cref="MarkStateRestored"/> then. The
+/// broker counts as reachable from the first metadata answer on, until the source reports an outage.
 /// </remarks>
 public sealed class PipelineReadiness
 {
@@ -15,8 +15,9 @@ public sealed class PipelineReadiness
     private volatile bool _modelLoaded;
     private volatile bool _stopped;
     private volatile Func<int> _assignedPartitions = static () => 0;
+    private volatile Func<bool> _brokersDown = static () => false;
 
-    public bool BrokerReachable => _brokerReachable;
+    public bool BrokerReachable => _brokerReachable && !_brokersDown();
 
     public int AssignedPartitions => _assignedPartitions();
 
@@ -27,7 +28,7 @@ public sealed class PipelineReadiness
     /// <summary>True once the stream has ended (drained, failed or stopped); liveness fails then.</summary>
     public bool Stopped => _stopped;
 
-    public bool IsReady => !_stopped && _brokerReachable && _modelLoaded && _stateRestored && AssignedPartitions > 0;
+    public bool IsReady => !_stopped && BrokerReachable && _modelLoaded && _stateRestored && AssignedPartitions > 0;
 
     public void MarkBrokerReachable() => _brokerReachable = true;
 
@@ -36,6 +37,9 @@ public sealed class PipelineReadiness
     public void MarkStateRestored() => _stateRestored = true;
 
     public void MarkStopped() => _stopped = true;
+
+    /// <summary>Where an ongoing broker outage is read from (the source's outage monitor).</summary>
+    public void TrackOutage(Func<bool> brokersDown) => _brokersDown = brokersDown ?? throw new ArgumentNullException(nameof(brokersDown));
 
     /// <summary>Where the number of user partitions assigned right now is read from (the source's control).</summary>
     public void TrackAssignment(Func<int> assignedPartitions) => _assignedPartitions = assignedPartitions ?? throw new ArgumentNullException(nameof(assignedPartitions));
@@ -52,6 +56,10 @@ public sealed class PipelineReadiness
         if (!_brokerReachable)
         {
             problems.Add("broker not reached yet");
+        }
+        else if (_brokersDown())
+        {
+            problems.Add("brokers unreachable");
         }
 
         if (AssignedPartitions == 0)

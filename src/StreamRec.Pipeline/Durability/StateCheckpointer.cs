@@ -53,7 +53,9 @@ public sealed class StateCheckpointer
         _checkpoint = directory.OpenKeyValueStore("checkpoint");
         _ids = directory.OpenKeyValueStore("ids");
         _nextDue = time.GetUtcNow() + options.CheckpointInterval;
+        var started = time.GetTimestamp();
         Restore();
+        RestoreTime = time.GetElapsedTime(started);
     }
 
     /// <summary>True when the directory held a checkpoint and the state was restored from it.</summary>
@@ -92,6 +94,9 @@ public sealed class StateCheckpointer
     /// else, and acknowledge its <see cref="EventBatch.Checkpoint"/> once it is durably written.
     /// </summary>
     public EventBatch? Outbox { get; private set; }
+
+    /// <summary>How long opening the directory's stores and restoring from them took (wall clock).</summary>
+    public TimeSpan RestoreTime { get; }
 
     /// <summary>Checkpoints written by this process.</summary>
     public long Written { get; private set; }
