@@ -210,6 +210,69 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
     }
 
     [SkippableFact]
+    public async Task Run_ThousandsOfFuzzedMessagesMixedIntoEveryInputTopic_EachDeadLetteredWithItsReasonAndTheValidOnesGiveTheFileReplaysDeltas()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        const int Partitions = 2;
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("fuzz");
+        await cluster.CreateTopicsAsync(topics.All, Partitions);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "fuzz");
+        var lines = File.ReadAllLines(log.Path);
+        var random = new Random(17);
+        var inputs = new[] { topics.Clicks, topics.Comments, topics.Purchases, topics.Rooms };
+        var fuzzed = 0;
+
+        // Bad messages before, between and after the two halves of the valid log, on every input topic.
+        var half = lines.Length / 2;
+        foreach (var (from, to) in new[] { (0, 0), (0, half), (half, lines.Length) })
+        {
+            if (to > from)
+            {
+                await log.ProduceLinesAsync(kafka, from, to, timeout.Token);
+            }
+
+            var ts = log.Events[Math.Max(0, to - 1)].Ts;
+            foreach (var topic in inputs)
+            {
+                var batch = Fuzz.Messages(random, lines, 400);
+                await ProduceFuzzAsync(topic, batch, ts, timeout.Token);
+                fuzzed += batch.Count;
+            }
+        }
+
+        // A few values of 2 MB, one per topic: the embedded broker keeps only ~5 MB per partition.
+        foreach (var topic in inputs)
+        {
+            await ProduceFuzzAsync(topic, [(null, new byte[2 << 20])], log.Events[^1].Ts, timeout.Token);
+            fuzzed++;
+        }
+
+        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+        var summary = await job.RunAsync(timeout.Token);
+        var letters = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.DeadLetters, timeout.Token);
+        var deltas = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Deltas, timeout.Token);
+        var reference = await log.ReplayAsync(Pipeline with { Partitions = Partitions }, timeout.Token);
+
+        // Every message was taken in; each bad one is a dead letter with its reason; the counts add up.
+        Assert.True(fuzzed > 4_000, $"{fuzzed} fuzzed messages");
+        Assert.Equal(lines.Length + fuzzed, summary.RecordsIn);
+        Assert.Equal(fuzzed, summary.DeadLettered);
+        Assert.Equal(fuzzed, letters.Count);
+        Assert.Equal(fuzzed, job.Metrics.DeadLettersByReason.Values.Sum());
+        Assert.All(letters, letter => Assert.NotEmpty(Header(letter, DeadLetterHeaders.Exception)));
+        Assert.True(job.Metrics.DeadLettersByReason.Count >= 8, string.Join(", ", job.Metrics.DeadLettersByReason.Keys));
+        foreach (var reason in new[] { DeadLetterReason.Oversized, DeadLetterReason.MalformedJson, DeadLetterReason.WrongType, DeadLetterReason.MissingField, DeadLetterReason.UnknownEventType, DeadLetterReason.EmptyRecord, DeadLetterReason.TimestampOutOfRange, DeadLetterReason.InvalidValue, DeadLetterReason.NotAnObject })
+        {
+            Assert.True(job.Metrics.DeadLettersByReason.GetValueOrDefault(reason) > 0, $"no {reason} among {string.Join(", ", job.Metrics.DeadLettersByReason)}");
+        }
+
+        // Every valid one was processed as if the bad ones had never been there.
+        Assert.Equal(ByUserAndSeq(reference), ByUserAndSeq(deltas.Select(Text)));
+    }
+
+    [SkippableFact]
     public async Task Run_TwoMegabyteValueKeyedRecordAndTombstone_DeadLetteredWithKeyNullValueAndDigestNeverFatal()
     {
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
@@ -338,6 +401,19 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, instance);
         await log.ProduceAsync(kafka, cancellationToken);
         return (topics, kafka);
+    }
+
+    private async Task ProduceFuzzAsync(string topic, IReadOnlyList<(byte[]? Key, byte[]? Value)> messages, long timestamp, CancellationToken cancellationToken)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            EnableIdempotence = true,
+            MessageMaxBytes = 4 << 20,
+        }).Build();
+        var sent = messages.Select(m => producer.ProduceAsync(
+            topic, new Message<byte[]?, byte[]?> { Key = m.Key, Value = m.Value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) }, cancellationToken));
+        await Task.WhenAll(sent);
     }
 
     private async Task<IReadOnlyList<DeliveryResult<byte[]?, byte[]?>>> ProduceRawAsync(string topic, byte[][] values, long timestamp, CancellationToken cancellationToken)
