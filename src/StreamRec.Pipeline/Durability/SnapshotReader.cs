@@ -12,31 +12,9 @@ internal sealed class SnapshotReader(byte[] buffer)
 
     public bool Bool() => Take(1)[0] != 0;
 
-    public ulong VarUInt()
-    {
-        ulong value = 0;
-        var shift = 0;
-        byte b;
-        do
-        {
-            if (shift > 63)
-            {
-                throw new InvalidDataException("Malformed varint in a checkpoint.");
-            }
+    public ulong VarUInt() => State.VarInt.Read(buffer, ref _position);
 
-            b = Take(1)[0];
-            value |= (ulong)(b & 0x7F) << shift;
-            shift += 7;
-        }
-        while (b >= 0x80);
-        return value;
-    }
-
-    public long VarInt()
-    {
-        var raw = VarUInt();
-        return (long)(raw >> 1) ^ -(long)(raw & 1);
-    }
+    public long VarInt() => State.VarInt.UnZigZag(VarUInt());
 
     public int Int() => checked((int)VarInt());
 

@@ -22,21 +22,9 @@ internal sealed class SnapshotWriter
         _buffer.Advance(1);
     }
 
-    public void VarUInt(ulong value)
-    {
-        var span = _buffer.GetSpan(10);
-        var i = 0;
-        while (value >= 0x80)
-        {
-            span[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
+    public void VarUInt(ulong value) => _buffer.Advance(State.VarInt.Write(_buffer.GetSpan(State.VarInt.MaxBytes), value));
 
-        span[i++] = (byte)value;
-        _buffer.Advance(i);
-    }
-
-    public void VarInt(long value) => VarUInt((ulong)((value << 1) ^ (value >> 63)));
+    public void VarInt(long value) => VarUInt(State.VarInt.ZigZag(value));
 
     public void Int(int value) => VarInt(value);
 

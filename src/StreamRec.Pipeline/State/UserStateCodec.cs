@@ -147,18 +147,9 @@ public static class UserStateCodec
             Position += 4;
         }
 
-        public void VarUInt(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                _buffer[Position++] = (byte)(value | 0x80);
-                value >>= 7;
-            }
+        public void VarUInt(ulong value) => Position += State.VarInt.Write(_buffer[Position..], value);
 
-            _buffer[Position++] = (byte)value;
-        }
-
-        public void VarInt(long value) => VarUInt((ulong)((value << 1) ^ (value >> 63)));
+        public void VarInt(long value) => VarUInt(State.VarInt.ZigZag(value));
     }
 
     private ref struct Reader(ReadOnlySpan<byte> buffer)
@@ -175,30 +166,8 @@ public static class UserStateCodec
             return value;
         }
 
-        public ulong VarUInt()
-        {
-            ulong value = 0;
-            var shift = 0;
-            byte b;
-            do
-            {
-                if (shift > 63)
-                {
-                    throw new InvalidDataException("Malformed varint in user state.");
-                }
+        public ulong VarUInt() => State.VarInt.Read(_buffer, ref _position);
 
-                b = _buffer[_position++];
-                value |= (ulong)(b & 0x7F) << shift;
-                shift += 7;
-            }
-            while (b >= 0x80);
-            return value;
-        }
-
-        public long VarInt()
-        {
-            var raw = VarUInt();
-            return (long)(raw >> 1) ^ -(long)(raw & 1);
-        }
+        public long VarInt() => State.VarInt.UnZigZag(VarUInt());
     }
 }
