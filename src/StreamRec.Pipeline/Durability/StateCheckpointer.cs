@@ -35,7 +35,8 @@ public sealed class StateCheckpointer
     private readonly TimeProvider _time;
     private readonly int[] _persistedIds = new int[4];
     private readonly SnapshotWriter _writer = new();
-    private readonly Queue<EventBatch> _unacknowledged = new();
+    /// <summary>Batches with outputs not yet acknowledged, oldest first, each with the output numbers it ends at.</summary>
+    private readonly Queue<(EventBatch Batch, long DeltasEnd, long DeadLettersEnd)> _unacknowledged = new();
     private long _deltas;
     private long _deadLetters;
     private long _ackedDeltas;
@@ -127,9 +128,10 @@ public sealed class StateCheckpointer
         var positions = batch.Checkpoint?.Positions ?? [];
         _deltas += batch.Deltas.Count;
         _deadLetters += batch.DeadLetters.Count;
+        DropAcknowledged();
         if (batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0)
         {
-            _unacknowledged.Enqueue(batch);
+            _unacknowledged.Enqueue((batch, _deltas, _deadLetters));
         }
 
         if (batch.Checkpoint is not null || batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0)
@@ -150,6 +152,17 @@ public sealed class StateCheckpointer
         Write([], [], positions, complete: true);
     }
 
+    /// <summary>Acknowledgements come in output order, so the acknowledged batches are a prefix of the queue.</summary>
+    private void DropAcknowledged()
+    {
+        var ackedDeltas = Interlocked.Read(ref _ackedDeltas);
+        var ackedDeadLetters = Interlocked.Read(ref _ackedDeadLetters);
+        while (_unacknowledged.TryPeek(out var oldest) && oldest.DeltasEnd <= ackedDeltas && oldest.DeadLettersEnd <= ackedDeadLetters)
+        {
+            _unacknowledged.Dequeue();
+        }
+    }
+
     internal void Acknowledged(long deltas, long deadLetters)
     {
         InterlockedMax(ref _ackedDeltas, deltas);
@@ -158,35 +171,19 @@ public sealed class StateCheckpointer
 
     private void Write(byte[] validator, byte[] slicer, IReadOnlyList<RecordOrigin> positions, bool complete)
     {
-        var ackedDeltas = Interlocked.Read(ref _ackedDeltas);
-        var ackedDeadLetters = Interlocked.Read(ref _ackedDeadLetters);
+        // What is left after dropping the acknowledged batches is the outbox; it starts at the oldest one's first output.
+        DropAcknowledged();
         var outboxDeltas = new List<RecommendationDelta>();
         var outboxDeadLetters = new List<DeadLetter>();
         long firstDelta = _deltas, firstDeadLetter = _deadLetters;
-        // Outputs are numbered in emission order; walk back from the newest to find what is not yet acknowledged.
-        var kept = new List<EventBatch>();
-        long deltaEnd = _deltas, deadLetterEnd = _deadLetters;
-        foreach (var batch in _unacknowledged.Reverse())
+        if (_unacknowledged.TryPeek(out var oldest))
         {
-            var deltaStart = deltaEnd - batch.Deltas.Count;
-            var deadLetterStart = deadLetterEnd - batch.DeadLetters.Count;
-            if (deltaEnd <= ackedDeltas && deadLetterEnd <= ackedDeadLetters)
-            {
-                break;
-            }
-
-            kept.Add(batch);
-            firstDelta = deltaStart;
-            firstDeadLetter = deadLetterStart;
-            deltaEnd = deltaStart;
-            deadLetterEnd = deadLetterStart;
+            firstDelta = oldest.DeltasEnd - oldest.Batch.Deltas.Count;
+            firstDeadLetter = oldest.DeadLettersEnd - oldest.Batch.DeadLetters.Count;
         }
 
-        kept.Reverse();
-        _unacknowledged.Clear();
-        foreach (var batch in kept)
+        foreach (var (batch, _, _) in _unacknowledged)
         {
-            _unacknowledged.Enqueue(batch);
             outboxDeltas.AddRange(batch.Deltas);
             outboxDeadLetters.AddRange(batch.DeadLetters);
         }
@@ -386,7 +383,7 @@ public sealed class StateCheckpointer
             outbox.Deltas.AddRange(deltas);
             outbox.DeadLetters.AddRange(deadLetters);
             outbox.Checkpoint = new AcknowledgedOutputs(null, this, _deltas, _deadLetters);
-            _unacknowledged.Enqueue(outbox);
+            _unacknowledged.Enqueue((outbox, _deltas, _deadLetters));
             Outbox = outbox;
         }
         IsRestored = true;
