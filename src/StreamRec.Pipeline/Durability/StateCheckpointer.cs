@@ -78,10 +78,10 @@ public sealed class StateCheckpointer
     /// Deltas emitted before the last checkpoint whose writing was not acknowledged: the caller must write them
     /// again, durably, before it processes anything.
     /// </summary>
-    public IReadOnlyList<RecommendationDelta> OutboxDeltas { get; private set; } = [];
+    public IReadOnlyList<RecommendationDelta> OutboxDeltas => Outbox?.Deltas ?? [];
 
     /// <summary>Dead letters likewise.</summary>
-    public IReadOnlyList<DeadLetter> OutboxDeadLetters { get; private set; } = [];
+    public IReadOnlyList<DeadLetter> OutboxDeadLetters => Outbox?.DeadLetters ?? [];
 
     /// <summary>
     /// True when the input does not end where the stream stops (a Kafka run): a stop then neither flushes the
@@ -370,8 +370,6 @@ public sealed class StateCheckpointer
             throw new InvalidDataException("The checkpoint has trailing bytes: it was written by another version.");
         }
 
-        OutboxDeltas = deltas;
-        OutboxDeadLetters = deadLetters;
         // The outbox goes out again first, and stays in the outbox until that is acknowledged.
         _ackedDeltas = DurableDeltas;
         _ackedDeadLetters = DurableDeadLetters;
