@@ -130,9 +130,6 @@ public sealed class RocksDbPartition : IStateDirectory
         return store;
     }
 
-    /// <inheritdoc />
-    public bool IsDurable => true;
-
     IKeyValueStore IStateDirectory.OpenKeyValueStore(string name) => OpenKeyValueStore(name);
 
     /// <summary>Writes the unit of work of every open store, and their entry counts, in one atomic batch.</summary>

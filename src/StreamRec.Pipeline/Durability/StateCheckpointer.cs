@@ -99,9 +99,6 @@ public sealed class StateCheckpointer
     /// <summary>How long opening the directory's stores and restoring from them took (wall clock).</summary>
     public TimeSpan RestoreTime { get; }
 
-    /// <summary>Checkpoints written by this process.</summary>
-    public long Written { get; private set; }
-
     internal byte[]? RestoredValidator { get; private set; }
 
     internal byte[]? RestoredSlicer { get; private set; }
@@ -251,7 +248,6 @@ public sealed class StateCheckpointer
             _compactPending = false;
         }
 
-        Written++;
     }
 
     private void WriteShape(SnapshotWriter w)

@@ -7,9 +7,6 @@ namespace StreamRec.Pipeline.State;
 /// </summary>
 public interface IStateDirectory : IDisposable
 {
-    /// <summary>True when the directory keeps state across processes (a restart restores from it).</summary>
-    bool IsDurable { get; }
-
     /// <summary>Opens the key-value store <paramref name="name"/>, created empty when absent.</summary>
     IKeyValueStore OpenKeyValueStore(string name);
 

@@ -8,8 +8,6 @@ public sealed class InMemoryStateDirectory : IStateDirectory
 {
     private readonly Dictionary<string, InMemoryKeyValueStore> _stores = new(StringComparer.Ordinal);
 
-    public bool IsDurable => false;
-
     public IKeyValueStore OpenKeyValueStore(string name)
     {
         if (!_stores.TryGetValue(name, out var store))
