@@ -117,6 +117,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Kafka pipeline started: instance {Instance}, group {Group}, bootstrap {Bootstrap}")]
     public static partial void Started(ILogger logger, string instance, string group, string bootstrap);
 
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Warning, Message = "{Consumer}: {Partition} resumed at stored offset {Stored}, but the broker's log now starts at {LogStart}: {Skipped} record(s) were deleted by retention before this instance read them, so the state misses their effect")]
+    public static partial void SkippedByRetention(ILogger logger, string consumer, string partition, long stored, long logStart, long skipped);
+
     [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Durable state opened in {Seconds:F1} s: restored {Restored}, {Positions} stored input positions, {Users} users, {Outbox} deltas to produce again first")]
     public static partial void StateOpened(ILogger logger, double seconds, bool restored, int positions, long users, int outbox);
 

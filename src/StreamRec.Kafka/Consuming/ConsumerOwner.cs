@@ -25,6 +25,9 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     private const int MaxRecordsPerWake = 10_000;
 
     private readonly Dictionary<TopicPartition, long> _startOffsets;
+
+    // Stored offsets a partition was resumed at, until its first record shows whether retention deleted past them.
+    private readonly Dictionary<TopicPartition, long> _resumedAt = [];
     private readonly string _name;
     private readonly ConsumerConfig _config;
     private readonly IReadOnlyList<string> _topics;
@@ -53,6 +56,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     private Action _wake = static () => { };
     private int _started;
     private DateTimeOffset? _waitingSince;
+    private long _skippedByRetention;
     private IAdminClient? _admin;
 
     public ConsumerOwner(
@@ -85,6 +89,12 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     public IReadOnlyDictionary<string, long> Lag => _lag;
 
     public Task<IReadOnlyList<TopicPartition>> FirstAssignment => _firstAssignment.Task;
+
+    /// <summary>
+    /// Records between a stored position and the start of the broker's log when the partition was resumed: deleted
+    /// by retention while this instance was away, so never processed.
+    /// </summary>
+    public long SkippedByRetention => Interlocked.Read(ref _skippedByRetention);
 
     /// <summary>
     /// Records taken off the broker whose output is not acknowledged yet, over the owned partitions: what the
@@ -304,7 +314,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
                 // Durable state names where each partition's processing stood at start-up (once: a partition
                 // that comes back in a later rebalance resumes from the offsets committed since).
-                return [.. partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.Remove(p, out var next) ? new Offset(next) : Offset.Unset))];
+                return [.. partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.Remove(p, out var next) ? ResumeAt(p, next) : Offset.Unset))];
             })
             .SetPartitionsRevokedHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: false))
             .SetPartitionsLostHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: true))
@@ -318,7 +328,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             var result = consumer.Consume(timeout);
             while (result is not null)
             {
-                Handle(result);
+                Handle(consumer, result);
                 if (++received == MaxRecordsPerWake)
                 {
                     break;
@@ -341,11 +351,16 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         return received;
     }
 
-    private void Handle(ConsumeResult<byte[]?, byte[]?> result)
+    private void Handle(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> result)
     {
         if (!_byPartition.TryGetValue(result.TopicPartition, out var buffer))
         {
             return;
+        }
+
+        if (_resumedAt.Remove(result.TopicPartition, out var stored) && result.Offset.Value > stored)
+        {
+            CheckRetention(consumer, result.TopicPartition, stored, result.Offset.Value);
         }
 
         if (result.IsPartitionEOF)
@@ -368,6 +383,38 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value, result.Message.Key));
     }
 
+    private Offset ResumeAt(TopicPartition partition, long stored)
+    {
+        _resumedAt[partition] = stored;
+        return new Offset(stored);
+    }
+
+    /// <summary>
+    /// The first offset read lies past the stored one. Offsets have legitimate gaps (transaction markers,
+    /// compaction), so only a log start past the stored offset counts as records lost to retention:
+    /// auto.offset.reset moved the consumer to the earliest record without saying so.
+    /// </summary>
+    private void CheckRetention(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition, long stored, long first)
+    {
+        long logStart;
+        try
+        {
+            logStart = consumer.QueryWatermarkOffsets(partition, MetadataTimeout).Low.Value;
+        }
+        catch (KafkaException ex)
+        {
+            Log.ClientError(_logger, _throttle, _name, ex.Error);
+            return;
+        }
+
+        if (logStart > stored)
+        {
+            var skipped = Math.Min(logStart, first) - stored;
+            Interlocked.Add(ref _skippedByRetention, skipped);
+            Log.SkippedByRetention(_logger, _name, partition.ToString(), stored, logStart, skipped);
+        }
+    }
+
     private void AssignAll(IConsumer<byte[]?, byte[]?> consumer)
     {
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
@@ -384,7 +431,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             partitions.AddRange(metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)));
         }
 
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.TryGetValue(p, out var next) ? new Offset(next) : Offset.Beginning)));
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.TryGetValue(p, out var next) ? ResumeAt(p, next) : Offset.Beginning)));
         OnAssigned(partitions);
     }
 

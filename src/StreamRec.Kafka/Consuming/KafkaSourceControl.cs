@@ -36,6 +36,9 @@ public sealed class KafkaSourceControl
     public IReadOnlyDictionary<string, long> ConsumerLag =>
         _users.Lag.Concat(_rooms.Lag).ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal);
 
+    /// <summary>Records deleted by retention between the stored positions and the logs' start (see <see cref="ConsumerOwner.SkippedByRetention"/>).</summary>
+    public long SkippedByRetention => _users.SkippedByRetention + _rooms.SkippedByRetention;
+
     internal Task StopRequested => _stopRequested.Task;
 
     /// <summary>Completes when backpressure first paused a user-topic partition.</summary>

@@ -80,6 +80,7 @@ public sealed class KafkaPipelineJob(
             .ToMaterialized(KafkaConnector.CommitSink(), Keep.Both)
             .Run(system.Materializer());
         _observability.ConsumerLag = () => control.ConsumerLag;
+        _observability.SkippedByRetention = () => control.SkippedByRetention;
         readiness.TrackAssignment(() => control.Assignment.Count);
         readiness.TrackOutage(() => control.BrokersUnreachableSince is not null);
         _control.TrySetResult(control);

@@ -33,6 +33,7 @@ public sealed class PipelineObservability : IDisposable
         Sources = new InstrumentationSources
         {
             ConsumerLag = () => ConsumerLag(),
+            InputSkipped = () => SkippedByRetention(),
             ModelVersion = modelVersion ?? (static () => null),
             OnlineEvaluation = new OnlineSource(this),
         };
@@ -60,6 +61,9 @@ public sealed class PipelineObservability : IDisposable
 
     /// <summary>Where <see cref="InstrumentationSources.ConsumerLag"/> reads from (the source's control).</summary>
     internal Func<IReadOnlyDictionary<string, long>> ConsumerLag { get; set; } = static () => new Dictionary<string, long>();
+
+    /// <summary>Where <see cref="InstrumentationSources.InputSkipped"/> reads from (the source's control).</summary>
+    internal Func<long> SkippedByRetention { get; set; } = static () => 0;
 
     /// <summary>The hooks the job passes to the pipeline: the online evaluation and the user queries over its state.</summary>
     internal PipelineHooks Attach(PipelineOptions options, PipelineState state)

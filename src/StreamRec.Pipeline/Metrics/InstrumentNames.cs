@@ -17,6 +17,7 @@ public static class InstrumentNames
     public const string UsersActive = "streamrec.users.active";
     public const string RoomsLive = "streamrec.rooms.live";
     public const string ConsumerLag = "streamrec.consumer.lag";
+    public const string InputSkipped = "streamrec.input.skipped";
     public const string ModelInfo = "streamrec.model.info";
     public const string ModelSwaps = "streamrec.model.swaps";
     public const string DeltaFreshness = "streamrec.delta.freshness";

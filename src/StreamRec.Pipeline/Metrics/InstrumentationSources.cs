@@ -28,6 +28,9 @@ public sealed class InstrumentationSources
     /// <summary>Records per input partition not yet processed, keyed <c>topic[partition]</c>.</summary>
     public Func<IReadOnlyDictionary<string, long>> ConsumerLag { get; init; } = static () => new Dictionary<string, long>();
 
+    /// <summary>Input records deleted by retention before they were read (a stored position older than the log's start).</summary>
+    public Func<long> InputSkipped { get; init; } = static () => 0;
+
     /// <summary>Version of the model scoring now, or null when no model is loaded (the baseline scorer).</summary>
     public Func<string?> ModelVersion { get; init; } = static () => null;
 

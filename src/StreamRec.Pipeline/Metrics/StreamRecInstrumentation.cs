@@ -45,6 +45,7 @@ public sealed class StreamRecInstrumentation : IDisposable
         Meter.CreateObservableGauge(InstrumentNames.UsersActive, () => sources.ActiveUsers, "{user}", "Users with state in this instance's partitions.");
         Meter.CreateObservableGauge(InstrumentNames.RoomsLive, () => sources.LiveRooms, "{room}", "Rooms live now.");
         Meter.CreateObservableGauge(InstrumentNames.ConsumerLag, Lag, "{record}", "Records not yet processed, per input partition.");
+        Meter.CreateObservableCounter(InstrumentNames.InputSkipped, () => sources.InputSkipped(), "{record}", "Input records deleted by retention before they were read.");
         Meter.CreateObservableGauge(InstrumentNames.ModelInfo, ModelInfo, "1", "1, tagged with the version of the model scoring now.");
         Meter.CreateObservableCounter(InstrumentNames.ModelSwaps, () => sources.ModelSwaps, "{swap}", "Models swapped in while running.");
         _freshness = Seconds(InstrumentNames.DeltaFreshness, "Wall time from a batch's arrival to the broker's acknowledgement of a delta it caused, per delta.");
