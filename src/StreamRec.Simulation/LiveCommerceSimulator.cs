@@ -18,7 +18,7 @@ public sealed class LiveCommerceSimulator(SimulationOptions options)
     /// <summary>Product categories of the simulated platform.</summary>
     public static IReadOnlyList<string> Categories { get; } = Array.AsReadOnly(Vocabulary.Categories);
 
-    /// <summary>All events in one list: for small worlds (tests, fixtures). Large ones go through <see cref="WriteJsonLines"/>.</summary>
+    /// <summary>All events in one list: for small worlds (tests, fixtures). Large ones go through <see cref="WriteJsonLines(Stream, CancellationToken)"/>.</summary>
     public IReadOnlyList<LiveEvent> Generate() => [.. Events()];
 
     /// <summary>The events one at a time, in log order, holding only what the world has pending.</summary>
@@ -41,11 +41,21 @@ public sealed class LiveCommerceSimulator(SimulationOptions options)
     /// Writes the log as JSON lines (exactly the contract serializer's bytes) to <paramref name="destination"/>,
     /// generating on a second thread while this one formats and writes. The stream is not disposed.
     /// </summary>
-    public SimulationSummary WriteJsonLines(Stream destination, CancellationToken cancellationToken)
+    public SimulationSummary WriteJsonLines(Stream destination, CancellationToken cancellationToken) =>
+        WriteJsonLines(destination, truth: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteJsonLines(Stream, CancellationToken)"/>, and when <paramref name="truth"/> is given, writes
+    /// to it one JSON line per visit's first click (keyed by the click's <c>event_id</c>) with the world's true
+    /// ranking of the live rooms at that moment: the rank of the chosen room, the ten most likely rooms, and whether
+    /// the viewer's taste had drifted or a favourite going live brought it (then its room had chance 1). Ranking
+    /// every live room costs a pass over the rooms per visit, so only ask for it when evaluating.
+    /// </summary>
+    public SimulationSummary WriteJsonLines(Stream destination, Stream? truth, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var sweep = new WorldSweep(_options);
-        var events = JsonLinesExport.Write(sweep, destination, cancellationToken);
+        var sweep = new WorldSweep(_options, truth is not null);
+        var events = JsonLinesExport.Write(sweep, destination, truth, cancellationToken);
         return new SimulationSummary(events, sweep.PeakLiveRooms);
     }
 }
