@@ -24,7 +24,7 @@ public sealed record SimulationOptions
     public int PriceLevels { get; init; } = 3;
 
     /// <summary>How much more an exploring viewer is drawn to its preferred sub-genre of a favourite category.</summary>
-    public double SubGenreAffinity { get; init; } = 6.0;
+    public double SubGenreAffinity { get; init; } = 10.0;
 
     /// <summary>How much more an exploring viewer is drawn to rooms at its preferred price level.</summary>
     public double PriceAffinity { get; init; } = 2.5;

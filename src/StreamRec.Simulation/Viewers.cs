@@ -29,8 +29,10 @@ internal sealed class Viewers
     {
         ArgumentNullException.ThrowIfNull(options);
         _buckets = new RoomBuckets(options.SubGenres, options.PriceLevels);
-        _subGenreAffinity = options.SubGenreAffinity;
-        _priceAffinity = options.PriceAffinity;
+        // With one sub-genre (or price level) there is nothing to prefer: every bucket would get the same factor,
+        // except that the sub-genre one would inflate favourite categories against the rest.
+        _subGenreAffinity = options.SubGenres > 1 ? options.SubGenreAffinity : 1;
+        _priceAffinity = options.PriceLevels > 1 ? options.PriceAffinity : 1;
         _viewers = new Viewer[count];
         for (var u = 0; u < count; u++)
         {
