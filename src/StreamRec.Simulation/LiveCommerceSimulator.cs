@@ -4,8 +4,9 @@ namespace StreamRec.Simulation;
 
 /// <summary>
 /// Generates a live-commerce event log: rooms going live and offline in sessions, Zipf-like room
-/// popularity, users with latent tastes over categories, strong repeat consumption of favourite
-/// streamers, and comments and purchases at realistic lower rates. Seeded and deterministic: the same options
+/// popularity, users with latent tastes over categories, sub-genres and price levels that drift for some,
+/// browsing sessions, strong repeat consumption of favourite streamers, and comments (intent questions or
+/// chatter) and purchases at realistic lower rates. Seeded and deterministic: the same options
 /// give the same events, in event-time order (room events before user events at the same instant), on any
 /// machine and whatever the threads do.
 /// </summary>
