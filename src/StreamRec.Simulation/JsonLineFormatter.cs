@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
+using System.Text.Json;
 
 namespace StreamRec.Simulation;
 
@@ -21,7 +22,9 @@ internal sealed class JsonLineFormatter
     private readonly byte[][] _roomId;
     private readonly byte[][] _tail;
     private readonly byte[][] _categories = [.. Vocabulary.Categories.Select(Encoding.UTF8.GetBytes)];
-    private readonly byte[][] _comments = [.. Vocabulary.Comments.Select(Encoding.UTF8.GetBytes)];
+
+    // Escaped as the contract serializer escapes them (its default encoder writes non-ASCII as \uXXXX).
+    private readonly byte[][] _comments = [.. Vocabulary.Comments.Select(c => JsonEncodedText.Encode(c).EncodedUtf8Bytes.ToArray())];
 
     public JsonLineFormatter(RoomTable rooms)
     {

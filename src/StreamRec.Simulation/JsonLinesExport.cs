@@ -12,10 +12,14 @@ internal static class JsonLinesExport
     private const int BlockEvents = 16 * 1024;
     private const int BlocksInFlight = 4;
 
-    /// <summary>Writes the whole log to <paramref name="destination"/>; returns the number of events.</summary>
-    public static long Write(WorldSweep sweep, Stream destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the whole log to <paramref name="destination"/> and, when given (the sweep must then report truths),
+    /// each visit's truth to <paramref name="truth"/>; returns the number of events.
+    /// </summary>
+    public static long Write(WorldSweep sweep, Stream destination, Stream? truth, CancellationToken cancellationToken)
     {
         var formatter = new JsonLineFormatter(sweep.Rooms);
+        using var truthFormatter = truth is null ? null : new TruthLineFormatter();
         using var filled = new BlockingCollection<Block>(BlocksInFlight);
         using var empty = new BlockingCollection<Block>();
         for (var i = 0; i < BlocksInFlight + 2; i++)
@@ -34,9 +38,14 @@ internal static class JsonLinesExport
             foreach (var block in filled.GetConsumingEnumerable(stop.Token))
             {
                 var length = 0;
+                var truths = 0;
                 foreach (ref readonly var e in block.Events.AsSpan(0, block.Count))
                 {
                     length += formatter.Format(e, ++written, buffer.AsSpan(length));
+                    if (truth is not null && truthFormatter is not null && e.Kind == WorldEventKind.Click && e.Data == 1)
+                    {
+                        truthFormatter.Write(block.Truths[truths++], written, truth);
+                    }
                 }
 
                 destination.Write(buffer, 0, length);
@@ -73,7 +82,8 @@ internal static class JsonLinesExport
             while (true)
             {
                 var block = empty.Take(cancellationToken);
-                block.Count = sweep.Fill(block.Events);
+                block.Truths.Clear();
+                block.Count = sweep.Fill(block.Events, block.Truths);
                 if (block.Count == 0)
                 {
                     return;
@@ -93,5 +103,8 @@ internal static class JsonLinesExport
         public WorldEvent[] Events { get; } = new WorldEvent[BlockEvents];
 
         public int Count { get; set; }
+
+        /// <summary>The truths of the block's first clicks of visits, in their order (empty when not asked for).</summary>
+        public List<VisitTruth> Truths { get; } = [];
     }
 }

@@ -3,6 +3,8 @@ namespace StreamRec.Simulation;
 /// <summary>
 /// The fixed facts of the rooms: who hosts each, what it sells and how popular it is. Four streamers to five
 /// rooms; room r is hosted by streamer r mod streamers, so the rooms of streamer s are s, s + streamers, ...
+/// Each streamer also has a latent sub-genre and price level, never logged: rooms of one (category, sub-genre,
+/// price) bucket draw the same viewers, so only behaviour tells them apart.
 /// </summary>
 internal sealed class RoomTable
 {
@@ -12,17 +14,29 @@ internal sealed class RoomTable
     private readonly int[] _streamer;
     private readonly byte[] _category;
     private readonly long[] _weight;
+    private readonly short[] _bucket;
 
-    private RoomTable(int streamers, byte[] streamerCategory, long[] weight)
+    private RoomTable(int streamers, byte[] streamerCategory, long[] weight, RoomBuckets buckets, ulong seed)
     {
         Streamers = streamers;
+        Buckets = buckets;
         _weight = weight;
         _streamer = new int[weight.Length];
         _category = new byte[weight.Length];
+        _bucket = new short[weight.Length];
+        var streamerBucket = new short[streamers];
+        for (var s = 0; s < streamers; s++)
+        {
+            // Own streams, so the categories and popularity drawn before sub-genres existed stay as they were.
+            var random = SplitMix.Seed(seed, 6, (ulong)s);
+            streamerBucket[s] = (short)buckets.Of(streamerCategory[s], SplitMix.Next(ref random, buckets.SubGenres), SplitMix.Next(ref random, buckets.PriceLevels));
+        }
+
         for (var r = 0; r < weight.Length; r++)
         {
             _streamer[r] = r % streamers;
             _category[r] = streamerCategory[r % streamers];
+            _bucket[r] = streamerBucket[r % streamers];
         }
     }
 
@@ -30,8 +44,15 @@ internal sealed class RoomTable
 
     public int Streamers { get; }
 
-    public static RoomTable Create(int rooms, DeterministicRandom random)
+    /// <summary>The latent (category, sub-genre, price) buckets the rooms fall into.</summary>
+    public RoomBuckets Buckets { get; }
+
+    /// <summary>A table with one sub-genre and one price level: rooms differ only by category and popularity.</summary>
+    public static RoomTable Create(int rooms, DeterministicRandom random) => Create(rooms, random, new RoomBuckets(1, 1), 0);
+
+    public static RoomTable Create(int rooms, DeterministicRandom random, RoomBuckets buckets, ulong seed)
     {
+        ArgumentNullException.ThrowIfNull(random);
         var streamers = Math.Max(1, rooms * 4 / 5);
         var streamerCategory = new byte[streamers];
         Span<double> categoryWeights = stackalloc double[Vocabulary.Categories.Length];
@@ -64,7 +85,7 @@ internal sealed class RoomTable
             weight[r] = (long)Math.Round(PortableMath.Pow(ranks[r] + 1, -0.9) * WeightScale);
         }
 
-        return new RoomTable(streamers, streamerCategory, weight);
+        return new RoomTable(streamers, streamerCategory, weight, buckets, seed);
     }
 
     /// <summary>Zipf popularity of the room (1 / rank^0.9), in units of 2^-40.</summary>
@@ -73,4 +94,7 @@ internal sealed class RoomTable
     public int StreamerOf(int room) => _streamer[room];
 
     public int CategoryOf(int room) => _category[room];
+
+    /// <summary>The room's (category, sub-genre, price) bucket, see <see cref="RoomBuckets"/>.</summary>
+    public int BucketOf(int room) => _bucket[room];
 }

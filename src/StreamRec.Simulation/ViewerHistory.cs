@@ -67,6 +67,32 @@ internal sealed class ViewerHistory
         }
     }
 
+    /// <summary>
+    /// Scales every count of <paramref name="viewer"/> by <paramref name="factor"/> (a change of taste: old
+    /// favourites lose pull). A follower stays one (it still hears of new sessions), so its count never falls
+    /// below <see cref="FollowAfter"/>, which also keeps it from being added to the followers twice.
+    /// </summary>
+    public void Scale(int viewer, double factor)
+    {
+        ref var chunk = ref _first[viewer];
+        while (true)
+        {
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                ref var entry = ref chunk.Entries[i];
+                var floor = entry.Visits >= FollowAfter ? FollowAfter : 1;
+                entry.Visits = Math.Max(floor, (int)(entry.Visits * factor));
+            }
+
+            if (chunk.Next == 0)
+            {
+                return;
+            }
+
+            chunk = ref _overflow[chunk.Next];
+        }
+    }
+
     /// <summary>The streamers <paramref name="viewer"/> has visited, with visit counts, oldest first.</summary>
     public Enumerator Of(int viewer) => new(_first[viewer], _overflow);
 

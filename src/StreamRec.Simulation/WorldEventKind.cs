@@ -12,4 +12,7 @@ internal enum WorldEventKind : byte
     Click,
     Comment,
     Purchase,
+
+    /// <summary>A viewer's taste changes; never logged.</summary>
+    Drift,
 }

@@ -32,9 +32,13 @@ internal static class EvaluateCommand
             Description = "Candidates the baseline shortlists for the model, as the pipeline serves it; 0 lets the model rank every live room.",
             DefaultValueFactory = _ => new PipelineOptions().ModelShortlist,
         };
+        var truth = new Option<FileInfo?>("--truth")
+        {
+            Description = "The simulator's truth for the log (simulate --truth): adds the oracle, each method's fraction of it and H@10 after a taste drift, on the visits with a truth record only.",
+        };
         var command = new Command("evaluate", "Evaluate the ranking model against POP, REP and the baseline on the end of a log.")
         {
-            input, model, holdout, json, shortlist,
+            input, model, holdout, json, shortlist, truth,
         };
         command.SetAction((result, cancellationToken) => Task.Run(
             () => Run(
@@ -43,12 +47,13 @@ internal static class EvaluateCommand
                 result.GetValue(holdout),
                 result.GetValue(json),
                 result.GetValue(shortlist),
+                result.GetValue(truth)?.FullName,
                 cancellationToken),
             cancellationToken));
         return command;
     }
 
-    private static int Run(string input, string modelPath, double holdout, bool json, int shortlist, CancellationToken cancellationToken)
+    private static int Run(string input, string modelPath, double holdout, bool json, int shortlist, string? truthPath, CancellationToken cancellationToken)
     {
         using var loggers = StderrLogging.Create(LogLevel.Warning);
         EvaluationResult result;
@@ -59,37 +64,62 @@ internal static class EvaluateCommand
             version = model.Manifest.ModelVersion;
             var replayer = new InteractionReplayer(new PipelineOptions(), TimeProvider.System);
             IScorer served = shortlist > 0 ? new ShortlistScorer(model, shortlist) : model;
-            result = HoldoutEvaluation.Run(replayer, input, holdout, [(ModelMethod, served), (BaselineMethod, new BaselineScorer())], cancellationToken);
+            var truth = truthPath is null ? null : TruthFile.Load(truthPath, cancellationToken);
+            result = HoldoutEvaluation.Run(replayer, input, holdout, [(ModelMethod, served), (BaselineMethod, new BaselineScorer())], truth, cancellationToken);
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException)
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException or UnauthorizedAccessException)
         {
             System.Console.Error.WriteLine($"evaluate: {ex.Message}");
             return 2;
         }
 
+        string[] methods =
+        [
+            ModelMethod, ModelMethod + RankingEvaluator.RetrievalSuffix, RankingEvaluator.Popularity, RankingEvaluator.Recency,
+            BaselineMethod, BaselineMethod + RankingEvaluator.RetrievalSuffix,
+        ];
+        var oracle = result.Methods.GetValueOrDefault(RankingEvaluator.Oracle);
         if (json)
         {
             var report = new EvaluationReport(
                 result.Cases, result.Methods[ModelMethod], result.Methods[RankingEvaluator.Popularity], result.Methods[RankingEvaluator.Recency],
                 result.Methods[BaselineMethod], result.NewCases, result.RepeatCases, version,
-                result.Methods[ModelMethod + RankingEvaluator.RetrievalSuffix], result.RetrievalRecall);
+                result.Methods[ModelMethod + RankingEvaluator.RetrievalSuffix], result.RetrievalRecall)
+            {
+                CasesDrift = result.DriftCases,
+                Oracle = oracle,
+                OracleFraction = oracle is null ? null : methods.ToDictionary(m => m, m => OracleFraction.Of(result.Methods[m], oracle)),
+                TruthCoverage = result.TruthCoverage,
+                CasesBeforeTruth = result.CasesBeforeTruth,
+            };
             System.Console.WriteLine(JsonSerializer.Serialize(report, RankingJson.Default.EvaluationReport));
             return 0;
         }
 
         System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.Cases} held-out visits (last {holdout:P0} of the timeline): {result.NewCases} to new streamers, {result.RepeatCases} repeat; model {version}"));
-        System.Console.WriteLine($"{"method",-20}{"H@1",9}{"H@10",9}{"NDCG@10",9}{"H@10 new",10}{"H@10 rep",10}");
-        string[] methods =
-        [
-            ModelMethod, ModelMethod + RankingEvaluator.RetrievalSuffix, RankingEvaluator.Popularity, RankingEvaluator.Recency,
-            BaselineMethod, BaselineMethod + RankingEvaluator.RetrievalSuffix,
-        ];
-        foreach (var method in methods)
+        if (result.CasesBeforeTruth is { } before)
+        {
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"truth: {result.Cases} of {before} visits have a truth record (coverage {result.TruthCoverage:P1}); every method is measured on those only; {result.DriftCases} after a taste drift"));
+        }
+
+        System.Console.WriteLine($"{"method",-20}{"H@1",9}{"H@10",9}{"NDCG@10",9}{"H@10 new",10}{"H@10 rep",10}{"H@10 drift",11}");
+        foreach (var method in oracle is null ? methods : [RankingEvaluator.Oracle, .. methods])
         {
             var s = result.Methods[method];
             System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{method,-20}{s.H1,9:F4}{s.H10,9:F4}{s.Ndcg10,9:F4}{s.H10NewStreamer,10:F4}{s.H10RepeatStreamer,10:F4}"));
+                $"{method,-20}{s.H1,9:F4}{s.H10,9:F4}{s.Ndcg10,9:F4}{s.H10NewStreamer,10:F4}{s.H10RepeatStreamer,10:F4}{s.H10AfterDrift,11:F4}"));
+        }
+
+        if (oracle is not null)
+        {
+            System.Console.WriteLine($"{"fraction of oracle",-20}{"H@10",9}{"NDCG@10",9}{"H@10 new",10}");
+            foreach (var method in methods)
+            {
+                var f = OracleFraction.Of(result.Methods[method], oracle);
+                System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{method,-20}{f.H10,9:F3}{f.Ndcg10,9:F3}{f.H10NewStreamer,10:F3}"));
+            }
         }
 
         System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

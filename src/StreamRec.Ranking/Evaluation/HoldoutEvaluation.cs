@@ -16,11 +16,25 @@ public static class HoldoutEvaluation
         string logPath,
         double holdoutFraction,
         IReadOnlyList<(string Name, IScorer Scorer)> scorers,
+        CancellationToken cancellationToken) => Run(replayer, logPath, holdoutFraction, scorers, truth: null, cancellationToken);
+
+    /// <param name="replayer">Reads the log.</param>
+    /// <param name="logPath">The event log.</param>
+    /// <param name="holdoutFraction">Fraction of the event-time span, at its end, whose visits are the test cases.</param>
+    /// <param name="scorers">Scorers to compare with POP and REP, by method name.</param>
+    /// <param name="truth">The simulator's truth by click event id (see <see cref="RankingEvaluator"/>), or null.</param>
+    /// <param name="cancellationToken">Stops the replay.</param>
+    public static EvaluationResult Run(
+        InteractionReplayer replayer,
+        string logPath,
+        double holdoutFraction,
+        IReadOnlyList<(string Name, IScorer Scorer)> scorers,
+        IReadOnlyDictionary<string, TruthRecord>? truth,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replayer);
         var range = replayer.ScanTimeRange(logPath, cancellationToken);
-        var evaluator = new RankingEvaluator(scorers);
+        var evaluator = new RankingEvaluator(scorers, truth);
         replayer.Replay(logPath, range.SplitAt(holdoutFraction), evaluator, cancellationToken);
         return evaluator.Result();
     }

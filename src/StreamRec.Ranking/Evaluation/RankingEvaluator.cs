@@ -20,16 +20,32 @@ public sealed class RankingEvaluator : IInteractionObserver
     /// <summary>Suffix of a scorer's method that ranks only the candidates retrieval would have offered.</summary>
     public const string RetrievalSuffix = "+retrieval";
 
+    /// <summary>Method name of the world's own ranking (only with the simulator's truth): the ceiling.</summary>
+    public const string Oracle = "oracle";
+
     private readonly IReadOnlyList<(string Name, IScorer Scorer)> _scorers;
     private readonly Dictionary<string, RankingMetrics> _metrics = [];
     private float[] _scores = new float[256];
+    private readonly IReadOnlyDictionary<string, TruthRecord>? _truth;
     private long _retrieved;
+    private long _seen;
 
     /// <param name="scorers">Scorers to compare with the baselines, by method name.</param>
     public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers)
+        : this(scorers, truth: null)
+    {
+    }
+
+    /// <param name="scorers">Scorers to compare with the baselines, by method name.</param>
+    /// <param name="truth">
+    /// The simulator's truth by click event id, or null. When given, only the cases with a truth record are ranked,
+    /// by every method and by the <see cref="Oracle"/> (the world's true rank), and the drift segment is known.
+    /// </param>
+    public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers, IReadOnlyDictionary<string, TruthRecord>? truth)
     {
         ArgumentNullException.ThrowIfNull(scorers);
         _scorers = scorers;
+        _truth = truth;
         _metrics[Popularity] = new RankingMetrics();
         _metrics[Recency] = new RankingMetrics();
         foreach (var (name, scorer) in scorers)
@@ -39,19 +55,37 @@ public sealed class RankingEvaluator : IInteractionObserver
                 throw new ArgumentException($"Scorer '{name}' expects other features than the pipeline extracts.", nameof(scorers));
             }
 
-            if (!_metrics.TryAdd(name, new RankingMetrics()) || !_metrics.TryAdd(name + RetrievalSuffix, new RankingMetrics()))
+            if (name == Oracle || !_metrics.TryAdd(name, new RankingMetrics()) || !_metrics.TryAdd(name + RetrievalSuffix, new RankingMetrics()))
             {
-                throw new ArgumentException($"Method name '{name}' is used twice.", nameof(scorers));
+                throw new ArgumentException($"Method name '{name}' is used twice or reserved.", nameof(scorers));
             }
+        }
+
+        if (truth is not null)
+        {
+            _metrics[Oracle] = new RankingMetrics();
         }
     }
 
     public void OnCase(InteractionCase interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
+        _seen++;
+        var drifted = false;
+        if (_truth is not null)
+        {
+            if (interaction.EventId is not { } id || !_truth.TryGetValue(id, out var truth))
+            {
+                return;
+            }
+
+            drifted = truth.Drifted;
+            _metrics[Oracle].Add(truth.Rank, interaction.IsRepeat, drifted);
+        }
+
         var repeat = interaction.IsRepeat;
-        _metrics[Popularity].Add(CaseRanks.ByPopularity(interaction), repeat);
-        _metrics[Recency].Add(CaseRanks.ByRecency(interaction), repeat);
+        _metrics[Popularity].Add(CaseRanks.ByPopularity(interaction), repeat, drifted);
+        _metrics[Recency].Add(CaseRanks.ByRecency(interaction), repeat, drifted);
         if (_scores.Length < interaction.Count)
         {
             _scores = new float[Math.Max(interaction.Count, _scores.Length * 2)];
@@ -62,7 +96,7 @@ public sealed class RankingEvaluator : IInteractionObserver
         foreach (var (name, scorer) in _scorers)
         {
             scorer.Score(interaction.Features, interaction.Count, scores);
-            _metrics[name].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat);
+            _metrics[name].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat, drifted);
 
             // What the pipeline ranks: only the candidates retrieval offers, the rest below them all.
             for (var i = 0; i < scores.Length; i++)
@@ -70,7 +104,7 @@ public sealed class RankingEvaluator : IInteractionObserver
                 scores[i] = interaction.Retrieved[i] ? scores[i] : float.NegativeInfinity;
             }
 
-            _metrics[name + RetrievalSuffix].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat);
+            _metrics[name + RetrievalSuffix].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat, drifted);
         }
     }
 
@@ -85,6 +119,8 @@ public sealed class RankingEvaluator : IInteractionObserver
         return new EvaluationResult(any.Cases, any.NewCases, any.RepeatCases, _metrics.ToDictionary(m => m.Key, m => m.Value.Summary()))
         {
             RetrievalRecall = any.Cases == 0 ? 0 : (double)_retrieved / any.Cases,
+            DriftCases = any.DriftCases,
+            CasesBeforeTruth = _truth is null ? null : _seen,
         };
     }
 }

@@ -8,6 +8,7 @@ public sealed class RankingMetrics
     private double _ndcg10;
     private long _h10New;
     private long _h10Rep;
+    private long _h10Drift;
 
     public long Cases { get; private set; }
 
@@ -15,9 +16,13 @@ public sealed class RankingMetrics
 
     public long RepeatCases { get; private set; }
 
+    /// <summary>Cases whose user's taste had drifted.</summary>
+    public long DriftCases { get; private set; }
+
     /// <param name="rank">1-based rank of the relevant room.</param>
     /// <param name="isRepeat">Whether the user had engaged the room's streamer before.</param>
-    public void Add(int rank, bool isRepeat)
+    /// <param name="drifted">Whether the user's taste had drifted (known only from the simulator's truth).</param>
+    public void Add(int rank, bool isRepeat, bool drifted = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
         Cases++;
@@ -35,6 +40,12 @@ public sealed class RankingMetrics
             _ndcg10 += 1.0 / Math.Log2(rank + 1);
         }
 
+        if (drifted)
+        {
+            DriftCases++;
+            _h10Drift += hit10 ? 1 : 0;
+        }
+
         if (isRepeat)
         {
             RepeatCases++;
@@ -48,7 +59,10 @@ public sealed class RankingMetrics
     }
 
     public RankingScores Summary() => new(
-        Ratio(_h1, Cases), Ratio(_h10, Cases), Cases == 0 ? 0 : _ndcg10 / Cases, Ratio(_h10New, NewCases), Ratio(_h10Rep, RepeatCases));
+        Ratio(_h1, Cases), Ratio(_h10, Cases), Cases == 0 ? 0 : _ndcg10 / Cases, Ratio(_h10New, NewCases), Ratio(_h10Rep, RepeatCases))
+    {
+        H10AfterDrift = Ratio(_h10Drift, DriftCases),
+    };
 
     private static double Ratio(long hits, long cases) => cases == 0 ? 0 : (double)hits / cases;
 }

@@ -22,6 +22,9 @@ public sealed class InteractionCase
     /// <summary>Sequence number of the case in the replay, starting at 0.</summary>
     public int Id { get; internal set; }
 
+    /// <summary>The <c>event_id</c> of the click, or null when the replay could not tell it (see <see cref="InteractionReplayer"/>).</summary>
+    public string? EventId { get; internal set; }
+
     /// <summary>Event time of the click, ms since the Unix epoch.</summary>
     public long Ts { get; internal set; }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using StreamRec.Contracts.Events;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Core;
@@ -22,7 +23,9 @@ namespace StreamRec.Ranking.Offline;
 /// of the same room) starts the next. Only its first click is a case: the repeats that follow are consequences of the
 /// recommendation, not new decisions, and counting them would reward "recommend what the user is watching".
 /// Records the online decoder would reject (malformed, oversized, later than <see cref="PipelineOptions.MaxLateness"/>)
-/// are skipped the same way.
+/// are skipped the same way. A case carries its click's <c>event_id</c> (to join it with the simulator's truth);
+/// the ids are read off the raw records of the clicks in the cases' span and held only until their click is applied.
+/// A batch whose records the validator held back or released (event-time jumps) leaves its clicks without an id.
 /// </remarks>
 public sealed class InteractionReplayer(PipelineOptions options, TimeProvider time)
 {
@@ -81,6 +84,8 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
         private readonly List<RoomContext> _rooms = [];
         private readonly InteractionCase _case = new();
         private readonly Dictionary<int, (int Room, long Session, int CaseId)> _visits = [];
+        private readonly Dictionary<(int User, long Ts, int Room), string> _clickIds = [];
+        private readonly HashSet<long> _rejectedLines = [];
         private long _events;
         private long _rejected;
         private long _cases;
@@ -124,7 +129,13 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
             while (reader.ReadBatch(_options.BatchSize) is { } raw)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var holding = validator.IsHolding;
                 validator.Validate(raw, validator.MaxTs(_time), accepted, rejected);
+                if (apply is null && !holding && !validator.IsHolding)
+                {
+                    NoteClickIds(raw, accepted, rejected);
+                }
+
                 Apply(accepted, rejected, apply);
             }
 
@@ -134,6 +145,58 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
             {
                 _core.Process(_slicer.Final());
             }
+        }
+
+        /// <summary>
+        /// Pairs each accepted click of the cases' span with its raw record (records leave the validator in order,
+        /// less the rejected ones, when none is held) and keeps its event id.
+        /// </summary>
+        private void NoteClickIds(RawRecordBatch raw, List<EventRecord> accepted, List<RejectedRecord> rejected)
+        {
+            if (accepted.Count + rejected.Count != raw.Count)
+            {
+                return;
+            }
+
+            _rejectedLines.Clear();
+            foreach (var r in rejected)
+            {
+                _rejectedLines.Add(r.Origin.Position);
+            }
+
+            var k = 0;
+            for (var i = 0; i < raw.Count && k < accepted.Count; i++)
+            {
+                if (_rejectedLines.Contains(raw.Origin(i).Position))
+                {
+                    continue;
+                }
+
+                var e = accepted[k++];
+                if (e.Kind == EventKind.Click && e.Ts >= _casesFrom && EventIdOf(raw.Record(i)) is { } id)
+                {
+                    _clickIds[(e.User, e.Ts, e.Room)] = id;
+                }
+            }
+        }
+
+        private static string? EventIdOf(ReadOnlySpan<byte> json)
+        {
+            var reader = new Utf8JsonReader(json);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("event_id"u8))
+                {
+                    return reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth > 0)
+                {
+                    reader.Skip();
+                }
+            }
+
+            return null;
         }
 
         private void Apply(List<EventRecord> accepted, List<RejectedRecord> rejected, Func<EventRecord, bool>? apply)
@@ -167,6 +230,12 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
 
         public void BeforeUserEvent(in EventRecord e, UserState? user)
         {
+            string? eventId = null;
+            if (e.Kind == EventKind.Click && e.Ts >= _casesFrom)
+            {
+                _clickIds.Remove((e.User, e.Ts, e.Room), out eventId);
+            }
+
             var room = _state.Rooms.FindRoom(e.Room);
             var session = room is { IsLive: true } ? room.StartTs : long.MinValue;
             if (_visits.TryGetValue(e.User, out var visit) && visit.Room == e.Room && visit.Session == session)
@@ -190,6 +259,7 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
                 {
                     caseId = (int)_cases++;
                     Build(e, user ?? _blankUser, caseId);
+                    _case.EventId = eventId;
                     _observer!.OnCase(_case);
                 }
             }

@@ -97,6 +97,32 @@ public sealed class InteractionReplayerTests : IDisposable
         Assert.Equal(T0 + 7_800, range.SplitAt(0.2));
     }
 
+    [Fact]
+    public void Replay_Cases_CarryTheEventIdOfTheirClick_PastRejectedRecords()
+    {
+        var path = _directory.File("ids.jsonl");
+        var lines = File.ReadAllLines(Write(
+            Start("r1", "s1", "beauty", 0), Start("r2", "s2", "toys", 0),
+            Click("u1", "r1", "s1", 10), Click("u1", "r1", "s1", 20), Click("u2", "r2", "s2", 20), Click("u1", "r2", "s2", 40)));
+        File.WriteAllLines(path, [.. lines[..3], "{not json", .. lines[3..]]);
+        var observer = new RecordingObserver();
+
+        _replayer.Replay(path, long.MinValue, observer, CancellationToken.None);
+
+        Assert.Equal(["e2", "e4", "e5"], observer.Cases.Select(c => c.EventId));
+    }
+
+    [Fact]
+    public void Replay_CasesFromLaterTime_EventIdsOfLaterClicksOnly()
+    {
+        var log = Write(Start("r1", "s1", "beauty", 0), Click("u1", "r1", "s1", 10), Click("u2", "r1", "s1", 30));
+        var observer = new RecordingObserver();
+
+        _replayer.Replay(log, T0 + 20_000, observer, CancellationToken.None);
+
+        Assert.Equal(["e2"], observer.Cases.Select(c => c.EventId));
+    }
+
     private static int IndexOf(string feature) => FeatureExtractor.FeatureNames.ToList().IndexOf(feature);
 
     private string Write(params LiveEvent[] events) =>
