@@ -5,6 +5,9 @@ public sealed record RankerTrainingOptions
 {
     public RankerTrainerKind Trainer { get; init; } = RankerTrainerKind.Auto;
 
+    /// <summary>Binary, ranking (LambdaMART), or both with the better validation NDCG@10 kept.</summary>
+    public RankerObjective Objective { get; init; } = RankerObjective.Auto;
+
     /// <summary>Fraction of the log's event-time span, at its end, whose visits validate instead of train.</summary>
     public double ValidationFraction { get; init; } = 0.2;
 
@@ -27,7 +30,17 @@ public sealed record RankerTrainingOptions
 
     public double LearningRate { get; init; } = 0.1;
 
-    /// <summary>Added to a visit's positive weight per comment in the visit: an engaged visit is a stronger signal than a glance.</summary>
+    /// <summary>
+    /// Relevance grade, for the ranking objective, of a clicked room whose visit went on to a comment or purchase
+    /// (a click alone is 1, a room not clicked 0). LambdaMART's gain grows as 2^grade - 1, so 2 counts an engaged
+    /// visit three times a glance.
+    /// </summary>
+    public int EngagedRelevance { get; init; } = 2;
+
+    /// <summary>
+    /// Added to a visit's positive weight (binary objective) per comment in the visit: an engaged visit is a stronger
+    /// signal than a glance.
+    /// </summary>
     public double CommentWeight { get; init; } = 0.5;
 
     /// <summary>Added to a visit's positive weight per purchase in the visit.</summary>
@@ -57,6 +70,7 @@ public sealed record RankerTrainingOptions
         Check(MinExamplesPerLeaf >= 1, $"MinExamplesPerLeaf must be at least 1, got {MinExamplesPerLeaf}.");
         Check(LearningRate is > 0 and <= 1, $"LearningRate must be in (0, 1], got {LearningRate}.");
         Check(CommentWeight >= 0 && PurchaseWeight >= 0, "Comment and purchase weights must not be negative.");
+        Check(EngagedRelevance is >= 1 and <= 4, $"EngagedRelevance must be in [1, 4] (the trainers' default gains), got {EngagedRelevance}.");
         Check(MaxPositiveWeight >= 1, $"MaxPositiveWeight must be at least 1, got {MaxPositiveWeight}.");
         Check(ModelVersion is null || !string.IsNullOrWhiteSpace(ModelVersion), "ModelVersion must not be blank.");
         if (errors.Count > 0)
