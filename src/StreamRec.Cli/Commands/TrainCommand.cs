@@ -31,7 +31,12 @@ internal static class TrainCommand
         var defaults = new RankerTrainingOptions();
         var trees = new Option<int>("--trees") { Description = "Boosting rounds (trees).", DefaultValueFactory = _ => defaults.Trees };
         var leaves = new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => defaults.Leaves };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage of each tree.", DefaultValueFactory = _ => defaults.LearningRate };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage of each tree, binary objective.", DefaultValueFactory = _ => defaults.LearningRate };
+        var rankingLearningRate = new Option<double>("--ranking-learning-rate")
+        {
+            Description = "Shrinkage of each tree, ranking objective.",
+            DefaultValueFactory = _ => defaults.RankingLearningRate,
+        };
         var engaged = new Option<int>("--engaged-relevance")
         {
             Description = "Ranking objective's grade of a clicked room whose visit led to comments or purchases (a click alone is 1).",
@@ -40,7 +45,7 @@ internal static class TrainCommand
         var version = new Option<string?>("--model-version") { Description = "Version for the manifest (default: trainer, data date and model hash)." };
         var command = new Command("train", "Train the ranking model on an event log and write it as ONNX with its manifest.")
         {
-            input, output, objective, trainer, seed, negatives, validation, trees, leaves, learningRate, engaged, version,
+            input, output, objective, trainer, seed, negatives, validation, trees, leaves, learningRate, rankingLearningRate, engaged, version,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -64,6 +69,7 @@ internal static class TrainCommand
                 Trees = result.GetValue(trees),
                 Leaves = result.GetValue(leaves),
                 LearningRate = result.GetValue(learningRate),
+                RankingLearningRate = result.GetValue(rankingLearningRate),
                 EngagedRelevance = result.GetValue(engaged),
                 ModelVersion = result.GetValue(version),
             };

@@ -7,14 +7,15 @@ namespace StreamRec.Ranking.Training;
 
 /// <summary>
 /// Fits one candidate on the training rows. Every candidate gets the same tree budget (trees, leaves, minimum leaf
-/// size, learning rate), so the objective choice never changes the cost of scoring. Single-threaded and seeded, so
+/// size), so the objective choice never changes the cost of scoring; only the learning rate is the objective's own. Single-threaded and seeded, so
 /// the same rows give the same trees.
 /// </summary>
 internal static class CandidateFitter
 {
     public static (ITransformer Model, string Description) Fit(MLContext ml, IDataView data, RankerCandidate candidate, RankerTrainingOptions options)
     {
-        var size = $"leaves={options.Leaves}, minLeaf={options.MinExamplesPerLeaf}, lr={options.LearningRate.ToString(CultureInfo.InvariantCulture)}";
+        var learningRate = candidate.Objective == RankerObjective.Ranking ? options.RankingLearningRate : options.LearningRate;
+        var size = $"leaves={options.Leaves}, minLeaf={options.MinExamplesPerLeaf}, lr={learningRate.ToString(CultureInfo.InvariantCulture)}";
         return (candidate.Objective, candidate.Trainer) switch
         {
             (RankerObjective.Binary, RankerTrainerKind.FastTree) => (
@@ -24,7 +25,7 @@ internal static class CandidateFitter
                     NumberOfTrees = options.Trees,
                     NumberOfLeaves = options.Leaves,
                     MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf,
-                    LearningRate = options.LearningRate,
+                    LearningRate = learningRate,
                     NumberOfThreads = 1,
                 }).Fit(data),
                 $"FastTreeBinary(trees={options.Trees}, {size})"),
@@ -35,7 +36,7 @@ internal static class CandidateFitter
                     NumberOfIterations = options.Trees,
                     NumberOfLeaves = options.Leaves,
                     MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf,
-                    LearningRate = options.LearningRate,
+                    LearningRate = learningRate,
                     NumberOfThreads = 1,
                     Seed = options.Seed,
                     Verbose = false,
@@ -52,7 +53,7 @@ internal static class CandidateFitter
                     NumberOfTrees = options.Trees,
                     NumberOfLeaves = options.Leaves,
                     MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf,
-                    LearningRate = options.LearningRate,
+                    LearningRate = learningRate,
                     NumberOfThreads = 1,
                 }).Fit(data),
                 $"FastTreeRanking(LambdaMART, trees={options.Trees}, {size})"),
@@ -64,7 +65,7 @@ internal static class CandidateFitter
                     NumberOfIterations = options.Trees,
                     NumberOfLeaves = options.Leaves,
                     MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf,
-                    LearningRate = options.LearningRate,
+                    LearningRate = learningRate,
                     NumberOfThreads = 1,
                     Seed = options.Seed,
                     Verbose = false,
