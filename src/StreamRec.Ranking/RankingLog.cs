@@ -21,8 +21,8 @@ internal static partial class RankingLog
     public static partial void TrainingSetBuilt(ILogger logger, long events, long trainingCases, long rows, DateTimeOffset split, long validationCases);
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Trained {Trainer} in {Elapsed}: validation H@1 {H1:F4}, H@10 {H10:F4}, NDCG@10 {Ndcg10:F4}")]
-    public static partial void TrainerValidated(ILogger logger, Training.RankerTrainerKind trainer, TimeSpan elapsed, double h1, double h10, double ndcg10);
+    public static partial void TrainerValidated(ILogger logger, Training.RankerCandidate trainer, TimeSpan elapsed, double h1, double h10, double ndcg10);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Wrote {Trainer} model {Version} to {Path}")]
-    public static partial void ModelWritten(ILogger logger, Training.RankerTrainerKind trainer, string version, string path);
+    public static partial void ModelWritten(ILogger logger, Training.RankerCandidate trainer, string version, string path);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Onnx;
 using StreamRec.Model.Export;
@@ -75,17 +74,9 @@ public sealed class OnnxRankerExporterTests : IClassFixture<TrainedFastTreeFixtu
     [SkippableFact]
     public void Export_FastTree_PassesOnnxCheckerFullCheck()
     {
-        const string python = "/usr/bin/python3";
-        Skip.IfNot(
-            File.Exists(python) && RunPython(python, "import onnx").ExitCode == 0,
-            "The independent ONNX checker is not installed: apt-get install python3-onnx (provides `import onnx` for /usr/bin/python3).");
+        Skip.IfNot(OnnxChecker.IsAvailable, OnnxChecker.MissingReason);
 
-        // Checked as a loaded model, not by path: onnx 1.12's check_model(path, full_check=True) writes the inferred
-        // shapes back into the file, which changed the fixture's bytes under the tests that share it.
-        var (exitCode, text) = RunPython(
-            python,
-            "import sys, onnx; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print('onnx', onnx.__version__, 'ok')",
-            _fixture.ModelPath);
+        var (exitCode, text) = OnnxChecker.FullCheck(_fixture.ModelPath);
 
         _output.WriteLine(text);
         Assert.True(exitCode == 0, $"onnx.checker rejected the model: {text}");
@@ -113,32 +104,5 @@ public sealed class OnnxRankerExporterTests : IClassFixture<TrainedFastTreeFixtu
         var scores = new float[rows.Count];
         scorer.Score(SyntheticRankingData.Flatten(rows), rows.Count, scores);
         return scores;
-    }
-
-    private static (int ExitCode, string Text) RunPython(string python, string code, params string[] args)
-    {
-        var start = new ProcessStartInfo(python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(code);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{python} did not finish within 60 s.");
-        }
-
-        return (process.ExitCode, stdout.GetAwaiter().GetResult() + stderr);
     }
 }

@@ -7,6 +7,11 @@ internal static class SyntheticRankingData
 {
     public const int FeatureCount = 8;
 
+    /// <summary>Groups (visits) of <see cref="GenerateGroups"/>, of <see cref="RowsPerGroup"/> rows each.</summary>
+    public const int Groups = 250;
+
+    public const int RowsPerGroup = 20;
+
     public static readonly IReadOnlyList<string> FeatureNames =
     [
         "user_ctr_7d", "item_ctr_7d", "affinity", "recency_hours",
@@ -39,6 +44,22 @@ internal static class SyntheticRankingData
         return result;
     }
 
+    /// <summary>
+    /// The same rows cut into <see cref="Groups"/> groups of consecutive rows, as one visit's rooms each, graded for a
+    /// ranker: 0 not clicked, 1 clicked, 2 clicked where the click was likely.
+    /// </summary>
+    public static GroupedRow[] GenerateGroups(int seed, double missingFraction = 0)
+    {
+        var rows = Generate(Groups * RowsPerGroup, seed);
+        var features = ParityRows.WithMissing([.. rows.Select(r => r.Features)], rows.Length, missingFraction, seed + 1);
+        return [.. rows.Select((r, i) => new GroupedRow
+        {
+            Features = features[i],
+            Relevance = r.Label ? (r.Features[0] > 0 ? 2 : 1) : 0,
+            GroupId = (uint)(i / RowsPerGroup) + 1,
+        })];
+    }
+
     public static float[] Flatten(IReadOnlyList<float[]> rows)
     {
         var flat = new float[rows.Count * FeatureCount];
@@ -56,6 +77,18 @@ internal static class SyntheticRankingData
         public float[] Features { get; set; } = [];
 
         public bool Label { get; set; }
+    }
+
+    public sealed class GroupedRow
+    {
+        [VectorType(FeatureCount)]
+        public float[] Features { get; set; } = [];
+
+        public float Relevance { get; set; }
+
+        /// <summary>1-based: key value 0 means missing.</summary>
+        [KeyType(Groups)]
+        public uint GroupId { get; set; }
     }
 
     public sealed class FeaturesOnly

@@ -17,19 +17,35 @@ internal static class TrainCommand
         var output = new Option<FileInfo>("--out") { Description = "Where to write the ONNX model (its manifest goes next to it).", Required = true };
         var trainer = new Option<string>("--trainer")
         {
-            Description = "Tree trainer: fasttree, lightgbm, or auto (both, keep the better on validation H@10).",
+            Description = "Tree trainer: fasttree, lightgbm, or auto (both, keep the better on validation NDCG@10).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "fasttree", "lightgbm");
+        var objective = new Option<string>("--objective")
+        {
+            Description = "Objective: binary (clicked or not), ranking (LambdaMART per visit), or auto (both, keep the better on validation NDCG@10).",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "binary", "ranking");
         var seed = new Option<int>("--seed") { Description = "Seed of negative sampling and trainers.", DefaultValueFactory = _ => 7 };
         var negatives = new Option<int>("--negatives") { Description = "Live rooms not clicked sampled per training visit.", DefaultValueFactory = _ => 60 };
         var validation = new Option<double>("--validation") { Description = "Fraction of the timeline, at its end, used for validation.", DefaultValueFactory = _ => 0.2 };
         var defaults = new RankerTrainingOptions();
         var trees = new Option<int>("--trees") { Description = "Boosting rounds (trees).", DefaultValueFactory = _ => defaults.Trees };
         var leaves = new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => defaults.Leaves };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage of each tree, binary objective.", DefaultValueFactory = _ => defaults.LearningRate };
+        var rankingLearningRate = new Option<double>("--ranking-learning-rate")
+        {
+            Description = "Shrinkage of each tree, ranking objective.",
+            DefaultValueFactory = _ => defaults.RankingLearningRate,
+        };
+        var engaged = new Option<int>("--engaged-relevance")
+        {
+            Description = "Ranking objective's grade of a clicked room whose visit led to comments or purchases (a click alone is 1).",
+            DefaultValueFactory = _ => defaults.EngagedRelevance,
+        };
         var version = new Option<string?>("--model-version") { Description = "Version for the manifest (default: trainer, data date and model hash)." };
         var command = new Command("train", "Train the ranking model on an event log and write it as ONNX with its manifest.")
         {
-            input, output, trainer, seed, negatives, validation, trees, leaves, version,
+            input, output, objective, trainer, seed, negatives, validation, trees, leaves, learningRate, rankingLearningRate, engaged, version,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -41,11 +57,20 @@ internal static class TrainCommand
                     "lightgbm" => RankerTrainerKind.LightGbm,
                     _ => RankerTrainerKind.Auto,
                 },
+                Objective = result.GetValue(objective) switch
+                {
+                    "binary" => RankerObjective.Binary,
+                    "ranking" => RankerObjective.Ranking,
+                    _ => RankerObjective.Auto,
+                },
                 Seed = result.GetValue(seed),
                 NegativesPerPositive = result.GetValue(negatives),
                 ValidationFraction = result.GetValue(validation),
                 Trees = result.GetValue(trees),
                 Leaves = result.GetValue(leaves),
+                LearningRate = result.GetValue(learningRate),
+                RankingLearningRate = result.GetValue(rankingLearningRate),
+                EngagedRelevance = result.GetValue(engaged),
                 ModelVersion = result.GetValue(version),
             };
             return Task.Run(() => Run(result.GetRequiredValue(input).FullName, result.GetRequiredValue(output).FullName, options, cancellationToken), cancellationToken);
@@ -71,11 +96,12 @@ internal static class TrainCommand
         var report = new TrainingReport(
             result.ModelPath,
             result.Manifest.ModelVersion,
-            result.Trainer.ToString().ToLowerInvariant(),
+            result.Chosen.Objective.ToString().ToLowerInvariant(),
+            result.Chosen.Trainer.ToString().ToLowerInvariant(),
             result.TrainingCases,
             result.Manifest.TrainedFrom.TrainingRows,
             result.ValidationCases,
-            result.Validation.ToDictionary(v => v.Key.ToString().ToLowerInvariant(), v => v.Value));
+            result.Validation.ToDictionary(v => v.Key.Name, v => v.Value));
         System.Console.WriteLine(JsonSerializer.Serialize(report, RankingJson.Default.TrainingReport));
         return 0;
     }

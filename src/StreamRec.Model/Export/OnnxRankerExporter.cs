@@ -9,9 +9,9 @@ using StreamRec.Model.Manifest;
 namespace StreamRec.Model.Export;
 
 /// <summary>
-/// Writes a fitted ML.NET binary classifier (for example FastTree or LightGBM, Platt-calibrated) as the ONNX model
-/// the scorer serves: ML.NET's own converter (<c>Microsoft.ML.OnnxConverter</c>) builds the graph, and this class
-/// adapts its signature and stamps the manifest into it.
+/// Writes a fitted ML.NET binary classifier (for example FastTree or LightGBM, Platt-calibrated) or ranker (FastTree
+/// or LightGBM LambdaMART) as the ONNX model the scorer serves: ML.NET's own converter (<c>Microsoft.ML.OnnxConverter</c>)
+/// builds the graph, and this class adapts its signature and stamps the manifest into it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,10 +20,10 @@ namespace StreamRec.Model.Export;
 /// exporter built on the public tree API sends every NaN right and gets such models wrong).
 /// </para>
 /// <para>
-/// The converter's graph (<c>Features</c> in; <c>Score</c>, <c>Probability</c> and <c>PredictedLabel</c> out) is
-/// changed only where serving needs it: the input is renamed <see cref="InputName"/>, <c>float[N, F]</c>; the one output
-/// kept is the calibrated probability, renamed <see cref="OutputName"/>, <c>float[N, 1]</c>; nodes that no longer feed
-/// it are removed; N becomes a named batch dimension; the feature names and model version go into the metadata. Opsets
+/// The converter's graph (<c>Features</c> in; <c>Score</c>, and for a classifier <c>Probability</c> and
+/// <c>PredictedLabel</c>, out) is changed only where serving needs it: the input is renamed <see cref="InputName"/>,
+/// <c>float[N, F]</c>; the one output kept is the classifier's calibrated probability or the ranker's raw score,
+/// renamed <see cref="OutputName"/>, <c>float[N, 1]</c>; nodes that no longer feed it are removed; N becomes a named batch dimension; the feature names and model version go into the metadata. Opsets
 /// and IR version stay as the converter writes them (default domain 12, <c>ai.onnx.ml</c> 2, IR 6 for converter 0.23.1,
 /// which supports no newer opset).
 /// </para>
@@ -34,7 +34,10 @@ public sealed class OnnxRankerExporter
     /// <summary>Name of the graph's input, <c>float[N, F]</c>.</summary>
     public const string InputName = "features";
 
-    /// <summary>Name of the graph's output, <c>float[N, 1]</c>: the calibrated probability.</summary>
+    /// <summary>
+    /// Name of the graph's output, <c>float[N, 1]</c>: a classifier's calibrated probability, or a ranker's raw
+    /// LambdaMART score (any finite real). Serving only orders it, so the two kinds are interchangeable there.
+    /// </summary>
     public const string OutputName = "score";
 
     /// <summary>Key of the model metadata entry holding the manifest's feature names as a JSON array.</summary>
@@ -43,8 +46,9 @@ public sealed class OnnxRankerExporter
     /// <summary>Key of the model metadata entry holding the manifest's model version.</summary>
     public const string ModelVersionMetadataKey = "streamrec.model_version";
 
-    /// <summary>The ML.NET column whose value is served, and the feature column the model reads.</summary>
+    /// <summary>The ML.NET columns whose value is served (a classifier's, else a ranker's), and the feature column the model reads.</summary>
     private const string ProbabilityColumn = "Probability";
+    private const string ScoreColumn = "Score";
     private const string FeaturesColumn = "Features";
 
     /// <summary>The converter names a graph output after its column with this suffix.</summary>
@@ -63,13 +67,13 @@ public sealed class OnnxRankerExporter
 
     /// <summary>Writes <paramref name="model"/> as ONNX to <paramref name="destination"/>.</summary>
     /// <param name="model">
-    /// A fitted binary classifier that reads a <c>Features</c> column, <c>float</c> vector of the manifest's width, and
-    /// writes a calibrated <c>Probability</c> column: for example what <c>FastTree</c> or <c>LightGbm</c> of
-    /// <c>BinaryClassificationCatalog</c> return from <c>Fit</c>.
+    /// A fitted model that reads a <c>Features</c> column, <c>float</c> vector of the manifest's width, and writes a
+    /// calibrated <c>Probability</c> column (what <c>FastTree</c> or <c>LightGbm</c> of <c>BinaryClassificationCatalog</c>
+    /// return from <c>Fit</c>) or, without one, a <c>Score</c> column (those of <c>RankingCatalog</c>).
     /// </param>
     /// <param name="manifest">Describes the model; its feature count fixes the input width and its names are stored as metadata.</param>
     /// <param name="destination">Receives the serialized <c>ModelProto</c>; it is written to but neither flushed nor closed.</param>
-    /// <exception cref="ArgumentException">The model does not read rows of the manifest's width or writes no probability.</exception>
+    /// <exception cref="ArgumentException">The model does not read rows of the manifest's width or writes neither a probability nor a score.</exception>
     /// <exception cref="NotSupportedException">The converter refused the model, or wrote a graph of another shape than described above.</exception>
     public void Export(ITransformer model, ModelManifest manifest, Stream destination)
     {
@@ -101,14 +105,14 @@ public sealed class OnnxRankerExporter
     {
         var ml = new MLContext(seed: 0);
         var input = FeatureRowsView(ml, manifest.FeatureNames.Count);
-        CheckSchema(model, input, manifest.FeatureNames.Count);
+        var served = ServedColumn(model, input, manifest.FeatureNames.Count);
 
         ModelProto converted;
         using (var buffer = new MemoryStream())
         {
             try
             {
-                ml.Model.ConvertToOnnx(model, input, buffer, ProbabilityColumn);
+                ml.Model.ConvertToOnnx(model, input, buffer, served);
             }
             catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or NotImplementedException)
             {
@@ -118,7 +122,7 @@ public sealed class OnnxRankerExporter
             converted = ModelProto.Parser.ParseFrom(buffer.ToArray());
         }
 
-        Adapt(converted, manifest, producerName);
+        Adapt(converted, served, manifest, producerName);
         return converted;
     }
 
@@ -130,7 +134,7 @@ public sealed class OnnxRankerExporter
         return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), schema);
     }
 
-    private static void CheckSchema(ITransformer model, IDataView input, int featureCount)
+    private static string ServedColumn(ITransformer model, IDataView input, int featureCount)
     {
         DataViewSchema output;
         try
@@ -143,17 +147,24 @@ public sealed class OnnxRankerExporter
                 $"The model does not read rows of the {featureCount} features the manifest lists: {ex.Message}", nameof(model), ex);
         }
 
-        if (output.GetColumnOrNull(ProbabilityColumn) is not { Type: NumberDataViewType t } || t != NumberDataViewType.Single)
+        // A classifier's Score is its uncalibrated margin: its probability is what it was validated on.
+        foreach (var column in new[] { ProbabilityColumn, ScoreColumn })
         {
-            throw new ArgumentException(
-                $"The model writes no float '{ProbabilityColumn}' column; only calibrated binary classifiers can be served.", nameof(model));
+            if (output.GetColumnOrNull(column) is { Type: NumberDataViewType t } && t == NumberDataViewType.Single)
+            {
+                return column;
+            }
         }
+
+        throw new ArgumentException(
+            $"The model writes neither a float '{ProbabilityColumn}' nor a float '{ScoreColumn}' column; only calibrated binary classifiers and rankers can be served.",
+            nameof(model));
     }
 
-    private static void Adapt(ModelProto model, ModelManifest manifest, string producerName)
+    private static void Adapt(ModelProto model, string served, ModelManifest manifest, string producerName)
     {
         var graph = model.Graph;
-        string converterOutput = ProbabilityColumn + ConverterOutputSuffix;
+        string converterOutput = served + ConverterOutputSuffix;
         if (graph.Input.Count != 1 || graph.Input[0].Name != FeaturesColumn
             || graph.Output.Count != 1 || graph.Output[0].Name != converterOutput)
         {
@@ -178,7 +189,8 @@ public sealed class OnnxRankerExporter
         model.ProducerName = producerName;
         model.ProducerVersion = typeof(OnnxRankerExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0";
         model.Domain = "streamrec";
-        model.DocString = $"Calibrated probability of a click; graph by Microsoft.ML.OnnxConverter {converter}; model {manifest.ModelVersion}.";
+        string meaning = served == ProbabilityColumn ? "Calibrated probability of a click" : "Ranking score (LambdaMART; orders rooms, not a probability)";
+        model.DocString = $"{meaning}; graph by Microsoft.ML.OnnxConverter {converter}; model {manifest.ModelVersion}.";
         model.MetadataProps.Clear();
         model.MetadataProps.Add(new StringStringEntryProto
         {

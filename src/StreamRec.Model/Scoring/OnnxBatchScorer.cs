@@ -108,7 +108,10 @@ public sealed class OnnxBatchScorer : IDisposable
     /// <summary>Scores <paramref name="rowCount"/> rows.</summary>
     /// <param name="featureRows">Row-major features: row r's feature f at <c>r * FeatureCount + f</c>; at least <c>rowCount * FeatureCount</c> values, only those are read. The span is copied, not retained.</param>
     /// <param name="rowCount">Rows to score; 0 does nothing.</param>
-    /// <param name="scores">Receives one calibrated probability per row in its first <paramref name="rowCount"/> elements.</param>
+    /// <param name="scores">
+    /// Receives one score per row in its first <paramref name="rowCount"/> elements: a calibrated probability for a binary
+    /// model, a raw ranking score for a LambdaMART one (see <see cref="OnnxRankerExporter.OutputName"/>).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is negative.</exception>
     /// <exception cref="ArgumentException">A span is too short.</exception>
     /// <exception cref="ObjectDisposedException">The scorer has been disposed.</exception>

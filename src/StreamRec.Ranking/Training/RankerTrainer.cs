@@ -5,8 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 using StreamRec.Model.Export;
 using StreamRec.Model.Manifest;
 using StreamRec.Model.Scoring;
@@ -18,9 +16,9 @@ namespace StreamRec.Ranking.Training;
 
 /// <summary>
 /// Trains the ranking model from an event log: replays it through <see cref="InteractionReplayer"/> (the pipeline's own
-/// state and features), learns clicked-versus-live-not-clicked with gradient-boosted trees on the earlier part of the
-/// timeline, ranks the later part's visits through the exported ONNX model to choose and describe the model, and
-/// writes the model with its manifest.
+/// state and features), learns from the earlier part of the timeline with gradient-boosted trees (clicked versus
+/// live-not-clicked rows, or LambdaMART over each visit's rows), ranks the later part's visits through each candidate's
+/// exported ONNX model to choose and describe the model, and writes the model with its manifest.
 /// </summary>
 /// <remarks>
 /// Deterministic: single-threaded trainers with fixed seeds, seeded negative sampling, and a version derived from the
@@ -56,27 +54,26 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
         var ml = new MLContext(_options.Seed);
         var schema = SchemaDefinition.Create(typeof(TrainingExample));
         schema[nameof(TrainingExample.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureExtractor.Count);
+        schema[nameof(TrainingExample.GroupId)].ColumnType = new KeyDataViewType(typeof(uint), (ulong)builder.TrainingCases);
         var data = ml.Data.LoadFromEnumerable(builder.Examples, schema);
 
-        var kinds = _options.Trainer == RankerTrainerKind.Auto
-            ? [RankerTrainerKind.FastTree, RankerTrainerKind.LightGbm]
-            : new[] { _options.Trainer };
         var candidates = new List<Candidate>();
         try
         {
-            foreach (var kind in kinds)
+            foreach (var candidate in RankerCandidate.All(_options.Objective, _options.Trainer))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                candidates.Add(Fit(ml, data, kind, modelPath, builder.Validation));
+                candidates.Add(Fit(ml, data, candidate, modelPath, builder.Validation));
             }
 
-            // Best H@10 wins, then NDCG@10; on a tie the first tried (FastTree) stays.
-            var best = candidates.OrderByDescending(c => c.Scores.H10).ThenByDescending(c => c.Scores.Ndcg10).First();
+            // Best NDCG@10 wins (it rewards the clicked room ranked higher, not just inside the ten), then H@10; on a
+            // tie the first tried stays (binary before ranking, FastTree before LightGBM).
+            var best = candidates.OrderByDescending(c => c.Scores.Ndcg10).ThenByDescending(c => c.Scores.H10).First();
             var manifest = Describe(best, builder, candidates);
             Write(best, manifest, modelPath);
-            RankingLog.ModelWritten(_logger, best.Kind, manifest.ModelVersion, modelPath);
+            RankingLog.ModelWritten(_logger, best.Name, manifest.ModelVersion, modelPath);
             return new RankerTrainingResult(
-                modelPath, manifest, best.Kind, candidates.ToDictionary(c => c.Kind, c => c.Scores), builder.TrainingCases, builder.Validation.Cases);
+                modelPath, manifest, best.Name, candidates.ToDictionary(c => c.Name, c => c.Scores), builder.TrainingCases, builder.Validation.Cases);
         }
         finally
         {
@@ -88,44 +85,14 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
         }
     }
 
-    private Candidate Fit(MLContext ml, IDataView data, RankerTrainerKind kind, string modelPath, ValidationSet validation)
+    private Candidate Fit(MLContext ml, IDataView data, RankerCandidate name, string modelPath, ValidationSet validation)
     {
         var stopwatch = Stopwatch.StartNew();
-        var path = $"{modelPath}.{kind.ToString().ToLowerInvariant()}.candidate";
+        var path = $"{modelPath}.{name.Name}.candidate";
+        var (model, description) = CandidateFitter.Fit(ml, data, name, _options);
         var provisional = new ModelManifest(
-            FeatureExtractor.FeatureNames, "candidate", new ModelTrainingSummary(0, 0, default, default, kind.ToString(), new Dictionary<string, double>()));
+            FeatureExtractor.FeatureNames, "candidate", new ModelTrainingSummary(0, 0, default, default, description, new Dictionary<string, double>()));
         var exporter = new OnnxRankerExporter("streamrec-train");
-        ITransformer model;
-        string description;
-        if (kind == RankerTrainerKind.FastTree)
-        {
-            model = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-            {
-                ExampleWeightColumnName = nameof(TrainingExample.Weight),
-                NumberOfTrees = _options.Trees,
-                NumberOfLeaves = _options.Leaves,
-                MinimumExampleCountPerLeaf = _options.MinExamplesPerLeaf,
-                LearningRate = _options.LearningRate,
-                NumberOfThreads = 1,
-            }).Fit(data);
-            description = $"FastTreeBinary(trees={_options.Trees}, leaves={_options.Leaves}, minLeaf={_options.MinExamplesPerLeaf}, lr={_options.LearningRate.ToString(CultureInfo.InvariantCulture)})";
-        }
-        else
-        {
-            model = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
-            {
-                ExampleWeightColumnName = nameof(TrainingExample.Weight),
-                NumberOfIterations = _options.Trees,
-                NumberOfLeaves = _options.Leaves,
-                MinimumExampleCountPerLeaf = _options.MinExamplesPerLeaf,
-                LearningRate = _options.LearningRate,
-                NumberOfThreads = 1,
-                Seed = _options.Seed,
-                Verbose = false,
-                Silent = true,
-            }).Fit(data);
-            description = $"LightGbmBinary(iterations={_options.Trees}, leaves={_options.Leaves}, minLeaf={_options.MinExamplesPerLeaf}, lr={_options.LearningRate.ToString(CultureInfo.InvariantCulture)})";
-        }
 
         // The whole fitted transformer, not just its trees: ML.NET's converter exports it as ML.NET evaluates it.
         void Export(ModelManifest manifest, Stream stream) => exporter.Export(model, manifest, stream);
@@ -150,8 +117,8 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
         }
 
         var elapsed = stopwatch.Elapsed;
-        RankingLog.TrainerValidated(_logger, kind, elapsed, scores.H1, scores.H10, scores.Ndcg10);
-        return new Candidate(kind, path, Export, description, hash, scores, auc);
+        RankingLog.TrainerValidated(_logger, name, elapsed, scores.H1, scores.H10, scores.Ndcg10);
+        return new Candidate(name, path, Export, description, hash, scores, auc);
     }
 
     private ModelManifest Describe(Candidate best, TrainingSetBuilder builder, List<Candidate> candidates)
@@ -159,7 +126,7 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
         var windowStart = DateTimeOffset.FromUnixTimeMilliseconds(builder.FirstTrainingTs);
         var windowEnd = DateTimeOffset.FromUnixTimeMilliseconds(builder.LastTrainingTs);
         var version = _options.ModelVersion
-            ?? $"{best.Kind.ToString().ToLowerInvariant()}-{windowEnd.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{best.Hash}";
+            ?? $"{best.Name.Name}-{windowEnd.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{best.Hash}";
         var metrics = new Dictionary<string, double>
         {
             ["validation_cases"] = builder.Validation.Cases,
@@ -173,10 +140,12 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
             ["h10_rep"] = best.Scores.H10RepeatStreamer,
             ["auc"] = best.Auc,
         };
-        foreach (var candidate in candidates.Where(c => c != best))
+        // Every candidate's figures, the kept one's included, so the manifest shows what the choice was made between.
+        foreach (var candidate in candidates)
         {
-            metrics[$"{candidate.Kind.ToString().ToLowerInvariant()}_h10"] = candidate.Scores.H10;
-            metrics[$"{candidate.Kind.ToString().ToLowerInvariant()}_ndcg10"] = candidate.Scores.Ndcg10;
+            var key = candidate.Name.Name.Replace('-', '_');
+            metrics[$"{key}_h10"] = candidate.Scores.H10;
+            metrics[$"{key}_ndcg10"] = candidate.Scores.Ndcg10;
         }
 
         return new ModelManifest(
@@ -206,5 +175,5 @@ public sealed class RankerTrainer(RankerTrainingOptions options, InteractionRepl
     }
 
     private sealed record Candidate(
-        RankerTrainerKind Kind, string Path, Action<ModelManifest, Stream> Export, string Description, string Hash, RankingScores Scores, double Auc);
+        RankerCandidate Name, string Path, Action<ModelManifest, Stream> Export, string Description, string Hash, RankingScores Scores, double Auc);
 }

@@ -4,9 +4,10 @@ using StreamRec.Ranking.Offline;
 namespace StreamRec.Ranking.Training;
 
 /// <summary>
-/// Turns replayed visits into labelled rows: before the split, the clicked room (positive, weighted up when the visit
-/// went on to comments or purchases) and a seeded sample of the other live rooms (negatives); after it, whole visits
-/// for validation.
+/// Turns replayed visits into labelled rows: before the split, the clicked room (positive, weighted up and graded
+/// <see cref="RankerTrainingOptions.EngagedRelevance"/> when the visit went on to comments or purchases) and a seeded
+/// sample of the other live rooms (negatives), all in one group per visit for the ranking objective; after it, whole
+/// visits for validation.
 /// </summary>
 internal sealed class TrainingSetBuilder(long splitTs, RankerTrainingOptions options) : IInteractionObserver
 {
@@ -35,7 +36,8 @@ internal sealed class TrainingSetBuilder(long splitTs, RankerTrainingOptions opt
         FirstTrainingTs = Math.Min(FirstTrainingTs, interaction.Ts);
         LastTrainingTs = Math.Max(LastTrainingTs, interaction.Ts);
         _positiveRow[interaction.Id] = Examples.Count;
-        Examples.Add(new TrainingExample { Features = interaction.TargetFeatures.ToArray(), Label = true, Weight = 1 });
+        var group = (uint)TrainingCases;
+        Examples.Add(new TrainingExample { Features = interaction.TargetFeatures.ToArray(), Label = true, Weight = 1, Relevance = 1, GroupId = group });
 
         // Partial Fisher-Yates over the rooms not clicked.
         var n = 0;
@@ -58,7 +60,7 @@ internal sealed class TrainingSetBuilder(long splitTs, RankerTrainingOptions opt
         {
             var pick = k + random.Next(n - k);
             (_others[k], _others[pick]) = (_others[pick], _others[k]);
-            Examples.Add(new TrainingExample { Features = interaction.Row(_others[k]).ToArray(), Label = false, Weight = 1 });
+            Examples.Add(new TrainingExample { Features = interaction.Row(_others[k]).ToArray(), Label = false, Weight = 1, Relevance = 0, GroupId = group });
         }
     }
 
@@ -77,5 +79,9 @@ internal sealed class TrainingSetBuilder(long splitTs, RankerTrainingOptions opt
         };
         var example = Examples[row];
         example.Weight = (float)Math.Min(options.MaxPositiveWeight, example.Weight + extra);
+        if (kind is EventKind.Comment or EventKind.Purchase)
+        {
+            example.Relevance = options.EngagedRelevance;
+        }
     }
 }
