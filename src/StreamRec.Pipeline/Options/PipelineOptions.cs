@@ -70,8 +70,8 @@ public sealed record PipelineOptions
     public TimeSpan PromotionStaleness { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Candidates per user that the baseline shortlists for a ranking model (see <see cref="Scoring.ShortlistScorer"/>);
-    /// 0 lets the model score every candidate. Not used when the baseline itself is the scorer.
+    /// Candidates per user that the baseline shortlists for a ranking model (see <see cref="Scoring.ShortlistScorer"/>),
+    /// besides the repeat candidates, which always reach it; 0 lets the model score every candidate. Not used when the baseline itself is the scorer.
     /// </summary>
     public int ModelShortlist { get; init; } = 30;
 

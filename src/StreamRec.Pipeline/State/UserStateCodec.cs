@@ -21,8 +21,8 @@ namespace StreamRec.Pipeline.State;
 /// additions are rounded. Streamer and room ids are the instance's interned ids. Half precision pays for the
 /// short-term vector: engagements, activity and ranked scores need 3 significant digits, not 7 (ranked scores
 /// only order the runners-up promoted on a room_stop, and a promotion's delta shows them rounded so). The
-/// short-term scale is a half too: a session vector below its smallest value (~6e-8) has decayed to nothing
-/// and is stored as the zero vector. Version 1 (all f32, no short-term vector) is still read.
+/// short-term scale is a half too: a session vector whose scale rounds below a half's smallest value (~6e-8,
+/// i.e. components under ~4e-6) has decayed to nothing and is stored as the zero vector, 32 bytes shorter. Version 1 (all f32, no short-term vector) is still read.
 /// </summary>
 public static class UserStateCodec
 {
