@@ -123,6 +123,7 @@ public sealed class EventDecoder
         var user = -1;
         var category = -1;
         double amount = 0;
+        var intent = false;
         switch (kind)
         {
             case EventKind.Click:
@@ -137,6 +138,8 @@ public sealed class EventDecoder
                 {
                     return Fail(DeadLetterReason.MissingField, "Missing field 'text'.", out error);
                 }
+
+                intent = kind == EventKind.Comment && CommentIntent.IsIntent(f.Text);
 
                 if (kind == EventKind.Purchase && !TryPurchase(ref f, out amount, out error))
                 {
@@ -171,7 +174,7 @@ public sealed class EventDecoder
                 break;
         }
 
-        record = new EventRecord(kind, f.Ts, user, _ids.Rooms.Intern(f.RoomId), _ids.Streamers.Intern(f.StreamerId), category, amount);
+        record = new EventRecord(kind, f.Ts, user, _ids.Rooms.Intern(f.RoomId), _ids.Streamers.Intern(f.StreamerId), category, amount, intent);
         error = default;
         return true;
     }
@@ -310,6 +313,7 @@ public sealed class EventDecoder
         public ReadOnlySpan<byte> RoomId;
         public ReadOnlySpan<byte> StreamerId;
         public ReadOnlySpan<byte> Category;
+        public ReadOnlySpan<byte> Text;
         public long Ts;
         public double Price;
         public int Quantity;
@@ -384,6 +388,7 @@ public sealed class EventDecoder
                         case Field.RoomId: RoomId = value; break;
                         case Field.StreamerId: StreamerId = value; break;
                         case Field.Category: Category = value; break;
+                        case Field.Text: Text = value; break;
                         default: break;
                     }
 

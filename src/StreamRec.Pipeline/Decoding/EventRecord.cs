@@ -4,7 +4,8 @@ namespace StreamRec.Pipeline.Decoding;
 
 /// <summary>
 /// A decoded, validated event on the hot path: ids are interned integers (see <see cref="Ids.IdTables"/>).
-/// Fields that scoring does not use (texts, item ids) are validated but not kept.
+/// Fields that scoring does not use (item ids, titles) are validated but not kept; of a comment's text only its
+/// intent is.
 /// </summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Ts">Event time, ms since the Unix epoch.</param>
@@ -13,7 +14,8 @@ namespace StreamRec.Pipeline.Decoding;
 /// <param name="Streamer">Streamer id.</param>
 /// <param name="Category">Category id for room_start/room_update when given, else -1.</param>
 /// <param name="Amount">Purchase value (price x quantity), else 0.</param>
-public readonly record struct EventRecord(EventKind Kind, long Ts, int User, int Room, int Streamer, int Category, double Amount)
+/// <param name="Intent">A comment whose text asks about buying (see <see cref="CommentIntent"/>).</param>
+public readonly record struct EventRecord(EventKind Kind, long Ts, int User, int Room, int Streamer, int Category, double Amount, bool Intent = false)
 {
     public bool IsUserEvent => Kind <= EventKind.Purchase || Kind == EventKind.UserForget;
 }

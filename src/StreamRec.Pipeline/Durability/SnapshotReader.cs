@@ -8,6 +8,9 @@ internal sealed class SnapshotReader(byte[] buffer)
 {
     private int _position;
 
+    /// <summary>The checkpoint format version being read, so loaders can read older records.</summary>
+    public int Version { get; set; } = StateCheckpointer.CurrentVersion;
+
     public bool AtEnd => _position == buffer.Length;
 
     public bool Bool() => Take(1)[0] != 0;

@@ -24,7 +24,9 @@ namespace StreamRec.Pipeline.Durability;
 /// <remarks>Checkpoints are written on the core's thread, between batches; acknowledgements come from the sink's.</remarks>
 public sealed class StateCheckpointer
 {
-    private const byte Version = 1;
+    /// <summary>2 added the rooms' intent comments and users' short-term interest; version 1 is still read.</summary>
+    internal const byte CurrentVersion = 2;
+    private const byte Version = CurrentVersion;
     private static readonly byte[] StateKey = "state"u8.ToArray();
 
     private readonly PipelineOptions _options;
@@ -305,10 +307,12 @@ public sealed class StateCheckpointer
         RestoreIds();
         var r = new SnapshotReader(value.WrittenSpan.ToArray());
         var version = r.VarUInt();
-        if (version != Version)
+        if (version is < 1 or > Version)
         {
-            throw new InvalidDataException($"The state directory holds checkpoint version {version}; this version reads {Version}.");
+            throw new InvalidDataException($"The state directory holds checkpoint version {version}; this version reads 1 to {Version}.");
         }
+
+        r.Version = (int)version;
 
         CheckShape(r);
         IsComplete = r.Bool();

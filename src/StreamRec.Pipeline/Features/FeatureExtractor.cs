@@ -22,6 +22,9 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         "room_age",
         "category_match",
         "user_activity",
+        "short_interest_similarity",
+        "short_category_match",
+        "room_intent_rate",
     ];
 
     /// <summary>Features per row: the length of <see cref="FeatureNames"/>.</summary>
@@ -49,6 +52,9 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         // Smoothed rate: a room with little traffic sits near the prior 0.05 instead of 0 or 1.
         context.Conversion = (float)((purchases + 0.05) / (visits + 1.0));
         context.AgeMinutes = (float)Math.Log(1 + Math.Max(0, nowMs - room.StartTs) / 60_000.0);
+
+        // Over visits, like conversion, but with no prior: most rooms hear no buying questions.
+        context.IntentRate = (float)(room.Intents.At(nowMs, options.PopularityHalfLife) / (visits + 1.0));
     }
 
     /// <summary>
@@ -64,6 +70,16 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
             Array.Clear(context.Unit);
         }
 
+        // The unit vector forgets how long ago the session was; its decayed length does not. Scaling the short-term
+        // features by m / (m + 1) lets a session fade out over minutes of idleness (one click: m = 1, half weight).
+        var shortLength = Numerics.Vectors.Norm(user.ShortInterest);
+        if (!Numerics.Vectors.TryUnit(user.ShortInterest, context.ShortUnit))
+        {
+            Array.Clear(context.ShortUnit);
+        }
+
+        var shortMass = shortLength * Decay.Factor(user.InterestTs, nowMs, options.ShortInterestHalfLife);
+        context.ShortStrength = (float)(shortMass / (shortMass + 1));
         context.Reset(_vectors);
         context.Activity = (float)Math.Log(1 + user.Activity.At(nowMs, options.InterestHalfLife));
         foreach (var affinity in user.Affinities)
@@ -89,5 +105,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         row[5] = room.AgeMinutes;
         row[6] = user.CategoryMatch(room.Category);
         row[7] = user.Activity;
+        row[8] = user.ShortStrength * Numerics.Vectors.Dot(user.ShortUnit, room.Vector);
+        row[9] = user.ShortCategoryMatch(room.Category);
+        row[10] = room.IntentRate;
     }
 }

@@ -17,4 +17,7 @@ public sealed class RoomContext(int dimensions)
     public float Conversion { get; set; }
 
     public float AgeMinutes { get; set; }
+
+    /// <summary>Decayed comments asking about buying, per decayed visit.</summary>
+    public float IntentRate { get; set; }
 }

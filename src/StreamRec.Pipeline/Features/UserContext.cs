@@ -9,12 +9,19 @@ public sealed class UserContext(int dimensions)
 {
     private readonly List<(int Streamer, float Affinity, float Recency)> _streamers = [];
     private float[] _categoryMatch = new float[16];
+    private float[] _shortCategoryMatch = new float[16];
     private int[] _categoryStamp = new int[16];
     private int _stamp;
     private RoomVectors? _vectors;
 
     /// <summary>The user's interest direction (unit, or zero without history).</summary>
     public float[] Unit { get; } = new float[dimensions];
+
+    /// <summary>The user's short-term (session) interest direction (unit, or zero).</summary>
+    public float[] ShortUnit { get; } = new float[dimensions];
+
+    /// <summary>How much the session still counts, in [0, 1): m / (m + 1) of the decayed short-term length m.</summary>
+    public float ShortStrength { get; set; }
 
     public float Activity { get; set; }
 
@@ -54,14 +61,32 @@ public sealed class UserContext(int dimensions)
             var size = Math.Max(category + 1, _categoryStamp.Length * 2);
             Array.Resize(ref _categoryStamp, size);
             Array.Resize(ref _categoryMatch, size);
+            Array.Resize(ref _shortCategoryMatch, size);
         }
 
         if (_categoryStamp[category] != _stamp)
         {
-            _categoryMatch[category] = Numerics.Vectors.Dot(Unit, _vectors!.Category(category));
+            var vector = _vectors!.Category(category);
+            _categoryMatch[category] = Numerics.Vectors.Dot(Unit, vector);
+            _shortCategoryMatch[category] = ShortStrength * Numerics.Vectors.Dot(ShortUnit, vector);
             _categoryStamp[category] = _stamp;
         }
 
         return _categoryMatch[category];
+    }
+
+    /// <summary>
+    /// <see cref="ShortStrength"/> x cos(short-term interest, category vector), cached with <see cref="CategoryMatch"/>;
+    /// 0 for an unknown category.
+    /// </summary>
+    public float ShortCategoryMatch(int category)
+    {
+        if (category < 0)
+        {
+            return 0f;
+        }
+
+        CategoryMatch(category);
+        return _shortCategoryMatch[category];
     }
 }

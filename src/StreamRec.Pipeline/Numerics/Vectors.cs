@@ -48,6 +48,9 @@ public static class Vectors
         TensorPrimitives.MultiplyAdd(add, weight, target, target);
     }
 
+    /// <summary>Euclidean length.</summary>
+    public static float Norm(ReadOnlySpan<float> v) => TensorPrimitives.Norm(v);
+
     /// <summary>Scales <paramref name="v"/> to unit length in place (no-op for the zero vector).</summary>
     public static void Normalize(Span<float> v)
     {

@@ -1,7 +1,14 @@
 namespace StreamRec.Pipeline.Options;
 
 /// <summary>How much one event of each kind counts towards interest, affinity and popularity.</summary>
-public sealed record EventWeights(double Click = 1.0, double Comment = 2.0, double Purchase = 5.0)
+/// <param name="Click">A click.</param>
+/// <param name="Comment">A comment.</param>
+/// <param name="Purchase">A purchase.</param>
+/// <param name="IntentBoost">
+/// Added to <paramref name="Comment"/> for a comment that asks about buying (<see cref="Decoding.CommentIntent"/>):
+/// such a question is most of the way to a purchase. 0 treats every comment alike.
+/// </param>
+public sealed record EventWeights(double Click = 1.0, double Comment = 2.0, double Purchase = 5.0, double IntentBoost = 2.0)
 {
     public double Of(Contracts.Events.EventKind kind) => kind switch
     {
@@ -10,4 +17,7 @@ public sealed record EventWeights(double Click = 1.0, double Comment = 2.0, doub
         Contracts.Events.EventKind.Purchase => Purchase,
         _ => 0,
     };
+
+    /// <summary>The weight of <paramref name="e"/>, its comment intent included.</summary>
+    public double Of(in Decoding.EventRecord e) => Of(e.Kind) + (e.Intent && e.Kind == Contracts.Events.EventKind.Comment ? IntentBoost : 0);
 }

@@ -17,6 +17,12 @@ public sealed record PipelineOptions
     /// <summary>Half-life of a user's interest vector.</summary>
     public TimeSpan InterestHalfLife { get; init; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// Half-life of a user's short-term (session) interest vector, kept beside the long-term one: minutes, so a user
+    /// whose taste changes is followed at once. At most <see cref="InterestHalfLife"/>.
+    /// </summary>
+    public TimeSpan ShortInterestHalfLife { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Half-life of a user's affinity to a streamer (repeat consumption is long-lived).</summary>
     public TimeSpan AffinityHalfLife { get; init; } = TimeSpan.FromDays(2);
 
@@ -64,8 +70,8 @@ public sealed record PipelineOptions
     public TimeSpan PromotionStaleness { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Candidates per user that the baseline shortlists for a ranking model (see <see cref="Scoring.ShortlistScorer"/>);
-    /// 0 lets the model score every candidate. Not used when the baseline itself is the scorer.
+    /// Candidates per user that the baseline shortlists for a ranking model (see <see cref="Scoring.ShortlistScorer"/>),
+    /// besides the repeat candidates, which always reach it; 0 lets the model score every candidate. Not used when the baseline itself is the scorer.
     /// </summary>
     public int ModelShortlist { get; init; } = 30;
 
@@ -132,10 +138,11 @@ public sealed record PipelineOptions
         Check(CheckpointInterval > TimeSpan.Zero && CheckpointInterval <= TimeSpan.FromHours(1), $"CheckpointInterval must be in (0, 1 h], got {CheckpointInterval}.");
         Check(TopK is >= 1 and <= 1000, $"TopK must be in [1, 1000], got {TopK}.");
         Check(VectorDimensions is >= 2 and <= 1024, $"VectorDimensions must be in [2, 1024], got {VectorDimensions}.");
-        Check(Weights.Click >= 0 && Weights.Comment >= 0 && Weights.Purchase >= 0, "Event weights must be non-negative.");
+        Check(Weights.Click >= 0 && Weights.Comment >= 0 && Weights.Purchase >= 0 && Weights.IntentBoost >= 0, "Event weights must be non-negative.");
         foreach (var (name, value) in new[]
                  {
-                     (nameof(InterestHalfLife), InterestHalfLife), (nameof(AffinityHalfLife), AffinityHalfLife),
+                     (nameof(InterestHalfLife), InterestHalfLife), (nameof(ShortInterestHalfLife), ShortInterestHalfLife),
+                     (nameof(AffinityHalfLife), AffinityHalfLife),
                      (nameof(PopularityHalfLife), PopularityHalfLife), (nameof(AudienceHalfLife), AudienceHalfLife),
                      (nameof(RerankTick), RerankTick), (nameof(MaxFutureSkew), MaxFutureSkew), (nameof(MaxLateness), MaxLateness),
                      (nameof(MaxEventTimeLead), MaxEventTimeLead),
@@ -144,6 +151,7 @@ public sealed record PipelineOptions
             Check(value > TimeSpan.Zero, $"{name} must be positive, got {value}.");
         }
 
+        Check(ShortInterestHalfLife <= InterestHalfLife, $"ShortInterestHalfLife ({ShortInterestHalfLife}) must not exceed InterestHalfLife ({InterestHalfLife}).");
         Check(MinRerankInterval >= TimeSpan.Zero, $"MinRerankInterval must not be negative, got {MinRerankInterval}.");
         Check(CoalesceWindow >= TimeSpan.Zero, $"CoalesceWindow must not be negative, got {CoalesceWindow}.");
         Check(ColdStartPriorMass > 0, $"ColdStartPriorMass must be positive, got {ColdStartPriorMass}.");

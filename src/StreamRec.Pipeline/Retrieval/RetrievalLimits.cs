@@ -3,7 +3,11 @@ namespace StreamRec.Pipeline.Retrieval;
 /// <summary>How many candidates each retrieval source contributes to a re-rank.</summary>
 public sealed record RetrievalLimits
 {
-    /// <summary>Most candidates scored per re-rank, whatever the number of live rooms.</summary>
+    /// <summary>
+    /// Most candidates scored per re-rank, whatever the number of live rooms; only the live rooms of the user's
+    /// streamers (at most <see cref="Options.PipelineOptions.MaxAffinities"/> streamers' worth), taken first, are
+    /// never cut, even beyond it.
+    /// </summary>
     public int MaxCandidates { get; init; } = 64;
 
     /// <summary>How many of the user's strongest categories are searched.</summary>
@@ -11,6 +15,12 @@ public sealed record RetrievalLimits
 
     /// <summary>Most popular live rooms taken from each of those categories.</summary>
     public int PerCategory { get; init; } = 24;
+
+    /// <summary>How many of the strongest categories of the user's short-term (session) interest are searched.</summary>
+    public int ShortCategories { get; init; } = 2;
+
+    /// <summary>Most popular live rooms taken from each of those.</summary>
+    public int ShortPerCategory { get; init; } = 12;
 
     /// <summary>Most popular live rooms overall.</summary>
     public int Trending { get; init; } = 24;
@@ -29,7 +39,7 @@ public sealed record RetrievalLimits
             yield return $"Retrieval.MaxCandidates ({MaxCandidates}) must be at least TopK ({topK}).";
         }
 
-        if (Categories < 0 || PerCategory < 0 || Trending < 0 || Fresh < 0)
+        if (Categories < 0 || PerCategory < 0 || ShortCategories < 0 || ShortPerCategory < 0 || Trending < 0 || Fresh < 0)
         {
             yield return "Retrieval source sizes must not be negative.";
         }

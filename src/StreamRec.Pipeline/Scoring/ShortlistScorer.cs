@@ -4,13 +4,18 @@ namespace StreamRec.Pipeline.Scoring;
 
 /// <summary>
 /// Two-stage ranking: the cheap baseline shortlists each user's best <c>size</c> candidates and only
-/// those reach the (expensive) ranker; the rest score negative infinity, below every shortlisted room.
+/// those, with every repeat candidate (a room of a streamer the user has an affinity to, which the baseline
+/// may rank low but the ranker knows how to weigh), reach the (expensive) ranker; the rest score negative
+/// infinity, below every shortlisted room. Repeats are few (at most the user's bounded streamers' live rooms).
 /// A ranking model costs hundreds of times the baseline per row, so this is what keeps a model-scored
 /// pipeline fast; with <c>size</c> at least K the top-K comes from the ranker alone.
 /// </summary>
 /// <remarks>The ranker is called once per <see cref="ScoreGroups"/> call, so a model swap never splits a round.</remarks>
 public sealed class ShortlistScorer : IScorer
 {
+    /// <summary>The column that tells a repeat candidate: streamer_affinity, positive for the user's streamers.</summary>
+    private static readonly int RepeatColumn = FeatureExtractor.FeatureNames.ToList().IndexOf("streamer_affinity");
+
     private readonly IScorer _ranker;
     private readonly int _size;
     private readonly BaselineScorer _baseline = new();
@@ -47,8 +52,8 @@ public sealed class ShortlistScorer : IScorer
         var chosen = 0;
         foreach (var (start, count) in groups)
         {
-            Grow(ref _selected, chosen + Math.Min(count, _size));
-            chosen = Select(scores.Slice(start, count), start, chosen);
+            Grow(ref _selected, chosen + count);
+            chosen = Select(features, scores.Slice(start, count), start, chosen);
         }
 
         Grow(ref _rows, chosen * width);
@@ -67,8 +72,11 @@ public sealed class ShortlistScorer : IScorer
         }
     }
 
-    /// <summary>Appends the rows of the group's best <c>size</c> baseline scores (ties: earlier row) to the selection.</summary>
-    private int Select(ReadOnlySpan<float> baseline, int start, int chosen)
+    /// <summary>
+    /// Appends the rows of the group's best <c>size</c> baseline scores (ties: earlier row) and its repeat rows to
+    /// the selection, in row order.
+    /// </summary>
+    private int Select(ReadOnlySpan<float> features, ReadOnlySpan<float> baseline, int start, int chosen)
     {
         if (baseline.Length <= _size)
         {
@@ -92,9 +100,11 @@ public sealed class ShortlistScorer : IScorer
         }
 
         var atThreshold = _size - above;
+        var width = FeatureExtractor.Count;
         for (var i = 0; i < baseline.Length; i++)
         {
-            if (baseline[i] > threshold || (baseline[i] == threshold && atThreshold-- > 0))
+            var shortlisted = baseline[i] > threshold || (baseline[i] == threshold && atThreshold-- > 0);
+            if (shortlisted || features[((start + i) * width) + RepeatColumn] > 0)
             {
                 _selected[chosen++] = start + i;
             }

@@ -84,6 +84,7 @@ public sealed class InMemoryRoomStateStore(int dimensions) : IRoomStateStore
                 w.Decayed(room.Popularity);
                 w.Decayed(room.Visits);
                 w.Decayed(room.Purchases);
+                w.Decayed(room.Intents);
                 w.Double(room.IndexedKey);
                 w.Int(room.IndexedCategory);
             }
@@ -133,6 +134,7 @@ public sealed class InMemoryRoomStateStore(int dimensions) : IRoomStateStore
                 Popularity = r.Decayed(),
                 Visits = r.Decayed(),
                 Purchases = r.Decayed(),
+                Intents = r.Version >= 2 ? r.Decayed() : default,
                 IndexedKey = r.Double(),
                 IndexedCategory = r.Int(),
             });

@@ -4,7 +4,7 @@ using StreamRec.Pipeline.Numerics;
 namespace StreamRec.Pipeline.State;
 
 /// <summary>
-/// What one partition's users added to the global room aggregates (popularity, visits, purchases, streamer
+/// What one partition's users added to the global room aggregates (popularity, visits, purchases, intent comments, streamer
 /// audiences) during the current tick. Partitions only read the global room state while they run; at the
 /// tick's close these contributions are merged into it in partition order, so every partition (and, over
 /// Kafka, every instance) sees the same aggregates, and a given partition count gives the same bytes.
@@ -21,13 +21,14 @@ public sealed class RoomContributions(int dimensions)
     /// <summary>Streamers with an audience contribution this tick, in first-touch order.</summary>
     public IReadOnlyDictionary<int, AudienceSum> Audiences => _audiences;
 
-    public void Engage(int room, long ts, TimeSpan halfLife, double weight, bool purchase)
+    public void Engage(int room, long ts, TimeSpan halfLife, double weight, bool purchase, bool intent = false)
     {
         ref var sums = ref CollectionsMarshal.GetValueRefOrAddDefault(_rooms, room, out _);
         sums = new RoomSums(
             sums.Popularity.Add(ts, halfLife, weight),
             sums.Visits.Add(ts, halfLife, purchase ? 0 : 1),
-            sums.Purchases.Add(ts, halfLife, purchase ? 1 : 0));
+            sums.Purchases.Add(ts, halfLife, purchase ? 1 : 0),
+            sums.Intents.Add(ts, halfLife, intent ? 1 : 0));
     }
 
     /// <summary>Adds <paramref name="weight"/> x <paramref name="unitInterest"/> to the streamer's audience profile.</summary>
@@ -66,6 +67,7 @@ public sealed class RoomContributions(int dimensions)
             w.Decayed(sums.Popularity);
             w.Decayed(sums.Visits);
             w.Decayed(sums.Purchases);
+            w.Decayed(sums.Intents);
         }
 
         w.VarUInt((ulong)_audiences.Count);
@@ -84,7 +86,7 @@ public sealed class RoomContributions(int dimensions)
         for (var i = 0; i < rooms; i++)
         {
             var room = r.Int();
-            _rooms[room] = new RoomSums(r.Decayed(), r.Decayed(), r.Decayed());
+            _rooms[room] = new RoomSums(r.Decayed(), r.Decayed(), r.Decayed(), r.Version >= 2 ? r.Decayed() : default);
         }
 
         var audiences = r.Count();
@@ -99,7 +101,7 @@ public sealed class RoomContributions(int dimensions)
     }
 
     /// <summary>A room's decayed sums of one tick.</summary>
-    public readonly record struct RoomSums(DecayedValue Popularity, DecayedValue Visits, DecayedValue Purchases);
+    public readonly record struct RoomSums(DecayedValue Popularity, DecayedValue Visits, DecayedValue Purchases, DecayedValue Intents);
 
     /// <summary>A streamer's decayed audience vector sum of one tick, as of <see cref="Mass"/>'s time.</summary>
     public sealed class AudienceSum(int dimensions)

@@ -26,6 +26,9 @@ public sealed class RoomState(int room)
     /// <summary>Decayed purchases.</summary>
     public DecayedValue Purchases { get; set; }
 
+    /// <summary>Decayed comments that ask about buying (<see cref="Decoding.CommentIntent"/>), against <see cref="Visits"/>.</summary>
+    public DecayedValue Intents { get; set; }
+
     /// <summary>The popularity order key the live-room index holds the room under (see <see cref="Retrieval.LiveRoomIndex"/>).</summary>
     public double IndexedKey { get; set; } = double.NegativeInfinity;
 

@@ -17,6 +17,7 @@ public sealed class UserState
     public UserState(int dimensions, int maxAffinities, int maxRanked)
     {
         Interest = new float[dimensions];
+        ShortInterest = new float[dimensions];
         _affinities = new StreamerAffinity[maxAffinities];
         _ranked = new ScoredRoom[maxRanked];
     }
@@ -24,7 +25,13 @@ public sealed class UserState
     /// <summary>Decayed sum of the vectors of rooms engaged with; direction is taste, length is recency-weighted volume.</summary>
     public float[] Interest { get; }
 
-    /// <summary>Event time <see cref="Interest"/> was last decayed to: the user's latest event.</summary>
+    /// <summary>
+    /// The same sum with the short (session) half-life: what the user is browsing these minutes, which a drift in
+    /// taste moves long before it moves <see cref="Interest"/>. Its time is also <see cref="InterestTs"/>.
+    /// </summary>
+    public float[] ShortInterest { get; }
+
+    /// <summary>Event time <see cref="Interest"/> and <see cref="ShortInterest"/> were last decayed to: the user's latest event.</summary>
     public long InterestTs { get; set; }
 
     /// <summary>Decayed weighted event count (its time is <see cref="InterestTs"/>).</summary>
@@ -136,6 +143,7 @@ public sealed class UserState
     public void Clear()
     {
         Array.Clear(Interest);
+        Array.Clear(ShortInterest);
         InterestTs = 0;
         Activity = default;
         AffinityCount = 0;

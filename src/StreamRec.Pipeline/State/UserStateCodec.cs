@@ -5,58 +5,65 @@ using StreamRec.Pipeline.Numerics;
 namespace StreamRec.Pipeline.State;
 
 /// <summary>
-/// The compact binary layout of a user's state (version 1), ~150–250 bytes for a 32-dimension vector:
+/// The compact binary layout of a user's state (version 2), ~150–250 bytes for 32-dimension vectors:
 /// <code>
-/// u8     version = 1
+/// u8     version = 2
 /// varint dimensions, varint interest_ts (ms)
-/// f32    activity (its time is interest_ts)
+/// f16    activity (its time is interest_ts)
 /// f32    scale, then i8 x dimensions: the interest vector quantized as round(x / scale), scale = max|x| / 127
 ///        (only the scale when it is 0: the zero vector)
-/// u8     n, then n x (varint streamer, f32 engagement, varint interest_ts - engagement_ts)
-/// u8     m, then m x (varint room, f32 score): the ranked list, best first
+/// f16    scale, then i8 x dimensions: the short-term interest vector, the same way (its time is interest_ts)
+/// u8     n, then n x (varint streamer, f16 engagement, varint interest_ts - engagement_ts)
+/// u8     m, then m x (varint room, f16 score): the ranked list, best first
 /// zigzag rankedAt - interest_ts, varint seq
 /// </code>
 /// Decay multiplies the whole vector, so it moves the scale and leaves the quantized values alone: only
-/// additions are rounded. Streamer and room ids are the instance's interned ids.
+/// additions are rounded. Streamer and room ids are the instance's interned ids. Half precision pays for the
+/// short-term vector: engagements, activity and ranked scores need 3 significant digits, not 7 (ranked scores
+/// only order the runners-up promoted on a room_stop, and a promotion's delta shows them rounded so). The
+/// short-term scale is a half too: a session vector whose scale rounds below a half's smallest value (~6e-8,
+/// i.e. components under ~4e-6) has decayed to nothing and is stored as the zero vector, 32 bytes shorter. Version 1 (all f32, no short-term vector) is still read.
 /// </summary>
 public static class UserStateCodec
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
+
+    /// <summary>The previous layout: f32 activity, engagements and scores, no short-term vector.</summary>
+    public const byte Version1 = 1;
 
     /// <summary>Upper bound of an encoded state's size.</summary>
     public static int MaxSize(int dimensions, int maxAffinities, int maxRanked) =>
-        1 + 5 + 10 + 4 + 4 + dimensions + 1 + (maxAffinities * 19) + 1 + (maxRanked * 9) + 10 + 10;
+        1 + 5 + 10 + 4 + 4 + dimensions + 4 + dimensions + 1 + (maxAffinities * 19) + 1 + (maxRanked * 9) + 10 + 10;
 
     /// <summary>Writes <paramref name="user"/> into <paramref name="destination"/> and returns the bytes written.</summary>
-    public static int Encode(UserState user, Span<byte> destination)
+    public static int Encode(UserState user, Span<byte> destination) => Encode(user, destination, Version);
+
+    /// <summary>Writes <paramref name="user"/> in layout <paramref name="version"/> (1 drops the short-term vector).</summary>
+    public static int Encode(UserState user, Span<byte> destination, byte version)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var w = new Writer(destination);
-        w.Byte(Version);
-        w.VarUInt((ulong)user.Interest.Length);
-        w.VarUInt((ulong)user.InterestTs);
-        w.Float((float)user.Activity.Value);
-        var max = 0f;
-        foreach (var x in user.Interest)
+        if (version is not (Version1 or Version))
         {
-            max = Math.Max(max, Math.Abs(x));
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"Writable user state versions are {Version1} and {Version}.");
         }
 
-        var scale = max / 127f;
-        w.Float(scale);
-        if (scale > 0)
+        var half = version == Version;
+        var w = new Writer(destination);
+        w.Byte(version);
+        w.VarUInt((ulong)user.Interest.Length);
+        w.VarUInt((ulong)user.InterestTs);
+        w.Number(user.Activity.Value, half);
+        WriteVector(ref w, user.Interest, half: false);
+        if (half)
         {
-            foreach (var x in user.Interest)
-            {
-                w.Byte((byte)(sbyte)Math.Clamp(MathF.Round(x / scale), -127, 127));
-            }
+            WriteVector(ref w, user.ShortInterest, half: true);
         }
 
         w.Byte((byte)user.AffinityCount);
         foreach (var a in user.Affinities)
         {
             w.VarUInt((ulong)a.Streamer);
-            w.Float((float)a.Engagement.Value);
+            w.Number(a.Engagement.Value, half);
             w.VarUInt((ulong)Math.Max(0, user.InterestTs - a.Engagement.Ts));
         }
 
@@ -64,7 +71,7 @@ public static class UserStateCodec
         foreach (var r in user.Ranked)
         {
             w.VarUInt((ulong)r.Room);
-            w.Float(r.Score);
+            w.Number(r.Score, half);
         }
 
         w.VarInt(user.RankedAt - user.InterestTs);
@@ -76,28 +83,18 @@ public static class UserStateCodec
     public static long ReadInterestTs(ReadOnlySpan<byte> source)
     {
         var r = new Reader(source);
-        var version = r.Byte();
-        if (version != Version)
-        {
-            throw new InvalidDataException($"User state version {version} is not readable by this version (which reads {Version}).");
-        }
-
+        CheckVersion(r.Byte());
         r.VarUInt();
         return (long)r.VarUInt();
     }
 
-    /// <summary>Reads a state written by <see cref="Encode"/> into <paramref name="user"/>.</summary>
-    /// <exception cref="InvalidDataException">Another version, or another vector size than <paramref name="user"/> has.</exception>
+    /// <summary>Reads a state written by <see cref="Encode(UserState, Span{byte})"/> (either version) into <paramref name="user"/>.</summary>
+    /// <exception cref="InvalidDataException">An unknown version, or another vector size than <paramref name="user"/> has.</exception>
     public static void Decode(ReadOnlySpan<byte> source, UserState user)
     {
         ArgumentNullException.ThrowIfNull(user);
         var r = new Reader(source);
-        var version = r.Byte();
-        if (version != Version)
-        {
-            throw new InvalidDataException($"User state version {version} is not readable by this version (which reads {Version}).");
-        }
-
+        var half = CheckVersion(r.Byte()) == Version;
         var dimensions = (int)r.VarUInt();
         if (dimensions != user.Interest.Length)
         {
@@ -105,18 +102,22 @@ public static class UserStateCodec
         }
 
         user.InterestTs = (long)r.VarUInt();
-        user.Activity = new DecayedValue(r.Float(), user.InterestTs);
-        var scale = r.Float();
-        for (var i = 0; i < dimensions; i++)
+        user.Activity = new DecayedValue(r.Number(half), user.InterestTs);
+        ReadVector(ref r, user.Interest, half: false);
+        if (half)
         {
-            user.Interest[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
+            ReadVector(ref r, user.ShortInterest, half: true);
+        }
+        else
+        {
+            Array.Clear(user.ShortInterest);
         }
 
         Span<StreamerAffinity> affinities = stackalloc StreamerAffinity[r.Byte()];
         for (var i = 0; i < affinities.Length; i++)
         {
             var streamer = (int)r.VarUInt();
-            var value = r.Float();
+            var value = r.Number(half);
             affinities[i] = new StreamerAffinity(streamer, new DecayedValue(value, user.InterestTs - (long)r.VarUInt()));
         }
 
@@ -125,12 +126,45 @@ public static class UserStateCodec
         for (var i = 0; i < ranked.Length; i++)
         {
             var room = (int)r.VarUInt();
-            ranked[i] = new ScoredRoom(room, r.Float());
+            ranked[i] = new ScoredRoom(room, r.Number(half));
         }
 
         user.SetRanked(ranked);
         user.RankedAt = user.InterestTs + r.VarInt();
         user.Seq = (long)r.VarUInt();
+    }
+
+    private static byte CheckVersion(byte version) => version is Version1 or Version
+        ? version
+        : throw new InvalidDataException($"User state version {version} is not readable by this version (which reads {Version1} and {Version}).");
+
+    private static void WriteVector(ref Writer w, float[] vector, bool half)
+    {
+        var max = 0f;
+        foreach (var x in vector)
+        {
+            max = Math.Max(max, Math.Abs(x));
+        }
+
+        // The scale is rounded first, so the values are quantized against the scale the reader will see.
+        var scale = half ? (float)Writer.ToHalf(max / 127f) : max / 127f;
+        w.Number(scale, half);
+        if (scale > 0)
+        {
+            foreach (var x in vector)
+            {
+                w.Byte((byte)(sbyte)Math.Clamp(MathF.Round(x / scale), -127, 127));
+            }
+        }
+    }
+
+    private static void ReadVector(ref Reader r, float[] vector, bool half)
+    {
+        var scale = r.Number(half);
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
+        }
     }
 
     private ref struct Writer(Span<byte> buffer)
@@ -150,6 +184,22 @@ public static class UserStateCodec
         public void VarUInt(ulong value) => Position += State.VarInt.Write(_buffer[Position..], value);
 
         public void VarInt(long value) => VarUInt(State.VarInt.ZigZag(value));
+
+        /// <summary>A half (clamped to its finite range) or a float.</summary>
+        public void Number(double value, bool half)
+        {
+            if (half)
+            {
+                BinaryPrimitives.WriteHalfLittleEndian(_buffer[Position..], ToHalf(value));
+                Position += 2;
+            }
+            else
+            {
+                Float((float)value);
+            }
+        }
+
+        public static Half ToHalf(double value) => (Half)Math.Clamp(value, (double)Half.MinValue, (double)Half.MaxValue);
     }
 
     private ref struct Reader(ReadOnlySpan<byte> buffer)
@@ -169,5 +219,17 @@ public static class UserStateCodec
         public ulong VarUInt() => State.VarInt.Read(_buffer, ref _position);
 
         public long VarInt() => State.VarInt.UnZigZag(VarUInt());
+
+        public float Number(bool half)
+        {
+            if (!half)
+            {
+                return Float();
+            }
+
+            var value = (float)BinaryPrimitives.ReadHalfLittleEndian(_buffer[_position..]);
+            _position += 2;
+            return value;
+        }
     }
 }

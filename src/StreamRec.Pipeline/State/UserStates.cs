@@ -102,6 +102,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
         {
             w.Int(user);
             w.Floats(state.Interest);
+            w.Floats(state.ShortInterest);
             w.Long(state.InterestTs);
             w.Decayed(state.Activity);
             w.VarUInt((ulong)state.AffinityCount);
@@ -133,6 +134,11 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
             var user = r.Int();
             var state = new UserState(dimensions, maxAffinities, maxRanked);
             r.Floats(state.Interest);
+            if (r.Version >= 2)
+            {
+                r.Floats(state.ShortInterest);
+            }
+
             state.InterestTs = r.Long();
             state.Activity = r.Decayed();
             var affinities = new StreamerAffinity[r.Count()];

@@ -5,11 +5,13 @@ using StreamRec.Pipeline.State;
 namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
-/// Draws a re-rank's candidates from the live-room index instead of scanning every live room, in this order
-/// until <see cref="Retrieval.RetrievalLimits.MaxCandidates"/>: the rooms the user already holds (still live),
-/// the live rooms of the user's streamers (strongest first), the most popular live rooms of the user's
-/// strongest categories, the most popular live rooms overall, and the rooms started most recently. So the
-/// cost of a re-rank does not grow with the number of live rooms.
+/// Draws a re-rank's candidates from the live-room index instead of scanning every live room. First the live
+/// rooms of the user's streamers (strongest first), all of them: a favourite who is live is the likeliest
+/// choice, so no other source may crowd it out. Then, in this order until
+/// <see cref="Retrieval.RetrievalLimits.MaxCandidates"/>: the rooms the user already holds (still live), the most
+/// popular live rooms of the strongest categories of the user's short-term (session) interest, then of the
+/// long-term interest, the most popular live rooms overall, and the rooms started most recently. So the cost
+/// of a re-rank does not grow with the number of live rooms.
 /// </summary>
 public sealed class CandidateRetrieval(PipelineOptions options, PipelineState state)
 {
@@ -35,14 +37,6 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
         var limits = options.Retrieval;
         var live = state.LiveIndex;
 
-        foreach (var ranked in user.Ranked)
-        {
-            if (state.Rooms.FindRoom(ranked.Room) is { IsLive: true })
-            {
-                Add(ranked.Room);
-            }
-        }
-
         _streamers.Clear();
         foreach (var affinity in user.Affinities)
         {
@@ -52,26 +46,49 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
         _streamers.Sort(_byStreamerValue);
         foreach (var (_, streamer) in _streamers)
         {
-            AddAll(live.LiveRoomsOf(streamer), int.MaxValue);
+            foreach (var room in live.LiveRoomsOf(streamer))
+            {
+                Add(room, uncapped: true);
+            }
+        }
+
+        foreach (var ranked in user.Ranked)
+        {
+            if (state.Rooms.FindRoom(ranked.Room) is { IsLive: true })
+            {
+                Add(ranked.Room);
+            }
+        }
+
+        if (context.ShortStrength > 0 && context.ShortUnit.AsSpan().IndexOfAnyExcept(0f) >= 0)
+        {
+            AddCategories(context, shortTerm: true, limits.ShortCategories, limits.ShortPerCategory);
         }
 
         if (context.Unit.AsSpan().IndexOfAnyExcept(0f) >= 0)
         {
-            _categories.Clear();
-            foreach (var category in live.LiveCategories)
-            {
-                _categories.Add((context.CategoryMatch(category), category));
-            }
-
-            _categories.Sort(_byCategoryMatch);
-            for (var i = 0; i < Math.Min(limits.Categories, _categories.Count); i++)
-            {
-                AddAll(live.TopOf(_categories[i].Category), limits.PerCategory);
-            }
+            AddCategories(context, shortTerm: false, limits.Categories, limits.PerCategory);
         }
 
         AddAll(live.Trending, limits.Trending);
         AddAll(live.Fresh, limits.Fresh);
+    }
+
+    /// <summary>Adds the top rooms of the <paramref name="categories"/> live categories that match the (short-term) interest best.</summary>
+    private void AddCategories(UserContext context, bool shortTerm, int categories, int perCategory)
+    {
+        var live = state.LiveIndex;
+        _categories.Clear();
+        foreach (var category in live.LiveCategories)
+        {
+            _categories.Add((shortTerm ? context.ShortCategoryMatch(category) : context.CategoryMatch(category), category));
+        }
+
+        _categories.Sort(_byCategoryMatch);
+        for (var i = 0; i < Math.Min(categories, _categories.Count); i++)
+        {
+            AddAll(live.TopOf(_categories[i].Category), perCategory);
+        }
     }
 
     private void AddAll(ReadOnlySpan<int> rooms, int most)
@@ -88,9 +105,9 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
         }
     }
 
-    private bool Add(int room)
+    private bool Add(int room, bool uncapped = false)
     {
-        if (_into.Count >= options.Retrieval.MaxCandidates)
+        if (!uncapped && _into.Count >= options.Retrieval.MaxCandidates)
         {
             return false;
         }

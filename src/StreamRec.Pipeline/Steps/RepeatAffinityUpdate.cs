@@ -13,7 +13,7 @@ public sealed class RepeatAffinityUpdate(PipelineOptions options, PartitionState
 {
     public void Apply(in EventRecord e, UserState user)
     {
-        var engagement = user.Engage(e.Streamer, e.Ts, options.AffinityHalfLife, options.Weights.Of(e.Kind));
+        var engagement = user.Engage(e.Streamer, e.Ts, options.AffinityHalfLife, options.Weights.Of(e));
         if (engagement.Value >= options.FavouriteMinAffinity)
         {
             partition.Favourites.Offer(e.Streamer, e.User, engagement);

@@ -25,6 +25,7 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
                 room.Popularity = room.Popularity.Merge(sums.Popularity, h);
                 room.Visits = room.Visits.Merge(sums.Visits, h);
                 room.Purchases = room.Purchases.Merge(sums.Purchases, h);
+                room.Intents = room.Intents.Merge(sums.Intents, h);
                 _touched.Add(room);
             }
 

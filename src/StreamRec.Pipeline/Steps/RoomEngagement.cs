@@ -7,7 +7,7 @@ using StreamRec.Pipeline.State;
 namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
-/// A user event's contribution to the global room aggregates: the room's popularity, visits and purchases,
+/// A user event's contribution to the global room aggregates: the room's popularity, visits, purchases and intent comments,
 /// and the streamer's audience profile, which learns from the user's taste before this event (a user with
 /// no history says nothing about the streamer). Collected per partition, merged at the tick's close.
 /// </summary>
@@ -17,8 +17,8 @@ public sealed class RoomEngagement(PipelineOptions options, PartitionState parti
 
     public void Apply(in EventRecord e, UserState user)
     {
-        var weight = options.Weights.Of(e.Kind);
-        partition.Contributions.Engage(e.Room, e.Ts, options.PopularityHalfLife, weight, e.Kind == EventKind.Purchase);
+        var weight = options.Weights.Of(e);
+        partition.Contributions.Engage(e.Room, e.Ts, options.PopularityHalfLife, weight, e.Kind == EventKind.Purchase, e.Intent);
         if (Vectors.TryUnit(user.Interest, _unit))
         {
             partition.Contributions.Audience(e.Streamer, e.Ts, options.AudienceHalfLife, _unit, weight);

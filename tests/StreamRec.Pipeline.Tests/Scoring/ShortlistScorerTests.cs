@@ -5,7 +5,7 @@ namespace StreamRec.Pipeline.Tests.Scoring;
 
 public sealed class ShortlistScorerTests
 {
-    private const int Width = 8;
+    private static readonly int Width = FeatureExtractor.Count;
 
     [Fact]
     public void ScoreGroups_EachUsersBestBaselineRows_AreScoredByTheRankerAndTheRestRankLast()
@@ -32,6 +32,24 @@ public sealed class ShortlistScorerTests
         scorer.Score(Rows([0.5f, 0.5f, 0.5f, 0.1f]), 4, scores);
 
         Assert.Equal([0, -1, float.NegativeInfinity, float.NegativeInfinity], scores);
+    }
+
+    [Fact]
+    public void ScoreGroups_RepeatRowTheBaselineRanksBelowTheCut_IsStillScoredByTheRanker()
+    {
+        var ranker = new RecordingRanker();
+        var scorer = new ShortlistScorer(ranker, size: 2);
+        var features = Rows([0.9f, 0.8f, 0.1f, 0.5f], [0.7f, 0.2f]);
+        var affinity = FeatureExtractor.FeatureNames.ToList().IndexOf("streamer_affinity");
+        features[(2 * Width) + affinity] = 0.01f;
+        features[(5 * Width) + affinity] = 0.01f;
+        var scores = new float[6];
+
+        scorer.ScoreGroups(features, [(0, 4), (4, 2)], scores);
+
+        Assert.Equal(5, ranker.Rows);
+        Assert.Equal(5, scorer.LastRankerRows);
+        Assert.Equal([0, -1, -2, float.NegativeInfinity, -4, -5], scores);
     }
 
     private static float[] Rows(params float[][] groups)

@@ -89,14 +89,71 @@ public sealed class StoreModelTests
     }
 
     [Fact]
-    public void UserStateCodec_AnyState_RoundTripsWithTheVectorWithinQuantization()
+    public void UserStateCodec_AnyState_RoundTripsWithVectorsWithinQuantizationAndHalvesWithinTheirPrecision()
     {
-        var gen = Gen.Select(Gen.Float[-50f, 50f].Array[8], Gen.Long[0, 1L << 42], Gen.Select(Gen.Int[0, 1 << 20], Gen.Float[0f, 100f], Gen.Long[0, 1L << 30]).Array[0, 4],
+        Sample((user, vector, shortVector) =>
+        {
+            var decoded = RoundTrip(user, UserStateCodec.Version);
+
+            var scale = vector.Max(Math.Abs) / 127f;
+            var shortScale = shortVector.Max(Math.Abs) / 127f;
+            return decoded.InterestTs == user.InterestTs && decoded.Seq == user.Seq && decoded.RankedAt == user.RankedAt
+                && WithinHalf(decoded.Activity.Value, 3.5)
+                && decoded.Interest.Zip(vector).All(p => Math.Abs(p.First - p.Second) <= (scale * 0.5f) + 1e-4f)
+                && decoded.ShortInterest.Zip(shortVector).All(p => Math.Abs(p.First - p.Second) <= (shortScale * 0.57f) + 1e-4f)
+                && decoded.Affinities.ToArray().Zip(user.Affinities.ToArray()).All(p =>
+                    p.First.Streamer == p.Second.Streamer && p.First.Engagement.Ts == p.Second.Engagement.Ts
+                    && WithinHalf(p.First.Engagement.Value, p.Second.Engagement.Value))
+                && decoded.AffinityCount == user.AffinityCount && decoded.RankedCount == user.RankedCount
+                && decoded.Ranked.ToArray().Zip(user.Ranked.ToArray()).All(p => p.First.Room == p.Second.Room && WithinHalf(p.First.Score, p.Second.Score));
+        });
+    }
+
+    [Fact]
+    public void UserStateCodec_StateWrittenAsVersion1_IsReadExactlyWithNoShortTermInterest()
+    {
+        Sample((user, vector, _) =>
+        {
+            var decoded = RoundTrip(user, UserStateCodec.Version1);
+
+            var scale = vector.Max(Math.Abs) / 127f;
+            return decoded.InterestTs == user.InterestTs && decoded.Seq == user.Seq && decoded.RankedAt == user.RankedAt
+                && Math.Abs(decoded.Activity.Value - 3.5) < 1e-6
+                && decoded.Interest.Zip(vector).All(p => Math.Abs(p.First - p.Second) <= (scale * 0.5f) + 1e-4f)
+                && decoded.ShortInterest.All(x => x == 0)
+                && decoded.Affinities.ToArray().SequenceEqual(user.Affinities.ToArray().Select(a => a with { Engagement = new DecayedValue((float)a.Engagement.Value, a.Engagement.Ts) }))
+                && decoded.Ranked.ToArray().SequenceEqual(user.Ranked.ToArray());
+        });
+    }
+
+    [Fact]
+    public void UserStateCodec_SessionVectorBelowHalfRange_IsStoredAsZeroAndSmaller()
+    {
+        var user = new UserState(8, 4, 6) { InterestTs = 1L << 40 };
+        user.Interest[0] = 1f;
+        user.ShortInterest[3] = 1e-9f;
+        var buffer = new byte[UserStateCodec.MaxSize(8, 4, 6)];
+        var withTinySession = UserStateCodec.Encode(user, buffer);
+        user.ShortInterest[3] = 1f;
+        var withSession = UserStateCodec.Encode(user, buffer);
+
+        user.ShortInterest[3] = 1e-9f;
+        var decoded = RoundTrip(user, UserStateCodec.Version);
+
+        Assert.All(decoded.ShortInterest, x => Assert.Equal(0f, x));
+        Assert.Equal(withSession - 8, withTinySession);
+    }
+
+    private static void Sample(Func<UserState, float[], float[], bool> property)
+    {
+        var gen = Gen.Select(Gen.Float[-50f, 50f].Array[8], Gen.Float[-5f, 5f].Array[8], Gen.Long[0, 1L << 42],
+            Gen.Select(Gen.Int[0, 1 << 20], Gen.Float[0f, 100f], Gen.Long[0, 1L << 30]).Array[0, 4],
             Gen.Select(Gen.Int[0, 1 << 20], Gen.Float[-10f, 10f]).Array[0, 6], Gen.Long[0, 1 << 30]);
-        gen.Sample((vector, ts, affinities, ranked, seq) =>
+        gen.Sample((vector, shortVector, ts, affinities, ranked, seq) =>
         {
             var user = new UserState(8, 4, 6);
             vector.CopyTo(user.Interest, 0);
+            shortVector.CopyTo(user.ShortInterest, 0);
             user.InterestTs = ts + (1L << 30);
             user.Activity = new DecayedValue(3.5, user.InterestTs);
             foreach (var (streamer, value, age) in affinities.DistinctBy(a => a.Item1))
@@ -107,19 +164,20 @@ public sealed class StoreModelTests
             user.SetRanked([.. ranked.Select(r => new ScoredRoom(r.Item1, r.Item2))]);
             user.RankedAt = user.InterestTs + 77;
             user.Seq = seq;
-
-            var buffer = new byte[UserStateCodec.MaxSize(8, 4, 6)];
-            var decoded = new UserState(8, 4, 6);
-            UserStateCodec.Decode(buffer.AsSpan(0, UserStateCodec.Encode(user, buffer)), decoded);
-
-            var scale = vector.Max(Math.Abs) / 127f;
-            return decoded.InterestTs == user.InterestTs && decoded.Seq == seq && decoded.RankedAt == user.RankedAt
-                && Math.Abs(decoded.Activity.Value - 3.5) < 1e-6
-                && decoded.Interest.Zip(vector).All(p => Math.Abs(p.First - p.Second) <= (scale * 0.5f) + 1e-4f)
-                && decoded.Affinities.ToArray().SequenceEqual(user.Affinities.ToArray().Select(a => a with { Engagement = new DecayedValue((float)a.Engagement.Value, a.Engagement.Ts) }))
-                && decoded.Ranked.ToArray().SequenceEqual(user.Ranked.ToArray());
+            return property(user, vector, shortVector);
         });
     }
+
+    private static UserState RoundTrip(UserState user, byte version)
+    {
+        var buffer = new byte[UserStateCodec.MaxSize(8, 4, 6)];
+        var decoded = new UserState(8, 4, 6);
+        UserStateCodec.Decode(buffer.AsSpan(0, UserStateCodec.Encode(user, buffer, version)), decoded);
+        return decoded;
+    }
+
+    /// <summary>A half keeps 11 significant bits; below its normal range, a fixed step of 2^-24.</summary>
+    private static bool WithinHalf(double decoded, double original) => Math.Abs(decoded - original) <= (Math.Abs(original) * 1e-3) + 1e-7;
 
     [Fact]
     public void UserStateCodec_OtherVersion_IsRefusedWithTheVersionNamed()

@@ -17,6 +17,9 @@ internal static class Ev
     public static LiveEvent Click(long ts, string user, string room, string? streamer = null) =>
         new ClickEvent { EventId = $"c-{ts}-{user}", Ts = ts, UserId = user, RoomId = room, StreamerId = streamer ?? "s-" + room };
 
+    public static LiveEvent Comment(long ts, string user, string room, string text, string? streamer = null) =>
+        new CommentEvent { EventId = $"m-{ts}-{user}", Ts = ts, UserId = user, RoomId = room, StreamerId = streamer ?? "s-" + room, Text = text };
+
     public static LiveEvent Purchase(long ts, string user, string room, string? streamer = null) =>
         new PurchaseEvent
         {
