@@ -14,4 +14,13 @@ internal sealed record EvaluationReport(
     [property: JsonPropertyName("cases_rep")] long CasesRep,
     [property: JsonPropertyName("model_version")] string ModelVersion,
     [property: JsonPropertyName("model_retrieval")] RankingScores ModelRetrieval,
-    [property: JsonPropertyName("retrieval_recall")] double RetrievalRecall);
+    [property: JsonPropertyName("retrieval_recall")] double RetrievalRecall)
+{
+    /// <summary>Per method: coverage of the live rooms by its top 10s and the Gini of impressions across streamers.</summary>
+    [JsonPropertyName("exposure")]
+    public IReadOnlyDictionary<string, ExposureScores>? Exposure { get; init; }
+
+    /// <summary>The diversity re-rank applied to every method's top 10.</summary>
+    [JsonPropertyName("diversity")]
+    public DiversityReport? Diversity { get; init; }
+}

@@ -7,8 +7,9 @@ namespace StreamRec.Pipeline.Steps;
 /// Greedy, deterministic re-rank of a scored list for diversity and exposure: slot by slot, the best remaining
 /// candidate whose category is under <see cref="DiversityOptions.MaxPerCategory"/>, and, once the slots left are
 /// only enough for the exposure rooms still owed (<see cref="DiversityOptions.MinExposureShare"/>), the best such
-/// room. When no candidate meets both, the exposure share gives way first, then the category cap (a short list
-/// would be worse than a less diverse one). Candidates past the K chosen keep their scored order.
+/// room. When no candidate meets both, the exposure share gives way first, then the category cap, and last the best
+/// remaining candidate fills the slot (a short list would be worse than a less diverse one). Candidates past the K
+/// chosen keep their scored order.
 /// </summary>
 /// <remarks>Used by the pipeline where the top K is chosen and by <c>evaluate</c>, so both measure the same lists.</remarks>
 public sealed class DiversityRerank(DiversityOptions options)
@@ -40,10 +41,11 @@ public sealed class DiversityRerank(DiversityOptions options)
         for (var slot = 0; slot < slots; slot++)
         {
             var forced = owed > 0 && owed >= slots - slot;
-            var pick = Find(order, slot, categories, exposure, forced);
+            var pick = Find(order, slot, categories, exposure, forced, capped: true);
             if (pick < 0 && forced)
             {
-                pick = Find(order, slot, categories, exposure, forced: false);
+                pick = Find(order, slot, categories, exposure, forced: false, capped: true);
+                pick = pick >= 0 ? pick : Find(order, slot, categories, exposure, forced: true, capped: false);
             }
 
             if (pick < 0)
@@ -59,12 +61,12 @@ public sealed class DiversityRerank(DiversityOptions options)
         }
     }
 
-    private int Find(ReadOnlySpan<int> order, int from, ReadOnlySpan<int> categories, ReadOnlySpan<bool> exposure, bool forced)
+    private int Find(ReadOnlySpan<int> order, int from, ReadOnlySpan<int> categories, ReadOnlySpan<bool> exposure, bool forced, bool capped)
     {
         for (var i = from; i < order.Length; i++)
         {
             var candidate = order[i];
-            if ((!forced || exposure[candidate]) && UnderCap(categories[candidate]))
+            if ((!forced || exposure[candidate]) && (!capped || UnderCap(categories[candidate])))
             {
                 return i;
             }

@@ -9,4 +9,7 @@ public sealed record EvaluationResult(long Cases, long NewCases, long RepeatCase
 {
     /// <summary>Share of cases whose chosen room was among the candidates retrieval offered.</summary>
     public double RetrievalRecall { get; init; }
+
+    /// <summary>Exposure per method name (coverage of live rooms, Gini of impressions across streamers).</summary>
+    public IReadOnlyDictionary<string, ExposureScores> Exposure { get; init; } = new Dictionary<string, ExposureScores>();
 }

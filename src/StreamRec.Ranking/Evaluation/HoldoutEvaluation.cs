@@ -1,3 +1,4 @@
+using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
 using StreamRec.Ranking.Offline;
 
@@ -11,16 +12,18 @@ public static class HoldoutEvaluation
     /// <param name="holdoutFraction">Fraction of the event-time span, at its end, whose visits are the test cases.</param>
     /// <param name="scorers">Scorers to compare with POP and REP, by method name.</param>
     /// <param name="cancellationToken">Stops the replay.</param>
+    /// <param name="diversity">Diversity controls applied to every method's top 10, or null.</param>
     public static EvaluationResult Run(
         InteractionReplayer replayer,
         string logPath,
         double holdoutFraction,
         IReadOnlyList<(string Name, IScorer Scorer)> scorers,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DiversityOptions? diversity = null)
     {
         ArgumentNullException.ThrowIfNull(replayer);
         var range = replayer.ScanTimeRange(logPath, cancellationToken);
-        var evaluator = new RankingEvaluator(scorers);
+        var evaluator = new RankingEvaluator(scorers, diversity);
         replayer.Replay(logPath, range.SplitAt(holdoutFraction), evaluator, cancellationToken);
         return evaluator.Result();
     }

@@ -1,5 +1,7 @@
 using StreamRec.Contracts.Events;
+using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
+using StreamRec.Pipeline.Steps;
 using StreamRec.Ranking.Offline;
 
 namespace StreamRec.Ranking.Evaluation;
@@ -8,7 +10,11 @@ namespace StreamRec.Ranking.Evaluation;
 /// Ranks each case's live rooms by POP, REP and every given scorer and accumulates the metrics (the protocol of
 /// Rappaz, McAuley and Aberer, RecSys 2021: availability-aware candidates, new versus repeat consumption).
 /// </summary>
-/// <remarks>Scorers are called once per case with all of its candidates, as the pipeline calls them once per round.</remarks>
+/// <remarks>
+/// Scorers are called once per case with all of its candidates, as the pipeline calls them once per round. With
+/// diversity options, every method's top 10 is re-ranked by the pipeline's <see cref="DiversityRerank"/> before it is
+/// scored, so the metrics show what the controls cost; each method's exposure (coverage, Gini) shows what they buy.
+/// </remarks>
 public sealed class RankingEvaluator : IInteractionObserver
 {
     /// <summary>Method name of the popularity baseline.</summary>
@@ -22,14 +28,22 @@ public sealed class RankingEvaluator : IInteractionObserver
 
     private readonly IReadOnlyList<(string Name, IScorer Scorer)> _scorers;
     private readonly Dictionary<string, RankingMetrics> _metrics = [];
+    private readonly Dictionary<string, ExposureTally> _exposure = [];
+    private readonly HashSet<int> _liveRooms = [];
+    private readonly HashSet<int> _liveStreamers = [];
+    private readonly ShownList _list;
+    private readonly int[] _shownRooms = new int[ShownList.Size];
+    private readonly int[] _shownStreamers = new int[ShownList.Size];
     private float[] _scores = new float[256];
     private long _retrieved;
 
     /// <param name="scorers">Scorers to compare with the baselines, by method name.</param>
-    public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers)
+    /// <param name="diversity">Diversity controls applied to every method's top 10, or null (or off) for the plain rankings.</param>
+    public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers, DiversityOptions? diversity = null)
     {
         ArgumentNullException.ThrowIfNull(scorers);
         _scorers = scorers;
+        _list = new ShownList(diversity is { Enabled: true } ? new DiversityRerank(diversity) : null);
         _metrics[Popularity] = new RankingMetrics();
         _metrics[Recency] = new RankingMetrics();
         foreach (var (name, scorer) in scorers)
@@ -44,14 +58,28 @@ public sealed class RankingEvaluator : IInteractionObserver
                 throw new ArgumentException($"Method name '{name}' is used twice.", nameof(scorers));
             }
         }
+
+        foreach (var method in _metrics.Keys)
+        {
+            _exposure[method] = new ExposureTally();
+        }
     }
 
     public void OnCase(InteractionCase interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
-        var repeat = interaction.IsRepeat;
-        _metrics[Popularity].Add(CaseRanks.ByPopularity(interaction), repeat);
-        _metrics[Recency].Add(CaseRanks.ByRecency(interaction), repeat);
+        foreach (var room in interaction.Rooms)
+        {
+            _liveRooms.Add(room);
+        }
+
+        foreach (var streamer in interaction.Streamers)
+        {
+            _liveStreamers.Add(streamer);
+        }
+
+        Record(Popularity, _list.ByPopularity(interaction), interaction);
+        Record(Recency, _list.ByRecency(interaction), interaction);
         if (_scores.Length < interaction.Count)
         {
             _scores = new float[Math.Max(interaction.Count, _scores.Length * 2)];
@@ -62,7 +90,7 @@ public sealed class RankingEvaluator : IInteractionObserver
         foreach (var (name, scorer) in _scorers)
         {
             scorer.Score(interaction.Features, interaction.Count, scores);
-            _metrics[name].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat);
+            Record(name, _list.ByScore(interaction, scores), interaction);
 
             // What the pipeline ranks: only the candidates retrieval offers, the rest below them all.
             for (var i = 0; i < scores.Length; i++)
@@ -70,8 +98,22 @@ public sealed class RankingEvaluator : IInteractionObserver
                 scores[i] = interaction.Retrieved[i] ? scores[i] : float.NegativeInfinity;
             }
 
-            _metrics[name + RetrievalSuffix].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat);
+            Record(name + RetrievalSuffix, _list.ByScore(interaction, scores), interaction);
         }
+    }
+
+    /// <summary>The case's rank under one method, and the impressions of the list that method showed.</summary>
+    private void Record(string method, int rank, InteractionCase interaction)
+    {
+        _metrics[method].Add(rank, interaction.IsRepeat);
+        var shown = _list.Shown;
+        for (var i = 0; i < shown.Length; i++)
+        {
+            _shownRooms[i] = interaction.Rooms[shown[i]];
+            _shownStreamers[i] = interaction.Streamers[shown[i]];
+        }
+
+        _exposure[method].Add(_shownRooms.AsSpan(0, shown.Length), _shownStreamers.AsSpan(0, shown.Length));
     }
 
     public void OnVisitEngagement(int caseId, EventKind kind)
@@ -85,6 +127,7 @@ public sealed class RankingEvaluator : IInteractionObserver
         return new EvaluationResult(any.Cases, any.NewCases, any.RepeatCases, _metrics.ToDictionary(m => m.Key, m => m.Value.Summary()))
         {
             RetrievalRecall = any.Cases == 0 ? 0 : (double)_retrieved / any.Cases,
+            Exposure = _exposure.ToDictionary(e => e.Key, e => e.Value.Summary(_liveRooms, _liveStreamers)),
         };
     }
 }
