@@ -84,6 +84,50 @@ public sealed class SchemaExamplesTests
     }
 
     [Fact]
+    public async Task ExplainedDelta_Example_ValidatesAgainstTheDeltaSchema()
+    {
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(SchemaDirectory, "recommendation_delta.schema.json"));
+
+        var errors = schema.Validate(Example("recommendation_delta_explained"));
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void ExplainedDelta_Example_RoundTripsThroughContractType()
+    {
+        var original = Example("recommendation_delta_explained");
+
+        var delta = JsonSerializer.Deserialize(original, ContractJson.Default.RecommendationDelta)!;
+        var written = JsonSerializer.Serialize(delta, ContractJson.Default.RecommendationDelta);
+
+        Assert.Equal(new FeatureContribution("streamer_affinity", 1.609438, 1.493526), delta.Top[0].Why![0]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(original), JsonNode.Parse(written)), written);
+    }
+
+    [Fact]
+    public async Task DeltaSchema_WhyEntryWithoutContribution_IsRejected()
+    {
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(SchemaDirectory, "recommendation_delta.schema.json"));
+        var json = JsonNode.Parse(Example("recommendation_delta_explained"))!.AsObject();
+        json["top"]![0]!["why"]![0]!.AsObject().Remove("contribution");
+
+        var errors = schema.Validate(json.ToJsonString());
+
+        Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public void Delta_WithoutExplanations_WritesNoWhy()
+    {
+        var delta = new RecommendationDelta { UserId = "u", Seq = 1, Ts = 1, Top = [new RankedRoom("r", 1, 0.5)], Added = ["r"], Removed = [] };
+
+        var written = JsonSerializer.Serialize(delta, ContractJson.Default.RecommendationDelta);
+
+        Assert.Equal("""{"user_id":"u","seq":1,"ts":1,"top":[{"room_id":"r","rank":1,"score":0.5}],"added":["r"],"removed":[]}""", written);
+    }
+
+    [Fact]
     public void DeadLetter_Example_RoundTripsThroughContractType()
     {
         var original = Example("dead_letter");

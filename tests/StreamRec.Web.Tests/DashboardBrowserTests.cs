@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
+using StreamRec.Pipeline.Features;
 
 namespace StreamRec.Web.Tests;
 
@@ -14,11 +15,11 @@ public sealed class DashboardBrowserTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     [SkippableFact]
-    public async Task Demo_InChromium_ChartsReceiveDataAndUserViewShowsAList()
+    public async Task Demo_InChromium_ChartsReceiveDataAndUserViewShowsAListWithWhy()
     {
         Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing; .ci/run installs Debian's chromium package.");
         using var timeout = new CancellationTokenSource(Timeout);
-        using var demo = StartDemo("--duration", "40s", "--rate", "800", "--http-port", "0");
+        using var demo = StartDemo("--duration", "40s", "--rate", "800", "--http-port", "0", "--explain");
         var stderr = demo.StandardError.ReadToEndAsync(timeout.Token);
         var url = await DashboardUrlAsync(demo, timeout.Token);
 
@@ -44,6 +45,7 @@ public sealed class DashboardBrowserTests
         await page.ClickAsync("[data-testid=user-show]");
         await page.WaitForSelectorAsync("[data-testid=user-top] tbody tr", new PageWaitForSelectorOptions { Timeout = 30_000 });
         var rows = await page.Locator("[data-testid=user-top] tbody tr").CountAsync();
+        var reasons = await page.Locator("[data-testid=user-why]").AllTextContentsAsync();
         var status = await page.TextContentAsync("[data-testid=status]");
         var rooms = await page.TextContentAsync("[data-testid=live-rooms]");
         var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts"));
@@ -58,6 +60,7 @@ public sealed class DashboardBrowserTests
         var output = await demo.StandardOutput.ReadToEndAsync(timeout.Token);
 
         Assert.InRange(rows, 1, 10);
+        Assert.Contains(reasons, text => FeatureExtractor.FeatureNames.Any(name => text.StartsWith(name, StringComparison.Ordinal)));
         Assert.Equal("live", status);
         Assert.True(int.Parse(rooms!, System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.True(new FileInfo(screenshot).Length > 10_000);

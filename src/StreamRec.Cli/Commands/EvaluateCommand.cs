@@ -36,9 +36,21 @@ internal static class EvaluateCommand
         {
             Description = "The simulator's truth for the log (simulate --truth): adds the oracle, each method's fraction of it and H@10 after a taste drift, on the visits with a truth record only.",
         };
+        var maxPerCategory = new Option<int>("--max-per-category")
+        {
+            Description = "Re-rank every method's top 10 as Pipeline:Diversity does: at most this many rooms per category (0: no cap).",
+        };
+        var minExposureShare = new Option<double>("--min-exposure-share")
+        {
+            Description = "Re-rank every method's top 10: at least this share of its slots for streamers new to the user (or quiet rooms, see --low-popularity).",
+        };
+        var lowPopularity = new Option<double>("--low-popularity")
+        {
+            Description = "With --min-exposure-share: rooms whose decayed popularity is below this count as exposure rooms too (0: only new streamers).",
+        };
         var command = new Command("evaluate", "Evaluate the ranking model against POP, REP and the baseline on the end of a log.")
         {
-            input, model, holdout, json, shortlist, truth,
+            input, model, holdout, json, shortlist, truth, maxPerCategory, minExposureShare, lowPopularity,
         };
         command.SetAction((result, cancellationToken) => Task.Run(
             () => Run(
@@ -48,24 +60,29 @@ internal static class EvaluateCommand
                 result.GetValue(json),
                 result.GetValue(shortlist),
                 result.GetValue(truth)?.FullName,
+                new DiversityOptions
+                {
+                    MaxPerCategory = result.GetValue(maxPerCategory), MinExposureShare = result.GetValue(minExposureShare), LowPopularity = result.GetValue(lowPopularity),
+                },
                 cancellationToken),
             cancellationToken));
         return command;
     }
 
-    private static int Run(string input, string modelPath, double holdout, bool json, int shortlist, string? truthPath, CancellationToken cancellationToken)
+    private static int Run(string input, string modelPath, double holdout, bool json, int shortlist, string? truthPath, DiversityOptions diversity, CancellationToken cancellationToken)
     {
         using var loggers = StderrLogging.Create(LogLevel.Warning);
         EvaluationResult result;
         string version;
         try
         {
+            new PipelineOptions { Diversity = diversity }.Validate();
             using var model = new OnnxScorer(modelPath, new OnnxScorerOptions { WatchFileSystem = false }, TimeProvider.System, loggers.CreateLogger<OnnxScorer>());
             version = model.Manifest.ModelVersion;
             var replayer = new InteractionReplayer(new PipelineOptions(), TimeProvider.System);
             IScorer served = shortlist > 0 ? new ShortlistScorer(model, shortlist) : model;
             var truth = truthPath is null ? null : TruthFile.Load(truthPath, cancellationToken);
-            result = HoldoutEvaluation.Run(replayer, input, holdout, [(ModelMethod, served), (BaselineMethod, new BaselineScorer())], truth, cancellationToken);
+            result = HoldoutEvaluation.Run(replayer, input, holdout, [(ModelMethod, served), (BaselineMethod, new BaselineScorer())], truth, cancellationToken, diversity);
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelManifestMismatchException or UnauthorizedAccessException)
         {
@@ -91,6 +108,8 @@ internal static class EvaluateCommand
                 OracleFraction = oracle is null ? null : methods.ToDictionary(m => m, m => OracleFraction.Of(result.Methods[m], oracle)),
                 TruthCoverage = result.TruthCoverage,
                 CasesBeforeTruth = result.CasesBeforeTruth,
+                Exposure = result.Exposure,
+                Diversity = new DiversityReport(diversity.MaxPerCategory, diversity.MinExposureShare, diversity.LowPopularity),
             };
             System.Console.WriteLine(JsonSerializer.Serialize(report, RankingJson.Default.EvaluationReport));
             return 0;
@@ -120,6 +139,16 @@ internal static class EvaluateCommand
                 var f = OracleFraction.Of(result.Methods[method], oracle);
                 System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{method,-20}{f.H10,9:F3}{f.Ndcg10,9:F3}{f.H10NewStreamer,10:F3}"));
             }
+        }
+
+        System.Console.WriteLine(diversity.Enabled
+            ? string.Create(CultureInfo.InvariantCulture, $"exposure of the top 10s, re-ranked: at most {diversity.MaxPerCategory} per category (0: no cap), at least {diversity.MinExposureShare:P0} new streamers or rooms below popularity {diversity.LowPopularity}")
+            : "exposure of the top 10s (no diversity re-rank)");
+        System.Console.WriteLine($"{"method",-20}{"coverage",10}{"Gini",9}{"shown",8}{"live",8}");
+        foreach (var method in methods)
+        {
+            var e = result.Exposure[method];
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{method,-20}{e.Coverage,10:F4}{e.Gini,9:F4}{e.RoomsShown,8}{e.RoomsLive,8}"));
         }
 
         System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -37,4 +37,12 @@ internal sealed record EvaluationReport(
     /// <summary>Held-out visits before keeping only those with a truth record.</summary>
     [JsonPropertyName("cases_before_truth")]
     public long? CasesBeforeTruth { get; init; }
+
+    /// <summary>Per method: coverage of the live rooms by its top 10s and the Gini of impressions across streamers.</summary>
+    [JsonPropertyName("exposure")]
+    public IReadOnlyDictionary<string, ExposureScores>? Exposure { get; init; }
+
+    /// <summary>The diversity re-rank applied to every method's top 10.</summary>
+    [JsonPropertyName("diversity")]
+    public DiversityReport? Diversity { get; init; }
 }

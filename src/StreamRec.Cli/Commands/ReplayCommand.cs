@@ -30,11 +30,15 @@ internal static class ReplayCommand
         {
             Description = "Keep the state in this directory (RocksDB) and checkpoint it: a replay killed part way, run again with the same arguments, resumes and writes exactly the output of an uninterrupted run (outputs must be uncompressed).",
         };
+        var explain = new Option<bool>("--explain")
+        {
+            Description = "Add each delta entry's top contributing features (why), as Pipeline:Explain does for run.",
+        };
         var measureState = new Option<bool>("--measure-state") { Description = "Report the state's heap size at the end (state_bytes, store_bytes)." };
         var scorer = new ScorerOptions();
         var command = new Command("replay", "Replay an event log through the pipeline and write recommendation deltas.")
         {
-            input, output, deadLetters, topK, partitions, config, stateDir, measureState,
+            input, output, deadLetters, topK, partitions, config, stateDir, measureState, explain,
         };
         scorer.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -55,6 +59,7 @@ internal static class ReplayCommand
             {
                 TopK = result.GetValue(topK) ?? options.TopK,
                 Partitions = result.GetValue(partitions) ?? options.Partitions,
+                Explain = result.GetValue(explain) || options.Explain,
             };
             return await RunAsync(replay, options, result.GetValue(stateDir)?.FullName, loggers => scorer.Create(result, loggers), cancellationToken);
         });

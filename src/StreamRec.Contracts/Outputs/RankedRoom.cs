@@ -6,4 +6,10 @@ namespace StreamRec.Contracts.Outputs;
 public readonly record struct RankedRoom(
     [property: JsonPropertyName("room_id")] string RoomId,
     [property: JsonPropertyName("rank")] int Rank,
-    [property: JsonPropertyName("score")] double Score);
+    [property: JsonPropertyName("score")] double Score)
+{
+    /// <summary>The top contributing features, largest effect first; null (and not written) unless explanations are on.</summary>
+    [JsonPropertyName("why")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<FeatureContribution>? Why { get; init; }
+}

@@ -29,11 +29,19 @@ internal sealed class PartitionWorker
     private readonly List<int> _ranked = [];
     private readonly List<ScoredRoom> _promoted = [];
     private readonly long _finalHorizon;
+    private readonly bool _explain;
+    private readonly IReadOnlyList<float>? _linearWeights;
+    private bool _chunkRanked;
     private int _chunkStart;
     private int _next;
 
-    public PartitionWorker(PipelineOptions options, PipelineState state, PartitionState partition, IUserEventObserver? observer, UserQueries? queries = null)
+    /// <summary>A worker over <paramref name="partition"/>; <paramref name="linearWeights"/> are the scorer's weights when it is linear (explained exactly), else null (explained by occlusion).</summary>
+    public PartitionWorker(
+        PipelineOptions options, PipelineState state, PartitionState partition, IUserEventObserver? observer, UserQueries? queries = null,
+        IReadOnlyList<float>? linearWeights = null)
     {
+        _explain = options.Explain;
+        _linearWeights = linearWeights;
         _partition = partition;
         _observer = observer;
         _queries = queries;
@@ -163,15 +171,44 @@ internal sealed class PartitionWorker
         _partition.Forgotten.Clear();
     }
 
-    /// <summary>Phase 7: each re-scored user's new ranked list, given this partition's slice of the chunk's scores.</summary>
-    public void FinishChunk(ReadOnlySpan<float> scores, long clockMs)
+    /// <summary>
+    /// Phase 7a, only when a model's explanations need the occluded rows scored: the chunk's ranked lists and those rows
+    /// (see <see cref="CandidateScoring.Occluded"/>); otherwise <see cref="FinishChunk"/> does this itself.
+    /// </summary>
+    public void RankChunk(ReadOnlySpan<float> scores)
     {
+        _scoring.RankGroups(scores);
+        if (_explain)
+        {
+            _scoring.PrepareExplanations(scores, _linearWeights);
+        }
+
+        _chunkRanked = true;
+    }
+
+    /// <summary>
+    /// Phase 7: each re-scored user's new ranked list, given this partition's slice of the chunk's scores (and, when
+    /// explaining by occlusion, of the occluded rows' scores).
+    /// </summary>
+    public void FinishChunk(ReadOnlySpan<float> scores, ReadOnlySpan<float> occludedScores, long clockMs)
+    {
+        if (!_chunkRanked)
+        {
+            RankChunk(scores);
+        }
+
+        if (_explain && _linearWeights is null)
+        {
+            _scoring.ExplainOccluded(occludedScores);
+        }
+
+        _chunkRanked = false;
         for (var i = 0; i < _next - _chunkStart; i++)
         {
             var userId = _ranked[_chunkStart + i];
             var user = _partition.Users.Get(userId);
             user.RankedAt = clockMs;
-            if (_emitter.Apply(userId, user, _scoring.Ranked(i, scores), clockMs) is { } delta)
+            if (_emitter.Apply(userId, user, _scoring.RankedOf(i), clockMs, _scoring.WhyOf(i)) is { } delta)
             {
                 Deltas.Add(delta);
             }

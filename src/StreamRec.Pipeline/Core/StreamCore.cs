@@ -23,6 +23,7 @@ namespace StreamRec.Pipeline.Core;
 /// <item>room aggregates (coordinator): the partitions' contributions merged, the live-room index re-ordered;</item>
 /// <item>rounds (partitions in parallel): due users and promotions; retrieval and feature rows;</item>
 /// <item>scoring (coordinator): one scorer call for every row of the tick;</item>
+/// <item>explanations, by a model only (partitions in parallel, then one scorer call): ranked lists and occluded rows;</item>
 /// <item>lists (partitions in parallel): ranked lists, deltas, holder index;</item>
 /// </list>
 /// and last, at a tick's close, the unit of work: each partition writes its users back to its store (in
@@ -50,6 +51,10 @@ public sealed class StreamCore : IDisposable
     private readonly int[] _offsets;
     private float[] _matrix = [];
     private float[] _scores = [];
+    private readonly IScorer? _occlusionScorer;
+    private readonly int[] _occludedOffsets;
+    private float[] _occludedMatrix = [];
+    private float[] _occludedScores = [];
 
     /// <param name="options">Validated pipeline options.</param>
     /// <param name="state">The instance's state; its partition count must match <paramref name="options"/>.</param>
@@ -74,8 +79,11 @@ public sealed class StreamCore : IDisposable
         _registry = new RoomRegistryUpdate(state);
         _fanout = new FavouriteFanout(options, state);
         _merge = new RoomAggregateMerge(options, state);
-        _workers = [.. state.Partitions.Select(p => new PartitionWorker(options, state, p, observer, queries))];
+        var linearWeights = (scorer as BaselineScorer)?.Weights;
+        _occlusionScorer = options.Explain && scorer is not null && linearWeights is null ? (scorer as ShortlistScorer)?.Ranker ?? scorer : null;
+        _workers = [.. state.Partitions.Select(p => new PartitionWorker(options, state, p, observer, queries, linearWeights))];
         _offsets = new int[_workers.Length];
+        _occludedOffsets = new int[_workers.Length];
         _runner = new PartitionRunner(_workers);
         _ttlMs = (long)options.UserTtl.TotalMilliseconds;
     }
@@ -154,21 +162,23 @@ public sealed class StreamCore : IDisposable
             w.BuildChunk(clock, ChunkUsers);
         });
         long rows = Score();
+        ScoreOccluded();
 
         // One scorer call per tick; only a huge round (the end of a long input) is cut into chunks.
         while (_workers.Any(static w => w.HasMore))
         {
             Run(w =>
             {
-                w.FinishChunk(Scores(w), clock);
+                w.FinishChunk(Scores(w), OccludedScores(w), clock);
                 w.BuildChunk(clock, ChunkUsers);
             });
             rows += Score();
+            ScoreOccluded();
         }
 
         Run(w =>
         {
-            w.FinishChunk(Scores(w), clock);
+            w.FinishChunk(Scores(w), OccludedScores(w), clock);
             w.EndBatch(closesTick: true);
         });
 
@@ -188,6 +198,46 @@ public sealed class StreamCore : IDisposable
     /// <summary>This worker's slice of the chunk's scores.</summary>
     private ReadOnlySpan<float> Scores(PartitionWorker worker) =>
         _workers.Length == 1 ? _scores.AsSpan(0, worker.Scoring.Rows) : _scores.AsSpan(_offsets[worker.Index], worker.Scoring.Rows);
+
+    private ReadOnlySpan<float> OccludedScores(PartitionWorker worker) =>
+        _occlusionScorer is null ? [] : _occludedScores.AsSpan(_occludedOffsets[worker.Index], worker.Scoring.OccludedRows);
+
+    /// <summary>
+    /// Explanations by a model: the partitions rank their chunk and write each top-K room's occluded rows, and all of
+    /// them are scored in one extra call (the explanation of a linear scorer needs none).
+    /// </summary>
+    private void ScoreOccluded()
+    {
+        if (_occlusionScorer is null)
+        {
+            return;
+        }
+
+        Run(w => w.RankChunk(Scores(w)));
+        var width = FeatureExtractor.Count;
+        var rows = 0;
+        for (var p = 0; p < _workers.Length; p++)
+        {
+            _occludedOffsets[p] = rows;
+            rows += _workers[p].Scoring.OccludedRows;
+        }
+
+        if (_occludedMatrix.Length < rows * width)
+        {
+            _occludedMatrix = new float[rows * width * 2];
+            _occludedScores = new float[rows * 2];
+        }
+
+        for (var p = 0; p < _workers.Length; p++)
+        {
+            _workers[p].Scoring.Occluded.CopyTo(_occludedMatrix.AsSpan(_occludedOffsets[p] * width));
+        }
+
+        if (rows > 0)
+        {
+            _occlusionScorer.Score(_occludedMatrix.AsSpan(0, rows * width), rows, _occludedScores.AsSpan(0, rows));
+        }
+    }
 
     /// <summary>All partitions' rows in one matrix, one scorer call, so a model swap never splits a tick.</summary>
     private int Score()

@@ -75,6 +75,15 @@ public sealed record PipelineOptions
     /// </summary>
     public int ModelShortlist { get; init; } = 30;
 
+    /// <summary>Diversity and exposure controls on each top K; off by default.</summary>
+    public DiversityOptions Diversity { get; init; } = new();
+
+    /// <summary>
+    /// Adds to each ranked entry of a delta its top contributing features (<c>why</c>). Costs, for a linear scorer, a
+    /// pass over the rows; for a model, one extra scoring call per round over K x features occluded rows per user.
+    /// </summary>
+    public bool Explain { get; init; }
+
     /// <summary>
     /// How often (wall-clock) durable state is checkpointed: the users changed since the last checkpoint, the
     /// room table and indexes, pending work, unacknowledged outputs and the input positions, in one atomic
@@ -168,6 +177,15 @@ public sealed record PipelineOptions
         else
         {
             errors.AddRange(Retrieval.Problems(TopK));
+        }
+
+        if (Diversity is null)
+        {
+            errors.Add("Diversity must be set.");
+        }
+        else
+        {
+            errors.AddRange(Diversity.Problems());
         }
 
         Check(ModelShortlist == 0 || ModelShortlist >= TopK, $"ModelShortlist ({ModelShortlist}) must be 0 or at least TopK ({TopK}).");

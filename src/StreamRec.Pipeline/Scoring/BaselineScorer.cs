@@ -22,6 +22,9 @@ public sealed class BaselineScorer : IScorer
         }
     }
 
+    /// <summary>This scorer's weights, in feature order (explanations of a linear score read them).</summary>
+    public IReadOnlyList<float> Weights => _weights;
+
     public string Name => "baseline";
 
     public IReadOnlyList<string> FeatureNames => FeatureExtractor.FeatureNames;

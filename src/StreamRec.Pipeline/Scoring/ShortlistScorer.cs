@@ -32,6 +32,9 @@ public sealed class ShortlistScorer : IScorer
         _size = size;
     }
 
+    /// <summary>The model that ranks the shortlist.</summary>
+    public IScorer Ranker => _ranker;
+
     public string Name => $"{_ranker.Name} (baseline shortlist {_size})";
 
     public IReadOnlyList<string> FeatureNames => _ranker.FeatureNames;

@@ -18,8 +18,11 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
     private readonly List<string> _added = [];
     private readonly List<string> _removed = [];
 
-    /// <summary>Replaces the user's ranked list; returns the delta, or null when the sent top K is unchanged.</summary>
-    public RecommendationDelta? Apply(int userId, UserState user, ReadOnlySpan<ScoredRoom> ranked, long clockMs)
+    /// <summary>
+    /// Replaces the user's ranked list; returns the delta, or null when the sent top K is unchanged. <paramref name="why"/>
+    /// holds each top-K room's top contributing features, in rank order, or is empty (no <c>why</c> written).
+    /// </summary>
+    public RecommendationDelta? Apply(int userId, UserState user, ReadOnlySpan<ScoredRoom> ranked, long clockMs, ReadOnlySpan<FeatureContribution[]?> why = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         _previous.Clear();
@@ -39,7 +42,7 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
         _added.Clear();
         for (var i = 0; i < top.Length; i++)
         {
-            rooms[i] = new RankedRoom(RoomName(top[i].Room), i + 1, Math.Round(top[i].Score, ScoreDigits));
+            rooms[i] = new RankedRoom(RoomName(top[i].Room), i + 1, Math.Round(top[i].Score, ScoreDigits)) { Why = i < why.Length ? why[i] : null };
             if (!_previous.Contains(top[i].Room))
             {
                 _added.Add(RoomName(top[i].Room));

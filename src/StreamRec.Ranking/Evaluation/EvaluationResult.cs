@@ -21,4 +21,7 @@ public sealed record EvaluationResult(long Cases, long NewCases, long RepeatCase
 
     /// <summary>Share of the replay's cases that had a truth record; null without the truth.</summary>
     public double? TruthCoverage => CasesBeforeTruth is { } all ? (all == 0 ? 0 : (double)Cases / all) : null;
+
+    /// <summary>Exposure per method name (coverage of live rooms, Gini of impressions across streamers).</summary>
+    public IReadOnlyDictionary<string, ExposureScores> Exposure { get; init; } = new Dictionary<string, ExposureScores>();
 }

@@ -1,5 +1,7 @@
 using StreamRec.Contracts.Events;
+using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
+using StreamRec.Pipeline.Steps;
 using StreamRec.Ranking.Offline;
 
 namespace StreamRec.Ranking.Evaluation;
@@ -8,7 +10,11 @@ namespace StreamRec.Ranking.Evaluation;
 /// Ranks each case's live rooms by POP, REP and every given scorer and accumulates the metrics (the protocol of
 /// Rappaz, McAuley and Aberer, RecSys 2021: availability-aware candidates, new versus repeat consumption).
 /// </summary>
-/// <remarks>Scorers are called once per case with all of its candidates, as the pipeline calls them once per round.</remarks>
+/// <remarks>
+/// Scorers are called once per case with all of its candidates, as the pipeline calls them once per round. With
+/// diversity options, every method's top 10 is re-ranked by the pipeline's <see cref="DiversityRerank"/> before it is
+/// scored, so the metrics show what the controls cost; each method's exposure (coverage, Gini) shows what they buy.
+/// </remarks>
 public sealed class RankingEvaluator : IInteractionObserver
 {
     /// <summary>Method name of the popularity baseline.</summary>
@@ -25,10 +31,17 @@ public sealed class RankingEvaluator : IInteractionObserver
 
     private readonly IReadOnlyList<(string Name, IScorer Scorer)> _scorers;
     private readonly Dictionary<string, RankingMetrics> _metrics = [];
+    private readonly Dictionary<string, ExposureTally> _exposure = [];
+    private readonly HashSet<int> _liveRooms = [];
+    private readonly HashSet<int> _liveStreamers = [];
+    private readonly ShownList _list;
+    private readonly int[] _shownRooms = new int[ShownList.Size];
+    private readonly int[] _shownStreamers = new int[ShownList.Size];
     private float[] _scores = new float[256];
     private readonly IReadOnlyDictionary<string, TruthRecord>? _truth;
     private long _retrieved;
     private long _seen;
+    private bool _drifted;
 
     /// <param name="scorers">Scorers to compare with the baselines, by method name.</param>
     public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers)
@@ -41,11 +54,13 @@ public sealed class RankingEvaluator : IInteractionObserver
     /// The simulator's truth by click event id, or null. When given, only the cases with a truth record are ranked,
     /// by every method and by the <see cref="Oracle"/> (the world's true rank), and the drift segment is known.
     /// </param>
-    public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers, IReadOnlyDictionary<string, TruthRecord>? truth)
+    /// <param name="diversity">Diversity controls applied to every method's top 10, or null (or off) for the plain rankings.</param>
+    public RankingEvaluator(IReadOnlyList<(string Name, IScorer Scorer)> scorers, IReadOnlyDictionary<string, TruthRecord>? truth, DiversityOptions? diversity = null)
     {
         ArgumentNullException.ThrowIfNull(scorers);
         _scorers = scorers;
         _truth = truth;
+        _list = new ShownList(diversity is { Enabled: true } ? new DiversityRerank(diversity) : null);
         _metrics[Popularity] = new RankingMetrics();
         _metrics[Recency] = new RankingMetrics();
         foreach (var (name, scorer) in scorers)
@@ -61,6 +76,11 @@ public sealed class RankingEvaluator : IInteractionObserver
             }
         }
 
+        foreach (var method in _metrics.Keys)
+        {
+            _exposure[method] = new ExposureTally();
+        }
+
         if (truth is not null)
         {
             _metrics[Oracle] = new RankingMetrics();
@@ -71,7 +91,7 @@ public sealed class RankingEvaluator : IInteractionObserver
     {
         ArgumentNullException.ThrowIfNull(interaction);
         _seen++;
-        var drifted = false;
+        _drifted = false;
         if (_truth is not null)
         {
             if (interaction.EventId is not { } id || !_truth.TryGetValue(id, out var truth))
@@ -79,13 +99,22 @@ public sealed class RankingEvaluator : IInteractionObserver
                 return;
             }
 
-            drifted = truth.Drifted;
-            _metrics[Oracle].Add(truth.Rank, interaction.IsRepeat, drifted);
+            _drifted = truth.Drifted;
+            _metrics[Oracle].Add(truth.Rank, interaction.IsRepeat, _drifted);
         }
 
-        var repeat = interaction.IsRepeat;
-        _metrics[Popularity].Add(CaseRanks.ByPopularity(interaction), repeat, drifted);
-        _metrics[Recency].Add(CaseRanks.ByRecency(interaction), repeat, drifted);
+        foreach (var room in interaction.Rooms)
+        {
+            _liveRooms.Add(room);
+        }
+
+        foreach (var streamer in interaction.Streamers)
+        {
+            _liveStreamers.Add(streamer);
+        }
+
+        Record(Popularity, _list.ByPopularity(interaction), interaction);
+        Record(Recency, _list.ByRecency(interaction), interaction);
         if (_scores.Length < interaction.Count)
         {
             _scores = new float[Math.Max(interaction.Count, _scores.Length * 2)];
@@ -96,7 +125,7 @@ public sealed class RankingEvaluator : IInteractionObserver
         foreach (var (name, scorer) in _scorers)
         {
             scorer.Score(interaction.Features, interaction.Count, scores);
-            _metrics[name].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat, drifted);
+            Record(name, _list.ByScore(interaction, scores), interaction);
 
             // What the pipeline ranks: only the candidates retrieval offers, the rest below them all.
             for (var i = 0; i < scores.Length; i++)
@@ -104,8 +133,22 @@ public sealed class RankingEvaluator : IInteractionObserver
                 scores[i] = interaction.Retrieved[i] ? scores[i] : float.NegativeInfinity;
             }
 
-            _metrics[name + RetrievalSuffix].Add(CaseRanks.ByScore(scores, interaction.Rooms, interaction.TargetIndex), repeat, drifted);
+            Record(name + RetrievalSuffix, _list.ByScore(interaction, scores), interaction);
         }
+    }
+
+    /// <summary>The case's rank under one method, and the impressions of the list that method showed.</summary>
+    private void Record(string method, int rank, InteractionCase interaction)
+    {
+        _metrics[method].Add(rank, interaction.IsRepeat, _drifted);
+        var shown = _list.Shown;
+        for (var i = 0; i < shown.Length; i++)
+        {
+            _shownRooms[i] = interaction.Rooms[shown[i]];
+            _shownStreamers[i] = interaction.Streamers[shown[i]];
+        }
+
+        _exposure[method].Add(_shownRooms.AsSpan(0, shown.Length), _shownStreamers.AsSpan(0, shown.Length));
     }
 
     public void OnVisitEngagement(int caseId, EventKind kind)
@@ -121,6 +164,7 @@ public sealed class RankingEvaluator : IInteractionObserver
             RetrievalRecall = any.Cases == 0 ? 0 : (double)_retrieved / any.Cases,
             DriftCases = any.DriftCases,
             CasesBeforeTruth = _truth is null ? null : _seen,
+            Exposure = _exposure.ToDictionary(e => e.Key, e => e.Value.Summary(_liveRooms, _liveStreamers)),
         };
     }
 }

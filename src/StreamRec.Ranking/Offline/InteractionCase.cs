@@ -18,6 +18,8 @@ public sealed class InteractionCase
     private float[] _popularity = new float[256];
     private long[] _lastEngaged = new long[256];
     private bool[] _retrieved = new bool[256];
+    private int[] _streamers = new int[256];
+    private int[] _categories = new int[256];
 
     /// <summary>Sequence number of the case in the replay, starting at 0.</summary>
     public int Id { get; internal set; }
@@ -59,6 +61,12 @@ public sealed class InteractionCase
     /// <summary>Whether retrieval (see <c>CandidateRetrieval</c>) would have put each candidate before the scorer.</summary>
     public ReadOnlySpan<bool> Retrieved => _retrieved.AsSpan(0, Count);
 
+    /// <summary>Each candidate's streamer id (exposure across streamers is measured by it).</summary>
+    public ReadOnlySpan<int> Streamers => _streamers.AsSpan(0, Count);
+
+    /// <summary>Each candidate's category id, -1 when unknown (the diversity re-rank caps rooms per category).</summary>
+    public ReadOnlySpan<int> Categories => _categories.AsSpan(0, Count);
+
     /// <summary>The features of the clicked room.</summary>
     public ReadOnlySpan<float> TargetFeatures => Row(TargetIndex);
 
@@ -74,6 +82,8 @@ public sealed class InteractionCase
             _popularity = new float[size];
             _lastEngaged = new long[size];
             _retrieved = new bool[size];
+            _streamers = new int[size];
+            _categories = new int[size];
         }
 
         Count = count;
@@ -87,5 +97,11 @@ public sealed class InteractionCase
         _rooms[index] = room;
         _popularity[index] = popularity;
         _lastEngaged[index] = lastEngaged;
+    }
+
+    internal void SetCandidateRoom(int index, int streamer, int category)
+    {
+        _streamers[index] = streamer;
+        _categories[index] = category;
     }
 }

@@ -293,6 +293,7 @@ public sealed class InteractionReplayer(PipelineOptions options, TimeProvider ti
                 var affinity = user.AffinityOf(room.Streamer);
                 var lastEngaged = affinity.Value > 0 ? affinity.Ts : long.MinValue;
                 _case.SetCandidate(i, room.Room, (float)room.Popularity.At(e.Ts, _options.PopularityHalfLife), lastEngaged, retrieved.Contains(room.Room));
+                _case.SetCandidateRoom(i, room.Streamer, room.Category);
                 if (room.Room == e.Room)
                 {
                     _case.TargetIndex = i;

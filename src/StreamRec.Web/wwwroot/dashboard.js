@@ -117,11 +117,19 @@ async function showUser(id) {
   const rooms = view.explanation?.rooms ?? [];
   status.textContent = response.ok ? `${rooms.length} rooms, ranked at ${view.explanation ? new Date(view.explanation.ranked_at).toISOString().slice(11, 19) : '–'}` : 'no state for this user';
   const names = rooms.length > 0 ? Object.keys(rooms[0].features) : [];
+  // The why of each room from the newest delta that explained it (Pipeline:Explain; a room_stop promotion explains
+  // nothing, it re-scores nothing); no column when explanations are off.
+  const why = new Map();
+  [...view.recent_deltas].sort((a, b) => a.seq - b.seq).forEach(d => d.top.filter(t => t.why).forEach(t => why.set(t.room_id, t.why)));
+  const reasons = r => (why.get(r.room_id) ?? []).map(c =>
+    `${esc(c.feature)} ${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(3)} (${c.value.toFixed(3)})`).join(', ');
   document.querySelector('#user-top thead').innerHTML =
-    `<tr><th>#</th><th>room</th><th>streamer</th><th>score</th>${names.map(n => `<th>${esc(n)}</th>`).join('')}</tr>`;
+    `<tr><th>#</th><th>room</th><th>streamer</th><th>score</th>${why.size > 0 ? '<th>why (contribution, value)</th>' : ''}` +
+    `${names.map(n => `<th>${esc(n)}</th>`).join('')}</tr>`;
   document.querySelector('#user-top tbody').innerHTML = rooms.map(r =>
     `<tr><td>${r.rank}</td><td class="name">${esc(r.room_id)}${r.live ? '' : ' (offline)'}</td><td class="name">${esc(r.streamer_id ?? '')}</td>` +
-    `<td>${r.score.toFixed(4)}</td>${names.map(n => `<td>${(r.features[n] ?? NaN).toFixed(3)}</td>`).join('')}</tr>`).join('');
+    `<td>${r.score.toFixed(4)}</td>${why.size > 0 ? `<td class="name" data-testid="user-why">${reasons(r)}</td>` : ''}` +
+    `${names.map(n => `<td>${(r.features[n] ?? NaN).toFixed(3)}</td>`).join('')}</tr>`).join('');
   document.getElementById('user-deltas').innerHTML = view.recent_deltas.map(d =>
     `<li>seq ${d.seq} @ ${new Date(d.ts).toISOString().slice(11, 19)}: +[${d.added.map(esc).join(', ')}] −[${d.removed.map(esc).join(', ')}]</li>`).join('');
 }

@@ -27,9 +27,10 @@ internal static class DemoCommand
         var rooms = new Option<int>("--rooms") { Description = "Simulated rooms.", DefaultValueFactory = _ => 300 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the simulated world.", DefaultValueFactory = _ => 7 };
         var port = new Option<int>("--http-port") { Description = "Dashboard port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => 8080 };
+        var explain = new Option<bool>("--explain") { Description = "Explain each list entry (Pipeline:Explain): the user view shows the top contributing features." };
         var command = new Command("demo", "Simulated live traffic through the whole pipeline over an embedded broker, with the live dashboard.")
         {
-            duration, rate, users, rooms, seed, port,
+            duration, rate, users, rooms, seed, port, explain,
         };
         var scorer = new ScorerOptions();
         scorer.AddTo(command);
@@ -74,7 +75,7 @@ internal static class DemoCommand
             };
             try
             {
-                return await RunAsync(world, result.GetValue(rate), runFor, result.GetValue(port), ranker, loggers, cancellationToken);
+                return await RunAsync(world, result.GetValue(rate), runFor, result.GetValue(port), ranker, new PipelineOptions { Explain = result.GetValue(explain) }, loggers, cancellationToken);
             }
             catch (IOException ex)
             {
@@ -90,7 +91,7 @@ internal static class DemoCommand
     }
 
     private static async Task<int> RunAsync(
-        SimulationOptions world, double rate, TimeSpan? runFor, int httpPort, IScorer scorer, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SimulationOptions world, double rate, TimeSpan? runFor, int httpPort, IScorer scorer, PipelineOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var topics = new KafkaTopics();
@@ -116,7 +117,7 @@ internal static class DemoCommand
         }
 
         var logger = loggers.CreateLogger("StreamRec.Demo");
-        var job = new KafkaPipelineJob(kafka, new PipelineOptions(), scorer, TimeProvider.System, logger, producer: null, observability);
+        var job = new KafkaPipelineJob(kafka, options, scorer, TimeProvider.System, logger, producer: null, observability);
         await using var server = await StreamRecHttpServer.StartAsync(
             new HttpOptions { Port = httpPort }, observability, kafka.InstanceId, TimeSpan.FromSeconds(1), cancellationToken);
         System.Console.WriteLine($"Dashboard: {server.Address}");
