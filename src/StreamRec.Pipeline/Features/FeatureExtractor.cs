@@ -22,6 +22,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         "room_age",
         "category_match",
         "user_activity",
+        "coengagement",
+        "coengagement_max",
     ];
 
     /// <summary>Features per row: the length of <see cref="FeatureNames"/>.</summary>
@@ -52,7 +54,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
     }
 
     /// <summary>
-    /// Computes the per-user part of the features (the unit interest vector, activity, streamer affinities)
+    /// Computes the per-user part of the features (the unit interest vector, activity, streamer affinities and
+    /// their co-engaged streamers)
     /// into <paramref name="context"/>; call once per user, then <see cref="Extract"/> per candidate.
     /// </summary>
     public void PrepareUser(UserState user, long nowMs, UserContext context)
@@ -68,10 +71,21 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         context.Activity = (float)Math.Log(1 + user.Activity.At(nowMs, options.InterestHalfLife));
         foreach (var affinity in user.Affinities)
         {
+            var engagement = affinity.Engagement.At(nowMs, options.AffinityHalfLife);
             context.AddStreamer(
                 affinity.Streamer,
-                (float)Math.Log(1 + affinity.Engagement.At(nowMs, options.AffinityHalfLife)),
+                (float)Math.Log(1 + engagement),
                 (float)Decay.Factor(affinity.Engagement.Ts, nowMs, RecencyHalfLife));
+
+            // A list's weights and mass share one time, so the share w / mass is read without decaying.
+            if (state.CoEngagement.Find(affinity.Streamer) is { Mass: > 0 } neighbours)
+            {
+                foreach (var neighbour in neighbours.Entries)
+                {
+                    var share = neighbour.Weight / neighbours.Mass;
+                    context.AddCoEngagement(neighbour.Streamer, (float)(engagement * share), (float)share);
+                }
+            }
         }
     }
 
@@ -89,5 +103,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         row[5] = room.AgeMinutes;
         row[6] = user.CategoryMatch(room.Category);
         row[7] = user.Activity;
+        var (coEngagement, coEngagementMax) = user.CoEngagement(room.Streamer);
+        row[8] = (float)Math.Log(1 + coEngagement);
+        row[9] = coEngagementMax;
     }
 }

@@ -6,6 +6,9 @@ public sealed record RetrievalLimits
     /// <summary>Most candidates scored per re-rank, whatever the number of live rooms.</summary>
     public int MaxCandidates { get; init; } = 64;
 
+    /// <summary>Most live rooms of the streamers co-engaged with the user's streamers (strongest first).</summary>
+    public int CoEngaged { get; init; } = 12;
+
     /// <summary>How many of the user's strongest categories are searched.</summary>
     public int Categories { get; init; } = 3;
 
@@ -29,7 +32,7 @@ public sealed record RetrievalLimits
             yield return $"Retrieval.MaxCandidates ({MaxCandidates}) must be at least TopK ({topK}).";
         }
 
-        if (Categories < 0 || PerCategory < 0 || Trending < 0 || Fresh < 0)
+        if (CoEngaged < 0 || Categories < 0 || PerCategory < 0 || Trending < 0 || Fresh < 0)
         {
             yield return "Retrieval source sizes must not be negative.";
         }

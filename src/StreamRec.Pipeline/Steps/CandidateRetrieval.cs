@@ -7,7 +7,8 @@ namespace StreamRec.Pipeline.Steps;
 /// <summary>
 /// Draws a re-rank's candidates from the live-room index instead of scanning every live room, in this order
 /// until <see cref="Retrieval.RetrievalLimits.MaxCandidates"/>: the rooms the user already holds (still live),
-/// the live rooms of the user's streamers (strongest first), the most popular live rooms of the user's
+/// the live rooms of the user's streamers (strongest first), the live rooms of the streamers their viewers also
+/// engage with (<see cref="UserContext.CoEngaged"/>, most co-engaged first), the most popular live rooms of the user's
 /// strongest categories, the most popular live rooms overall, and the rooms started most recently. So the
 /// cost of a re-rank does not grow with the number of live rooms.
 /// </summary>
@@ -55,6 +56,7 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
             AddAll(live.LiveRoomsOf(streamer), int.MaxValue);
         }
 
+        CoEngagedRooms(context, limits.CoEngaged);
         if (context.Unit.AsSpan().IndexOfAnyExcept(0f) >= 0)
         {
             _categories.Clear();
@@ -74,18 +76,49 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
         AddAll(live.Fresh, limits.Fresh);
     }
 
-    private void AddAll(ReadOnlySpan<int> rooms, int most)
+    private void CoEngagedRooms(UserContext context, int most)
     {
+        if (most == 0)
+        {
+            return;
+        }
+
+        _streamers.Clear();
+        foreach (var streamer in context.CoEngaged)
+        {
+            if (state.LiveIndex.LiveRoomsOf(streamer).Length > 0)
+            {
+                _streamers.Add((context.CoEngagement(streamer).Sum, streamer));
+            }
+        }
+
+        _streamers.Sort(_byStreamerValue);
         var taken = 0;
-        foreach (var room in rooms)
+        foreach (var (_, streamer) in _streamers)
         {
             if (taken == most)
             {
                 return;
             }
 
+            taken += AddAll(state.LiveIndex.LiveRoomsOf(streamer), most - taken);
+        }
+    }
+
+    private int AddAll(ReadOnlySpan<int> rooms, int most)
+    {
+        var taken = 0;
+        foreach (var room in rooms)
+        {
+            if (taken == most)
+            {
+                break;
+            }
+
             taken += Add(room) ? 1 : 0;
         }
+
+        return taken;
     }
 
     private bool Add(int room)
