@@ -15,6 +15,12 @@ public sealed record CoEngagementOptions
     /// </summary>
     public TimeSpan VisitGap { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Weight λ of the co-engagement neighbours' audiences in a room vector's prior (see
+    /// <see cref="Features.RoomVectors"/>); 0 leaves the prior to the category alone.
+    /// </summary>
+    public double ColdStartWeight { get; init; }
+
     /// <summary>Every problem with these settings.</summary>
     public IEnumerable<string> Problems()
     {
@@ -26,6 +32,11 @@ public sealed record CoEngagementOptions
         if (HalfLife <= TimeSpan.Zero)
         {
             yield return $"CoEngagement.HalfLife must be positive, got {HalfLife}.";
+        }
+
+        if (ColdStartWeight is < 0 or double.NaN)
+        {
+            yield return $"CoEngagement.ColdStartWeight must not be negative, got {ColdStartWeight}.";
         }
 
         if (VisitGap < TimeSpan.Zero)

@@ -139,6 +139,38 @@ public sealed class CoEngagementUpdateTests
         Assert.DoesNotContain("b", without);
     }
 
+    [Fact]
+    public void RoomVector_ColdStreamerWithCoEngagedNeighbours_LeansTowardsTheirAudience()
+    {
+        var plain = RoomVectorOfCold(coldStartWeight: 0);
+        var leaning = RoomVectorOfCold(coldStartWeight: 2);
+
+        Assert.True(leaning.Cosine > plain.Cosine + 0.05, $"{plain.Cosine} -> {leaning.Cosine}");
+        Assert.Equal(1f, leaning.Norm, 4);
+    }
+
+    /// <summary>
+    /// Books fans (interest pointing at "books") watch a warm books streamer w, then a new "pets" streamer n: n's
+    /// prior is the pets category, and with the cold-start weight also w's (books) audience.
+    /// </summary>
+    private static (float Cosine, float Norm) RoomVectorOfCold(double coldStartWeight)
+    {
+        var h = new CoreHarness(new PipelineOptions { Partitions = 1, CoEngagement = new CoEngagementOptions { ColdStartWeight = coldStartWeight } });
+        h.Run(Ev.Batch(h.State, Ev.Start(Ev.T0, "w", "books"), Ev.Start(Ev.T0, "n", "pets")));
+        for (var i = 0; i < 4; i++)
+        {
+            h.Run(Ev.Batch(h.State, [.. Enumerable.Range(0, 10).Select(f => Ev.Click(Ev.T0 + 1 + i, $"fan{f}", "w"))]));
+        }
+
+        h.Run(Ev.Batch(h.State, [.. Enumerable.Range(0, 10).Select(f => Ev.Click(Ev.T0 + Minute, $"fan{f}", "n"))]));
+        var now = Ev.T0 + (2 * Minute);
+        var vectors = new RoomVectors(h.Options, h.State);
+        var room = new float[h.Options.VectorDimensions];
+        vectors.Compute(h.State.Rooms.FindRoom(h.Room("n"))!, now, room);
+        var books = vectors.Category(h.State.Ids.Categories.Find("books"));
+        return (StreamRec.Pipeline.Numerics.Vectors.Dot(room, books), (float)Math.Sqrt(StreamRec.Pipeline.Numerics.Vectors.Dot(room, room)));
+    }
+
     /// <summary>
     /// Viewers of a also watch b; "u" watches only a. Retrieval has no popularity or category sources, so b
     /// can reach u's candidates only through co-engagement.
