@@ -104,7 +104,7 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         row[6] = user.CategoryMatch(room.Category);
         row[7] = user.Activity;
         var (coEngagement, coEngagementMax) = user.CoEngagement(room.Streamer);
-        row[8] = (float)Math.Log(1 + coEngagement);
+        row[8] = MathF.Log(1 + coEngagement);
         row[9] = coEngagementMax;
     }
 }

@@ -24,7 +24,7 @@ public sealed class UserContext(int dimensions)
     public float Activity { get; set; }
 
     /// <summary>Streamers co-engaged with the user's streamers this round, in first-touch order.</summary>
-    public IReadOnlyList<int> CoEngaged => _coEngaged;
+    public ReadOnlySpan<int> CoEngaged => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_coEngaged);
 
     internal void Reset(RoomVectors vectors)
     {

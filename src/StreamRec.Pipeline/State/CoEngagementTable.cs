@@ -11,8 +11,8 @@ namespace StreamRec.Pipeline.State;
 /// <remarks>
 /// Consistency model: partitions only read the table while they run; what their users add during a tick is
 /// collected per partition (<see cref="CoEngagementContributions"/>) and, at the tick's close, on the coordinating
-/// thread, summed over the partitions in partition order and applied pair by pair in ascending (X, Y) order
-/// (<see cref="Steps.CoEngagementMerge"/>). So every partition ranks the tick against the same table, a given
+/// thread, summed over the partitions in partition order and applied, as of the tick's clock, pair by pair in
+/// ascending (X, Y) order (<see cref="Steps.CoEngagementMerge"/>). So every partition ranks the tick against the same table, a given
 /// partition count gives the same bytes, and neither the order of a tick's events nor the partition count
 /// decides which neighbours a full list keeps: across partition counts the table differs only by the rounding of
 /// the tick's sums. Entries of one list share one time (<see cref="NeighbourList.Ts"/>): an update decays the

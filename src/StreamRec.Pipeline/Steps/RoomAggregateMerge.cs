@@ -42,7 +42,7 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
             partition.Contributions.Clear();
         }
 
-        _coEngagement.Apply(state.Partitions, state.CoEngagement);
+        _coEngagement.Apply(state.Partitions, state.CoEngagement, clockMs);
         foreach (var room in _touched)
         {
             if (room.IsLive)
