@@ -64,7 +64,7 @@ public sealed class HttpEndpointTests
         Assert.Equal("baseline-test", caughtUp.ModelVersion);
         var rooms = view.GetProperty("explanation").GetProperty("rooms");
         Assert.InRange(rooms.GetArrayLength(), 1, 10);
-        Assert.Equal(8, rooms[0].GetProperty("features").EnumerateObject().Count());
+        Assert.Equal(StreamRec.Pipeline.Features.FeatureExtractor.Count, rooms[0].GetProperty("features").EnumerateObject().Count());
         Assert.True(view.GetProperty("recent_deltas").GetArrayLength() > 0);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
