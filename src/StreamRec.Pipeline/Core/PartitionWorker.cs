@@ -51,6 +51,7 @@ internal sealed class PartitionWorker
         _userSteps =
         [
             new RoomEngagement(options, partition),
+            new CoEngagementUpdate(options, partition),
             new InterestUpdate(options, state),
             new RepeatAffinityUpdate(options, partition),
             new RerankCoalescing(options, partition),

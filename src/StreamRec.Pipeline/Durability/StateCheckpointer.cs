@@ -15,7 +15,7 @@ namespace StreamRec.Pipeline.Durability;
 /// <summary>
 /// Makes an instance's state durable in its <see cref="IStateDirectory"/> and restores it on start. A
 /// checkpoint is one atomic commit of: the users changed since the last one (their stores), the id tables'
-/// new names, and one record holding the room table, the live-room index, each partition's pending work
+/// new names, and one record holding the room table, the live-room index, the co-engagement table, each partition's pending work
 /// (re-ranks, favourites, the open tick's contributions and working copies, exactly, not quantized), the
 /// upstream stages' state, the input positions it all accounts for, and the outbox: every delta and dead
 /// letter emitted but not yet acknowledged by the sink. A restart restores the state, re-emits the outbox
@@ -24,8 +24,11 @@ namespace StreamRec.Pipeline.Durability;
 /// <remarks>Checkpoints are written on the core's thread, between batches; acknowledgements come from the sink's.</remarks>
 public sealed class StateCheckpointer
 {
-    /// <summary>2 added the rooms' intent comments and users' short-term interest; version 1 is still read.</summary>
-    internal const byte CurrentVersion = 2;
+    /// <summary>
+    /// 2 added the rooms' intent comments and users' short-term interest, 3 the co-engagement table and its open
+    /// contributions; versions 1 and 2 are still read (what they lack starts empty).
+    /// </summary>
+    internal const byte CurrentVersion = 3;
     private const byte Version = CurrentVersion;
     private static readonly byte[] StateKey = "state"u8.ToArray();
 
@@ -208,11 +211,13 @@ public sealed class StateCheckpointer
         w.Long(_state.ExpiryScanFrom);
         _state.RoomStore.Save(w);
         _state.LiveIndex.Save(w);
+        _state.CoEngagement.Save(w);
         foreach (var partition in _state.Partitions)
         {
             partition.Reranks.Save(w);
             partition.Favourites.Save(w);
             partition.Contributions.Save(w);
+            partition.CoEngagement.Save(w);
             w.VarUInt((ulong)partition.Promotions.Count);
             foreach (var user in partition.Promotions)
             {
@@ -331,11 +336,19 @@ public sealed class StateCheckpointer
         _state.ExpiryScanFrom = r.Long();
         _state.RoomStore.Load(r);
         _state.LiveIndex.Load(r, _state.Rooms);
+        if (r.Version >= 3)
+        {
+            _state.CoEngagement.Load(r);
+        }
         foreach (var partition in _state.Partitions)
         {
             partition.Reranks.Load(r);
             partition.Favourites.Load(r);
             partition.Contributions.Load(r);
+            if (r.Version >= 3)
+            {
+                partition.CoEngagement.Load(r);
+            }
             var promotions = r.Count();
             for (var i = 0; i < promotions; i++)
             {

@@ -25,6 +25,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         "short_interest_similarity",
         "short_category_match",
         "room_intent_rate",
+        "coengagement",
+        "coengagement_max",
     ];
 
     /// <summary>Features per row: the length of <see cref="FeatureNames"/>.</summary>
@@ -58,7 +60,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
     }
 
     /// <summary>
-    /// Computes the per-user part of the features (the unit interest vector, activity, streamer affinities)
+    /// Computes the per-user part of the features (the unit interest vector, activity, streamer affinities and
+    /// their co-engaged streamers)
     /// into <paramref name="context"/>; call once per user, then <see cref="Extract"/> per candidate.
     /// </summary>
     public void PrepareUser(UserState user, long nowMs, UserContext context)
@@ -84,10 +87,21 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         context.Activity = (float)Math.Log(1 + user.Activity.At(nowMs, options.InterestHalfLife));
         foreach (var affinity in user.Affinities)
         {
+            var engagement = affinity.Engagement.At(nowMs, options.AffinityHalfLife);
             context.AddStreamer(
                 affinity.Streamer,
-                (float)Math.Log(1 + affinity.Engagement.At(nowMs, options.AffinityHalfLife)),
+                (float)Math.Log(1 + engagement),
                 (float)Decay.Factor(affinity.Engagement.Ts, nowMs, RecencyHalfLife));
+
+            // A list's weights and mass share one time, so the share w / mass is read without decaying.
+            if (state.CoEngagement.Find(affinity.Streamer) is { Mass: > 0 } neighbours)
+            {
+                foreach (var neighbour in neighbours.Entries)
+                {
+                    var share = neighbour.Weight / neighbours.Mass;
+                    context.AddCoEngagement(neighbour.Streamer, (float)(engagement * share), (float)share);
+                }
+            }
         }
     }
 
@@ -108,5 +122,8 @@ public sealed class FeatureExtractor(PipelineOptions options, PipelineState stat
         row[8] = user.ShortStrength * Numerics.Vectors.Dot(user.ShortUnit, room.Vector);
         row[9] = user.ShortCategoryMatch(room.Category);
         row[10] = room.IntentRate;
+        var (coEngagement, coEngagementMax) = user.CoEngagement(room.Streamer);
+        row[11] = MathF.Log(1 + coEngagement);
+        row[12] = coEngagementMax;
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using StreamRec.Pipeline.Numerics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
@@ -7,7 +8,10 @@ namespace StreamRec.Pipeline.Features;
 /// <summary>
 /// Room vectors for cold start and beyond: v = normalize(b * c + (1 - b) * a), where c is the category's
 /// fixed embedding, a the streamer's normalised audience vector and b = m0 / (m0 + m) shrinks from 1 to
-/// 0 as the audience mass m (decayed engagement) grows past the prior mass m0.
+/// 0 as the audience mass m (decayed engagement) grows past the prior mass m0. With
+/// <see cref="Options.CoEngagementOptions.ColdStartWeight"/> λ &gt; 0 the prior also leans on the streamer's
+/// co-engagement neighbours: c + λ Σ_Y share(Y) x a_Y, the audiences of the streamers its viewers also watch,
+/// which know a new streamer's niche before its own audience does.
 /// </summary>
 public sealed class RoomVectors(PipelineOptions options, PipelineState state)
 {
@@ -34,6 +38,18 @@ public sealed class RoomVectors(PipelineOptions options, PipelineState state)
         if (room.Category >= 0)
         {
             Vectors.ScaleAdd(destination, 0, Category(room.Category), (float)prior);
+        }
+
+        if (options.CoEngagement.ColdStartWeight > 0 && state.CoEngagement.Find(room.Streamer) is { Mass: > 0 } neighbours)
+        {
+            var scale = prior * options.CoEngagement.ColdStartWeight / neighbours.Mass;
+            foreach (var neighbour in neighbours.Entries)
+            {
+                if (state.Rooms.FindStreamer(neighbour.Streamer) is { } other && TensorPrimitives.Norm<float>(other.Audience) is > 0 and var norm)
+                {
+                    Vectors.ScaleAdd(destination, 1, other.Audience, (float)(scale * neighbour.Weight / norm));
+                }
+            }
         }
 
         if (streamer is not null && mass > 0)

@@ -60,6 +60,9 @@ public sealed record PipelineOptions
     /// <summary>Where each re-rank's candidates come from, and how many.</summary>
     public Retrieval.RetrievalLimits Retrieval { get; init; } = new();
 
+    /// <summary>The streamer-to-streamer co-engagement table behind the collaborative retrieval source and features.</summary>
+    public CoEngagementOptions CoEngagement { get; init; } = new();
+
     /// <summary>Most streamers kept per user (the strongest affinities).</summary>
     public int MaxAffinities { get; init; } = 8;
 
@@ -186,6 +189,15 @@ public sealed record PipelineOptions
         else
         {
             errors.AddRange(Diversity.Problems());
+        }
+
+        if (CoEngagement is null)
+        {
+            errors.Add("CoEngagement must be set.");
+        }
+        else
+        {
+            errors.AddRange(CoEngagement.Problems());
         }
 
         Check(ModelShortlist == 0 || ModelShortlist >= TopK, $"ModelShortlist ({ModelShortlist}) must be 0 or at least TopK ({TopK}).");

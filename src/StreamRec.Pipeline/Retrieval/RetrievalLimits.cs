@@ -10,6 +10,9 @@ public sealed record RetrievalLimits
     /// </summary>
     public int MaxCandidates { get; init; } = 64;
 
+    /// <summary>Most live rooms of the streamers co-engaged with the user's streamers (strongest first).</summary>
+    public int CoEngaged { get; init; } = 12;
+
     /// <summary>How many of the user's strongest categories are searched.</summary>
     public int Categories { get; init; } = 3;
 
@@ -39,7 +42,7 @@ public sealed record RetrievalLimits
             yield return $"Retrieval.MaxCandidates ({MaxCandidates}) must be at least TopK ({topK}).";
         }
 
-        if (Categories < 0 || PerCategory < 0 || ShortCategories < 0 || ShortPerCategory < 0 || Trending < 0 || Fresh < 0)
+        if (CoEngaged < 0 || Categories < 0 || PerCategory < 0 || ShortCategories < 0 || ShortPerCategory < 0 || Trending < 0 || Fresh < 0)
         {
             yield return "Retrieval source sizes must not be negative.";
         }

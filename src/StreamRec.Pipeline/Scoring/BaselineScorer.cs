@@ -4,12 +4,13 @@ namespace StreamRec.Pipeline.Scoring;
 
 /// <summary>
 /// A transparent linear scorer: interest similarity (long- and short-term) + repeat affinity and recency + room
-/// popularity, conversion and buying questions + category match (long- and short-term). Needs no training; the ranking model must beat it to be worth shipping.
+/// popularity, conversion and buying questions + category match (long- and short-term) + co-engagement with the
+/// user's streamers. Needs no training; the ranking model must beat it to be worth shipping.
 /// </summary>
 public sealed class BaselineScorer : IScorer
 {
     /// <summary>Weights per feature, in <see cref="FeatureExtractor.FeatureNames"/> order.</summary>
-    public static IReadOnlyList<float> DefaultWeights { get; } = [1.0f, 1.2f, 0.8f, 0.35f, 0.5f, 0f, 0.3f, 0f, 0.6f, 0.2f, 1.0f];
+    public static IReadOnlyList<float> DefaultWeights { get; } = [1.0f, 1.2f, 0.8f, 0.35f, 0.5f, 0f, 0.3f, 0f, 0.6f, 0.2f, 1.0f, 0.5f, 0f];
 
     private readonly float[] _weights;
 

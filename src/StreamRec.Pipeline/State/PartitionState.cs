@@ -17,6 +17,7 @@ public sealed class PartitionState
         Users = new UserStates(store, userIds, options.VectorDimensions, options.MaxAffinities, options.TopK + options.RankedRunnersUp);
         Favourites = new FavouriteIndex(options.FavouriteFanoutLimit, options.AffinityHalfLife);
         Contributions = new RoomContributions(options.VectorDimensions);
+        CoEngagement = new CoEngagementContributions(options.CoEngagement.HalfLife);
     }
 
     public int Index { get; }
@@ -30,6 +31,9 @@ public sealed class PartitionState
     public PendingReranks Reranks { get; } = new();
 
     public RoomContributions Contributions { get; }
+
+    /// <summary>This tick's additions to the global co-engagement table.</summary>
+    public CoEngagementContributions CoEngagement { get; }
 
     /// <summary>Users whose top-K held a room that stopped since the last tick close: promoted at the next one.</summary>
     public HashSet<int> Promotions { get; } = [];

@@ -18,6 +18,7 @@ public sealed class PipelineState
         ArgumentNullException.ThrowIfNull(userStore);
         RoomStore = new InMemoryRoomStateStore(options.VectorDimensions);
         LiveIndex = new LiveRoomIndex(options.Retrieval, options.PopularityHalfLife, Ids);
+        CoEngagement = new CoEngagementTable(options.CoEngagement.Neighbours, options.CoEngagement.HalfLife);
         Partitions = [.. Enumerable.Range(0, options.Partitions).Select(p => new PartitionState(p, options, Ids.Users, userStore(p)))];
         PartitionMap = new PartitionMap(Ids.Users, options.Partitions);
     }
@@ -32,6 +33,9 @@ public sealed class PipelineState
     internal InMemoryRoomStateStore RoomStore { get; }
 
     public LiveRoomIndex LiveIndex { get; }
+
+    /// <summary>Streamer-to-streamer co-engagement, global like the room table.</summary>
+    public CoEngagementTable CoEngagement { get; }
 
     public IReadOnlyList<PartitionState> Partitions { get; }
 

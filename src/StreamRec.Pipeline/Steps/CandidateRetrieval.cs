@@ -9,9 +9,10 @@ namespace StreamRec.Pipeline.Steps;
 /// rooms of the user's streamers (strongest first), all of them: a favourite who is live is the likeliest
 /// choice, so no other source may crowd it out. Then, in this order until
 /// <see cref="Retrieval.RetrievalLimits.MaxCandidates"/>: the rooms the user already holds (still live), the most
-/// popular live rooms of the strongest categories of the user's short-term (session) interest, then of the
-/// long-term interest, the most popular live rooms overall, and the rooms started most recently. So the cost
-/// of a re-rank does not grow with the number of live rooms.
+/// popular live rooms of the strongest categories of the user's short-term (session) interest, the live rooms of
+/// the streamers their viewers also engage with (<see cref="UserContext.CoEngaged"/>, most co-engaged first), the
+/// most popular live rooms of the strongest categories of the long-term interest, the most popular live rooms
+/// overall, and the rooms started most recently. So the cost of a re-rank does not grow with the number of live rooms.
 /// </summary>
 public sealed class CandidateRetrieval(PipelineOptions options, PipelineState state)
 {
@@ -65,6 +66,7 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
             AddCategories(context, shortTerm: true, limits.ShortCategories, limits.ShortPerCategory);
         }
 
+        CoEngagedRooms(context, limits.CoEngaged);
         if (context.Unit.AsSpan().IndexOfAnyExcept(0f) >= 0)
         {
             AddCategories(context, shortTerm: false, limits.Categories, limits.PerCategory);
@@ -91,18 +93,50 @@ public sealed class CandidateRetrieval(PipelineOptions options, PipelineState st
         }
     }
 
-    private void AddAll(ReadOnlySpan<int> rooms, int most)
+    /// <summary>Adds up to <paramref name="most"/> live rooms of the streamers co-engaged with the user's, most co-engaged first.</summary>
+    private void CoEngagedRooms(UserContext context, int most)
     {
+        if (most == 0)
+        {
+            return;
+        }
+
+        _streamers.Clear();
+        foreach (var streamer in context.CoEngaged)
+        {
+            if (state.LiveIndex.LiveRoomsOf(streamer).Length > 0)
+            {
+                _streamers.Add((context.CoEngagement(streamer).Sum, streamer));
+            }
+        }
+
+        _streamers.Sort(_byStreamerValue);
         var taken = 0;
-        foreach (var room in rooms)
+        foreach (var (_, streamer) in _streamers)
         {
             if (taken == most)
             {
                 return;
             }
 
+            taken += AddAll(state.LiveIndex.LiveRoomsOf(streamer), most - taken);
+        }
+    }
+
+    private int AddAll(ReadOnlySpan<int> rooms, int most)
+    {
+        var taken = 0;
+        foreach (var room in rooms)
+        {
+            if (taken == most)
+            {
+                break;
+            }
+
             taken += Add(room) ? 1 : 0;
         }
+
+        return taken;
     }
 
     private bool Add(int room, bool uncapped = false)

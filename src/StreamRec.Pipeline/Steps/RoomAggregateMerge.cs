@@ -6,12 +6,13 @@ namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
 /// At a tick's close, merges every partition's contributions (in partition order) into the global room
-/// popularity, conversion counts and streamer audience profiles, moves the rooms that gained popularity in
+/// popularity, conversion counts, streamer audience profiles and co-engagement, moves the rooms that gained popularity in
 /// the live-room index, and prepares the index's top lists for the tick's re-ranks. Coordinating thread only.
 /// </summary>
 public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState state)
 {
     private readonly List<RoomState> _touched = [];
+    private readonly CoEngagementMerge _coEngagement = new(options.CoEngagement.HalfLife);
 
     public void Apply(long clockMs)
     {
@@ -42,6 +43,7 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
             partition.Contributions.Clear();
         }
 
+        _coEngagement.Apply(state.Partitions, state.CoEngagement, clockMs);
         foreach (var room in _touched)
         {
             if (room.IsLive)

@@ -45,6 +45,44 @@ public sealed class StateCheckpointerTests
     }
 
     [Fact]
+    public void Restore_CoEngagementTableAndOpenContributions_AreRestoredExactly()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var state = PipelineState.Open(Options, directory, TimeProvider.System);
+        using (var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics()))
+        {
+            core.Process(Ev.Batch(state, Ev.Click(Ev.T0, "u1", "r1"), Ev.Click(Ev.T0, "u2", "r1"), Ev.Click(Ev.T0, "u3", "r2")));
+            core.Process(Ev.Batch(state, Ev.Click(Ev.T0 + 1_000, "u1", "r2"), Ev.Purchase(Ev.T0 + 1_100, "u2", "r3")));
+            var open = Ev.Batch(state, Ev.Click(Ev.T0 + 2_100, "u3", "r1"));
+            open.ClosesTick = false;
+            core.Process(open);
+        }
+
+        state.Checkpoints!.Complete([]);
+        var restored = PipelineState.Open(Options, directory, TimeProvider.System);
+
+        Assert.True(state.CoEngagement.Count >= 3);
+        Assert.Equal(Saved(state.CoEngagement.Save), Saved(restored.CoEngagement.Save));
+        Assert.Contains(state.Partitions, p => p.CoEngagement.Pairs.Count > 0);
+        for (var p = 0; p < state.Partitions.Count; p++)
+        {
+            Assert.Equal(Saved(state.Partitions[p].CoEngagement.Save), Saved(restored.Partitions[p].CoEngagement.Save));
+        }
+    }
+
+    [Fact]
+    public void Open_DirectoryWrittenWithOtherCoEngagementBound_ThrowsNamingTheSetting()
+    {
+        using var directory = new InMemoryStateDirectory();
+        PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!.Complete([]);
+
+        var ex = Assert.Throws<InvalidDataException>(
+            () => PipelineState.Open(Options with { CoEngagement = new CoEngagementOptions { Neighbours = 5 } }, directory, TimeProvider.System));
+
+        Assert.Contains("Neighbours 16 (configured: 5)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Open_DirectoryWrittenWithOtherPartitions_ThrowsNamingTheSetting()
     {
         using var directory = new InMemoryStateDirectory();
@@ -72,5 +110,12 @@ public sealed class StateCheckpointerTests
         var value = new System.Buffers.ArrayBufferWriter<byte>();
         Assert.True(directory.OpenKeyValueStore("checkpoint").TryGet("state"u8, value));
         return value.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Saved(Action<SnapshotWriter> save)
+    {
+        var w = new SnapshotWriter();
+        save(w);
+        return w.Written.ToArray();
     }
 }

@@ -7,6 +7,9 @@ public sealed class ShortlistScorerTests
 {
     private static readonly int Width = FeatureExtractor.Count;
 
+    // A column the baseline gives no weight (user activity), so it can carry the row's number.
+    private static readonly int NumberColumn = FeatureExtractor.FeatureNames.ToList().IndexOf("user_activity");
+
     [Fact]
     public void ScoreGroups_EachUsersBestBaselineRows_AreScoredByTheRankerAndTheRestRankLast()
     {
@@ -59,13 +62,13 @@ public sealed class ShortlistScorerTests
         for (var r = 0; r < values.Length; r++)
         {
             rows[r * Width] = values[r];
-            rows[(r * Width) + 7] = r; // the row's original number, so the ranker can report which rows it saw
+            rows[(r * Width) + NumberColumn] = r; // the row's original number, so the ranker can report which rows it saw
         }
 
         return rows;
     }
 
-    /// <summary>Scores a row as minus its original row number (kept in the last feature column).</summary>
+    /// <summary>Scores a row as minus its original row number (kept in <see cref="NumberColumn"/>).</summary>
     private sealed class RecordingRanker : IScorer
     {
         public int Calls { get; private set; }
@@ -82,7 +85,7 @@ public sealed class ShortlistScorerTests
             Rows += rows;
             for (var r = 0; r < rows; r++)
             {
-                scores[r] = -features[(r * Width) + 7];
+                scores[r] = -features[(r * Width) + NumberColumn];
             }
         }
     }

@@ -28,7 +28,7 @@ internal static class OnnxRawMeasurement
                 features[b][i] = (i % width) switch
                 {
                     0 or 6 or 8 or 9 => (float)((random.NextDouble() * 2) - 1),
-                    2 or 4 or 10 => (float)random.NextDouble(),
+                    2 or 4 or 10 or 12 => (float)random.NextDouble(),
                     _ => (float)(random.NextDouble() * 4),
                 };
             }

@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+using StreamRec.Pipeline.Numerics;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Steps;
+
+/// <summary>
+/// At a tick's close, sums every partition's co-engagement contributions (in partition order) and applies them
+/// to the global table decayed to the tick's clock (so each list is decayed once per tick) and in ascending
+/// (X, Y) order, so that what a full neighbour list keeps does not depend on the order of the tick's events or
+/// on how users are split (see <see cref="CoEngagementTable"/>). Coordinating thread only.
+/// </summary>
+public sealed class CoEngagementMerge(TimeSpan halfLife)
+{
+    private readonly Dictionary<long, DecayedValue> _sums = [];
+    private readonly List<long> _keys = [];
+
+    public void Apply(IReadOnlyList<PartitionState> partitions, CoEngagementTable table, long clockMs)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        ArgumentNullException.ThrowIfNull(table);
+        _sums.Clear();
+        _keys.Clear();
+        for (var p = 0; p < partitions.Count; p++)
+        {
+            var partition = partitions[p];
+            foreach (var (key, value) in partition.CoEngagement.Pairs)
+            {
+                ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_sums, key, out var exists);
+                sum = exists ? sum.Merge(value, halfLife) : value;
+                if (!exists)
+                {
+                    _keys.Add(key);
+                }
+            }
+
+            partition.CoEngagement.Clear();
+        }
+
+        _keys.Sort();
+        foreach (var key in _keys)
+        {
+            var (x, y) = CoEngagementContributions.Split(key);
+            var sum = _sums[key];
+            var ts = Math.Max(sum.Ts, clockMs);
+            table.Add(x, y, sum.At(ts, halfLife), ts);
+        }
+    }
+}
