@@ -53,12 +53,25 @@ public sealed class EmbeddedKafkaBrokerSignalTests
         var masks = new List<(string, ulong)>();
         foreach (var task in Directory.GetDirectories("/proc/self/task"))
         {
-            if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != "rdk:mock")
+            // Tests run in parallel, so a thread listed a moment ago may have exited (its /proc entry gone); this
+            // test's own broker, and so its mock thread, stays alive throughout.
+            string comm;
+            string line;
+            try
+            {
+                comm = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                if (comm != "rdk:mock")
+                {
+                    continue;
+                }
+
+                line = File.ReadLines(Path.Combine(task, "status")).Single(l => l.StartsWith("SigBlk:", StringComparison.Ordinal));
+            }
+            catch (IOException)
             {
                 continue;
             }
 
-            var line = File.ReadLines(Path.Combine(task, "status")).Single(l => l.StartsWith("SigBlk:", StringComparison.Ordinal));
             masks.Add((Path.GetFileName(task), ulong.Parse(line["SigBlk:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
         }
 

@@ -180,7 +180,7 @@ public sealed class CoEngagementUpdateTests
         var h = new CoreHarness(new PipelineOptions
         {
             Partitions = 1,
-            Retrieval = new RetrievalLimits { MaxCandidates = 16, CoEngaged = coEngaged, Categories = 0, Trending = 0, Fresh = 0 },
+            Retrieval = new RetrievalLimits { MaxCandidates = 16, CoEngaged = coEngaged, Categories = 0, ShortCategories = 0, Trending = 0, Fresh = 0 },
         });
         h.Run(Ev.Batch(h.State, Ev.Start(Ev.T0, "a"), Ev.Start(Ev.T0, "b"), Ev.Start(Ev.T0, "z"), Ev.Click(Ev.T0 + 1, "v1", "a"), Ev.Click(Ev.T0 + 1, "v2", "a")));
         h.Run(Ev.Batch(h.State, Ev.Click(Ev.T0 + Minute, "v1", "b"), Ev.Click(Ev.T0 + Minute, "v2", "b"), Ev.Click(Ev.T0 + Minute, "v3", "z")));
