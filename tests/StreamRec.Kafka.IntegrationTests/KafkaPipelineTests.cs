@@ -152,7 +152,7 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Assert.NotEmpty(assignedA);
         Assert.NotEmpty(assignedB);
         Assert.Empty(assignedA.Intersect(assignedB));
-        Assert.Equal(3 * Partitions, assignedA.Union(assignedB).Count());
+        Assert.Equal(topics.UserTopics.Count * Partitions, assignedA.Union(assignedB).Count());
         foreach (var assigned in new[] { assignedA, assignedB })
         {
             // Co-partitioned: the same partition numbers of every user topic, so a user's events meet in one instance.
