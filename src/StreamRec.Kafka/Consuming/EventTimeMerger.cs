@@ -86,10 +86,9 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
         {
             _lastInputAt = now;
             batch.Watermark = watermark;
-            if (offsets is not null)
-            {
-                batch.Checkpoint = new KafkaCheckpoint(acknowledger, offsets, [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))]);
-            }
+            // A batch of room records only has nothing to commit, but its positions still count for durable state.
+            batch.Checkpoint = new KafkaCheckpoint(
+                acknowledger, offsets ?? [], [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))]);
 
             return new MergeOutcome(batch, null, false);
         }
