@@ -35,7 +35,12 @@ public static class KafkaConnector
     /// offsets, or the rooms topic's beginning, only where none is stored), as Kafka Streams reads its offsets
     /// column family first.
     /// </param>
-    public static Source<RawRecordBatch, KafkaSourceControl> Source(KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger, IReadOnlyList<RecordOrigin>? resumeAt = null)
+    /// <param name="changelog">
+    /// The changelog durable state is backed by, or null: partitions that move to this instance are then restored from
+    /// it before their input (each batch carrying a <see cref="RawRecordBatch.Handover"/> comes first), and dropped when they leave.
+    /// </param>
+    public static Source<RawRecordBatch, KafkaSourceControl> Source(
+        KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger, IReadOnlyList<RecordOrigin>? resumeAt = null, KafkaStateChangelog? changelog = null)
     {
         var startOffsets = (resumeAt ?? []).Where(static p => !p.IsFile).ToDictionary(static p => new TopicPartition(p.Source, p.Partition), static p => p.Position);
         options.Validate();
@@ -46,7 +51,9 @@ public static class KafkaConnector
             {
                 var outage = new BrokerOutageMonitor(options.BrokerOutageTolerance, options.BootstrapServers, time);
                 return new KafkaSourceControl(
-                    new ConsumerOwner("users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger, outage, startOffsets),
+                    new ConsumerOwner(
+                        "users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger, outage, startOffsets,
+                        changelog is null ? null : new ChangelogAssignments(options, changelog, logger)),
                     new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger, outage, startOffsets),
                     outage);
             },

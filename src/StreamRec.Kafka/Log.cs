@@ -123,6 +123,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Durable state opened in {Seconds:F1} s: restored {Restored}, {Positions} stored input positions, {Users} users, {Outbox} deltas to produce again first")]
     public static partial void StateOpened(ILogger logger, double seconds, bool restored, int positions, long users, int outbox);
 
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Information, Message = "Changelog: partition {Partition} restored from {Topic} before its input: {Records} record(s) up to offset {End} in {Seconds:F2} s")]
+    public static partial void ChangelogRestored(ILogger logger, int partition, string topic, int records, long end, double seconds);
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Information, Message = "Changelog: partition {Partition} kept, its state is up to date with {Topic} (offset {End})")]
+    public static partial void ChangelogKept(ILogger logger, int partition, string topic, long end);
+
+    [LoggerMessage(EventId = 3043, Level = LogLevel.Information, Message = "Changelog: partition(s) {Partitions} moved to another instance; their users leave this one's memory and store")]
+    public static partial void ChangelogDropped(ILogger logger, IReadOnlyList<int> partitions);
+
+    [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "Changelog: {Topic}[{Partition}] starts at offset {LogStart}, not 0: retention deleted records a restore needs (the embedded broker keeps only the newest ~5 MB per partition; real Kafka must compact this topic, not delete from it)")]
+    public static partial void ChangelogTruncated(ILogger logger, string topic, int partition, long logStart);
+
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,

@@ -7,8 +7,8 @@ namespace StreamRec.Deploy.Tests;
 
 public sealed partial class ComposeTests
 {
-    /// <summary>Created by the topic step for durable state's changelog, which run does not write yet (README).</summary>
-    private const string ReservedChangelog = "streamrec.changelog";
+    /// <summary>Durable state's changelog: the only topic whose cleanup policy matters (compaction keeps each user's latest state).</summary>
+    private static readonly string Changelog = new KafkaTopics().Changelog;
 
     private static readonly YamlDotNet.RepresentationModel.YamlMappingNode Services =
         Yaml.Documents(RepositoryFiles.PathOf(DeploymentFiles.Compose)).Single().Map("services");
@@ -21,9 +21,8 @@ public sealed partial class ComposeTests
 
         // The same topics and counts `streamrec broker --partitions 4` and `run`'s embedded broker create.
         var expected = EmbeddedStreamRecBroker.Options(new KafkaTopics(), partitions: 4).Topics.ToDictionary();
-        expected[ReservedChangelog] = 4;
         Assert.Equal(expected.OrderBy(pair => pair.Key, StringComparer.Ordinal), created.OrderBy(pair => pair.Key, StringComparer.Ordinal));
-        Assert.Matches($@"--topic {Regex.Escape(ReservedChangelog)} .*--config cleanup.policy=compact", script);
+        Assert.Matches($@"--topic {Regex.Escape(Changelog)} .*--config cleanup.policy=compact", script);
         Assert.Equal("service_completed_successfully", Services.Map("streamrec").Map("depends_on").Map("kafka-init").Text("condition"));
     }
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StreamRec.Contracts.Outputs;
 using StreamRec.Contracts.Serialization;
+using StreamRec.Kafka.Consuming;
 using StreamRec.Kafka.Hosting;
 using StreamRec.Kafka.IntegrationTests.Clusters;
 using StreamRec.Kafka.IntegrationTests.Support;
@@ -152,7 +153,7 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Assert.NotEmpty(assignedA);
         Assert.NotEmpty(assignedB);
         Assert.Empty(assignedA.Intersect(assignedB));
-        Assert.Equal(3 * Partitions, assignedA.Union(assignedB).Count());
+        Assert.Equal(topics.UserTopics.Count * Partitions, assignedA.Union(assignedB).Count());
         foreach (var assigned in new[] { assignedA, assignedB })
         {
             // Co-partitioned: the same partition numbers of every user topic, so a user's events meet in one instance.
@@ -167,6 +168,128 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         Assert.Equal(
             reference.Select(line => Parse(line).UserId).Distinct().Order(StringComparer.Ordinal),
             usersA.Union(usersB).Order(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Run_InstanceGoneAndAnotherTakesOver_RestoresItsUsersFromTheChangelogAndTheirSeqGoesOn()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        const int Partitions = 4;
+
+        // Four runs one after the other in one group; each may wait for the previous member's session to end.
+        using var timeout = new CancellationTokenSource(4 * KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("takeover");
+        var topicsA = topics with { Deltas = topics.Deltas + "-a" };
+        var topicsB = topics with { Deltas = topics.Deltas + "-b" };
+        await cluster.CreateTopicsAsync([.. topics.All, topicsA.Deltas, topicsB.Deltas], Partitions);
+        var group = $"group-{Guid.NewGuid():N}";
+        var session = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20", ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "1000" };
+        var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topicsA, "a", group) with { Consumer = session };
+        var kafkaB = KafkaTestDefaults.Options(cluster.BootstrapServers, topicsB, "b", group) with { Consumer = session };
+        var half = log.Events.Count / 2;
+        var directoryA = Directory.CreateTempSubdirectory("streamrec-takeover-a-").FullName;
+        var directoryB = Directory.CreateTempSubdirectory("streamrec-takeover-b-").FullName;
+        try
+        {
+            // Instance A owns every partition for the first half of the log, then it is gone, and its disk with it.
+            await log.ProduceLinesAsync(kafkaA, 0, half, timeout.Token);
+            using (var stateA = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directoryA }, 0))
+            {
+                await new KafkaPipelineJob(kafkaA, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance, stateDirectory: stateA).RunAsync(timeout.Token);
+            }
+
+            Directory.Delete(directoryA, recursive: true);
+            var changelogOfA = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token);
+            var checkpointedByA = Latest(changelogOfA);
+
+            // Instance B, with an empty state directory, joins the group and gets A's partitions: it restores them from
+            // the changelog, and finds nothing more to read but the rooms topic, which every instance reads whole.
+            var roomsOfFirstHalf = log.Events.Take(half).Count(e => e is StreamRec.Contracts.Events.RoomEvent);
+            var (restoreB, restoredB) = await RunWithStateAsync(kafkaB, directoryB, timeout.Token);
+            Assert.Equal(roomsOfFirstHalf, restoreB.RecordsIn);
+            Assert.Equal(changelogOfA.Count, restoredB.RestoredRecords);
+
+            // What B restored is what A had checkpointed: every user, every field (the vector within float rounding). Not
+            // always the pending re-rank: B may already have run one A left pending (ChangelogTests compares it exactly).
+            var storedB = StoredUsers(directoryB, Partitions);
+            Assert.NotEmpty(checkpointedByA);
+            Assert.Equal(checkpointedByA.Where(u => u.Value is not null).Select(u => u.Key).Order(StringComparer.Ordinal), storedB.Keys.Order(StringComparer.Ordinal));
+            Assert.All(storedB, u => Assert.True(Portable.Same(checkpointedByA[u.Key]!, u.Value, ignoreDue: true), $"{u.Key} on B differs from A's checkpoint: {Portable.Describe(u.Value)} vs {Portable.Describe(checkpointedByA[u.Key]!)}"));
+
+            // The second half goes to B, whose store is now up to date with the changelog: kept, not restored again.
+            await log.ProduceLinesAsync(kafkaA, half, log.Events.Count, timeout.Token);
+            var (summaryB, controlB) = await RunWithStateAsync(kafkaB, directoryB, timeout.Token);
+            Assert.Equal(log.Events.Count - half, summaryB.RecordsIn);
+            Assert.Equal(0, controlB.RestoredRecords);
+
+            var deltasA = (await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topicsA.Deltas, timeout.Token)).Select(Delta).ToList();
+            var deltasB = (await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topicsB.Deltas, timeout.Token)).Where(d => d.Message.Value is not null).Select(Delta).ToList();
+            var reference = (await log.ReplayAsync(Pipeline with { Partitions = Partitions }, timeout.Token)).Select(Parse).ToDictionary(d => (d.UserId, d.Seq));
+            Assert.NotEmpty(deltasB);
+
+            // A alone saw every partition's events of the first half, so its lists are the file replay's.
+            Assert.All(deltasA, d => Assert.Equal(Json(reference[(d.UserId, d.Seq)]), Json(d)));
+
+            // Every user A had checkpointed continues on B: B's first delta has the seq after A's last, then one more each time.
+            var continued = 0;
+            foreach (var byUser in deltasB.GroupBy(d => d.UserId))
+            {
+                var seqs = byUser.Select(d => d.Seq).ToList();
+                var first = checkpointedByA.TryGetValue(byUser.Key, out var state) && state is not null ? Portable.Seq(state) + 1 : 1;
+                Assert.Equal(Enumerable.Range(0, seqs.Count).Select(i => first + i), seqs);
+                continued += first > 1 ? 1 : 0;
+            }
+
+            Assert.True(continued > 0, "no user of A's changed on B");
+
+            // B's changelog and B's store agree on every user.
+            var changelog = Latest(await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token));
+            var finalB = StoredUsers(directoryB, Partitions);
+            Assert.Equal(changelog.Where(u => u.Value is not null).Select(u => u.Key).Order(StringComparer.Ordinal), finalB.Keys.Order(StringComparer.Ordinal));
+            Assert.All(finalB, u => Assert.True(Portable.Same(changelog[u.Key]!, u.Value), $"{u.Key}'s changelog record differs from B's store"));
+        }
+        finally
+        {
+            Directory.Delete(directoryB, recursive: true);
+            if (Directory.Exists(directoryA))
+            {
+                Directory.Delete(directoryA, recursive: true);
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task Run_UserForgetOnThePrivacyTopic_WithdrawsTheUserWithATombstoneOnTheDeltas()
+    {
+        Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var (topics, kafka) = await ProduceAsync(log, "privacy", 2, "privacy", timeout.Token);
+        var user = log.Events.OfType<StreamRec.Contracts.Events.UserEvent>().GroupBy(e => e.UserId).OrderByDescending(g => g.Count()).First().Key;
+        var forget = new StreamRec.Contracts.Events.UserForgetEvent { EventId = "forget-1", Ts = log.Events[^1].Ts + 1, UserId = user };
+        var line = Path.Combine(Path.GetTempPath(), $"forget-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(line, JsonSerializer.Serialize<StreamRec.Contracts.Events.LiveEvent>(forget, ContractJson.Default.LiveEvent) + "\n", timeout.Token);
+        try
+        {
+            await new EventLogProducer(kafka, line, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(timeout.Token);
+        }
+        finally
+        {
+            File.Delete(line);
+        }
+
+        var summary = await new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance).RunAsync(timeout.Token);
+        var privacy = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Privacy, timeout.Token);
+        var deltas = (await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Deltas, timeout.Token))
+            .Where(d => Encoding.UTF8.GetString(d.Message.Key!) == user).OrderBy(d => d.Offset.Value).ToList();
+
+        Assert.Equal(user, Encoding.UTF8.GetString(Assert.Single(privacy).Message.Key!));
+        Assert.Equal(log.Events.Count + 1, summary.RecordsIn);
+        Assert.Equal(0, summary.DeadLettered);
+        Assert.True(deltas.Count > 1);
+        Assert.Null(deltas[^1].Message.Value);
+        Assert.All(deltas[..^1], d => Assert.NotNull(d.Message.Value));
     }
 
     [SkippableFact]
@@ -462,6 +585,25 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
 
     private static List<string> ByUserAndSeq(IEnumerable<string> lines) =>
         [.. lines.Select(line => (Delta: Parse(line), Line: line)).OrderBy(x => x.Delta.UserId, StringComparer.Ordinal).ThenBy(x => x.Delta.Seq).Select(x => x.Line)];
+
+    private static async Task<(KafkaRunSummary Summary, KafkaSourceControl Control)> RunWithStateAsync(KafkaOptions kafka, string directory, CancellationToken cancellationToken)
+    {
+        using var state = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directory }, 0);
+        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance, stateDirectory: state);
+        var summary = await job.RunAsync(cancellationToken);
+        return (summary, await job.Control);
+    }
+
+    private static Dictionary<string, byte[]> StoredUsers(string directory, int partitions)
+    {
+        using var state = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directory }, 0);
+        return Portable.Users(state, Pipeline with { Partitions = partitions });
+    }
+
+    /// <summary>The last record of each key, as a compacted topic keeps it (null: a tombstone).</summary>
+    private static Dictionary<string, byte[]?> Latest(IEnumerable<ConsumeResult<byte[]?, byte[]?>> records) =>
+        records.OrderBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value)
+            .GroupBy(r => Encoding.UTF8.GetString(r.Message.Key!)).ToDictionary(g => g.Key, g => g.Last().Message.Value);
 
     private static string Header(ConsumeResult<byte[]?, byte[]?> result, string name) =>
         Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes(name));

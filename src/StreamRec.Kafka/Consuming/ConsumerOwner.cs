@@ -28,6 +28,10 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
     // Stored offsets a partition was resumed at, until its first record shows whether retention deleted past them.
     private readonly Dictionary<TopicPartition, long> _resumedAt = [];
+
+    // With a changelog: where processing of each revoked partition stood, should the next assignment keep it here.
+    private readonly Dictionary<TopicPartition, long> _processedUpTo = [];
+    private readonly ChangelogAssignments? _changelog;
     private readonly string _name;
     private readonly ConsumerConfig _config;
     private readonly IReadOnlyList<string> _topics;
@@ -61,8 +65,9 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
     public ConsumerOwner(
         string name, ConsumerConfig config, IReadOnlyList<string> topics, bool global, int orderBase, KafkaOptions options, TimeProvider time, ILogger logger,
-        BrokerOutageMonitor outage, IReadOnlyDictionary<TopicPartition, long>? startOffsets = null)
+        BrokerOutageMonitor outage, IReadOnlyDictionary<TopicPartition, long>? startOffsets = null, ChangelogAssignments? changelog = null)
     {
+        _changelog = changelog;
         _startOffsets = startOffsets is null ? [] : new Dictionary<TopicPartition, long>(startOffsets);
         _name = name;
         _config = config;
@@ -116,6 +121,18 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             }
         }
     }
+
+    /// <summary>True while a partition that moved here is being restored from the changelog.</summary>
+    public bool Restoring => _changelog?.Restoring ?? false;
+
+    /// <summary>Changelog records read by restores (0 without a changelog).</summary>
+    public long RestoredRecords => _changelog?.RestoredRecords ?? 0;
+
+    /// <summary>Wall time the restores spent reading the changelog.</summary>
+    public TimeSpan RestoreTime => _changelog?.RestoreTime ?? TimeSpan.Zero;
+
+    /// <summary>The next rebalance's changes to the state, to be sent ahead of any record (null: none, or no changelog).</summary>
+    public Pipeline.Durability.PartitionHandover? TakeHandover() => _changelog?.TakeHandover();
 
     /// <summary>Completes when backpressure first paused a partition.</summary>
     public Task FirstPause => _firstPause.Task;
@@ -308,13 +325,14 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
                 Log.ClientError(_logger, _throttle, _name, error);
             })
             .SetLogHandler((_, message) => Log.Librdkafka(_logger, _throttle, _name, message))
-            .SetPartitionsAssignedHandler((_, partitions) =>
+            .SetPartitionsAssignedHandler((consumer, partitions) =>
             {
-                OnAssigned(partitions);
-
-                // Durable state names where each partition's processing stood at start-up (once: a partition
-                // that comes back in a later rebalance resumes from the offsets committed since).
-                return [.. partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.Remove(p, out var next) ? ResumeAt(p, next) : Offset.Unset))];
+                // First, so that a restore is queued before any record of its partition can be buffered.
+                var restored = _changelog?.OnAssigned(consumer, partitions) ?? [];
+                var offsets = partitions.Select(p => new TopicPartitionOffset(p, StartOf(p, restored))).ToList();
+                _processedUpTo.Clear();
+                OnAssigned(partitions, offsets);
+                return offsets;
             })
             .SetPartitionsRevokedHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: false))
             .SetPartitionsLostHandler((consumer, partitions) => OnRevoked(consumer, partitions.Select(p => p.TopicPartition).ToList(), lost: true))
@@ -383,6 +401,27 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value, result.Message.Key));
     }
 
+    /// <summary>
+    /// Durable state names where each partition's processing stood at start-up (once: a partition that comes back in
+    /// a later rebalance resumes from the offsets committed since). With a changelog, a partition restored from it
+    /// starts at the committed offsets, and one kept through a rebalance where this instance's processing stood.
+    /// </summary>
+    private Offset StartOf(TopicPartition partition, HashSet<int> restored)
+    {
+        if (restored.Contains(partition.Partition.Value))
+        {
+            _startOffsets.Remove(partition);
+            return Offset.Unset;
+        }
+
+        if (_startOffsets.Remove(partition, out var next))
+        {
+            return ResumeAt(partition, next);
+        }
+
+        return _processedUpTo.TryGetValue(partition, out var processed) ? new Offset(processed) : Offset.Unset;
+    }
+
     private Offset ResumeAt(TopicPartition partition, long stored)
     {
         _resumedAt[partition] = stored;
@@ -431,15 +470,20 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             partitions.AddRange(metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)));
         }
 
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.TryGetValue(p, out var next) ? ResumeAt(p, next) : Offset.Beginning)));
-        OnAssigned(partitions);
+        var offsets = partitions.Select(p => new TopicPartitionOffset(p, _startOffsets.TryGetValue(p, out var next) ? ResumeAt(p, next) : Offset.Beginning)).ToList();
+        consumer.Assign(offsets);
+        OnAssigned(partitions, offsets);
     }
 
-    private void OnAssigned(List<TopicPartition> partitions)
+    private void OnAssigned(List<TopicPartition> partitions, List<TopicPartitionOffset> offsets)
     {
-        foreach (var partition in partitions)
+        foreach (var start in offsets)
         {
-            _byPartition[partition] = new PartitionBuffer(partition, OrderOf(partition), committable: !_global);
+            var partition = start.TopicPartition;
+            _byPartition[partition] = new PartitionBuffer(partition, OrderOf(partition), committable: !_global)
+            {
+                Next = start.Offset.IsSpecial ? -1 : start.Offset.Value,
+            };
         }
 
         _inputs = _byPartition.Values.OrderBy(buffer => buffer.Order).ToArray();
@@ -454,6 +498,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     {
         // Until the new assignment arrives the merge holds back, so rooms cannot run ahead of users.
         _ready = false;
+        _changelog?.OnRevoked(partitions);
         _waitingSince = _time.GetUtcNow();
         if (lost)
         {
@@ -479,9 +524,9 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
         foreach (var partition in partitions)
         {
-            if (_byPartition.Remove(partition, out var buffer))
+            if (_byPartition.Remove(partition, out var buffer) && buffer.Revoke() is >= 0 and var processed && _changelog is not null && !lost)
             {
-                buffer.Revoke();
+                _processedUpTo[partition] = processed;
             }
         }
 

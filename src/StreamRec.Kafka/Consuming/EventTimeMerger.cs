@@ -86,10 +86,9 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
         {
             _lastInputAt = now;
             batch.Watermark = watermark;
-            if (offsets is not null)
-            {
-                batch.Checkpoint = new KafkaCheckpoint(acknowledger, offsets, [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))]);
-            }
+            // A batch of room records only has nothing to commit, but its positions still count for durable state.
+            batch.Checkpoint = new KafkaCheckpoint(
+                acknowledger, offsets ?? [], [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))]);
 
             return new MergeOutcome(batch, null, false);
         }
@@ -199,8 +198,13 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
     /// <summary>An input's progress, or the watermark when that is further: after an idle spell event time moved on without it.</summary>
     private long Effective(PartitionBuffer input) => Math.Max(input.Progress, _watermark);
 
+    /// <remarks>
+    /// A partition read to its end that never delivered anything (a topic nobody writes to yet, such as the privacy
+    /// topic) is idle at once, and stays so: were it idle only while the watermark is unset, it would hold the
+    /// watermark where it stood when that moved, and later records would count as far ahead of it.
+    /// </remarks>
     private bool IsIdle(PartitionBuffer input, long now) =>
-        input.EmptySince is { } since && ((input.AtEnd && Effective(input) == long.MinValue) || time.GetElapsedTime(since, now) >= timing.IdleTimeout);
+        input.EmptySince is { } since && ((input.AtEnd && input.Progress == long.MinValue) || time.GetElapsedTime(since, now) >= timing.IdleTimeout);
 
     private bool IsFarAhead(long timestamp) => _watermark != long.MinValue && timestamp > _watermark + _lead;
 

@@ -39,6 +39,15 @@ public sealed class KafkaSourceControl
     /// <summary>Records deleted by retention between the stored positions and the logs' start (see <see cref="ConsumerOwner.SkippedByRetention"/>).</summary>
     public long SkippedByRetention => _users.SkippedByRetention + _rooms.SkippedByRetention;
 
+    /// <summary>True while a partition that moved to this instance is being restored from the changelog.</summary>
+    public bool Restoring => _users.Restoring;
+
+    /// <summary>Changelog records read to restore partitions that moved here (0 without a changelog).</summary>
+    public long RestoredRecords => _users.RestoredRecords;
+
+    /// <summary>Wall time those restores spent reading the changelog.</summary>
+    public TimeSpan RestoreTime => _users.RestoreTime;
+
     internal Task StopRequested => _stopRequested.Task;
 
     /// <summary>Completes when backpressure first paused a user-topic partition.</summary>

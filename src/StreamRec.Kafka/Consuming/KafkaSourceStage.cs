@@ -97,13 +97,27 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
                 return;
             }
 
-            if (!IsAvailable(_stage.Shape.Outlet) || !_control.Users.IsReady || !_control.Rooms.IsReady)
+            if (!IsAvailable(_stage.Shape.Outlet))
+            {
+                return;
+            }
+
+            // The inputs first, then the handover: a rebalance queues its handover before it publishes the partitions,
+            // so records of a partition restored from the changelog can never overtake its restore.
+            var inputs = Inputs();
+            if (_control.Users.TakeHandover() is { } handover)
+            {
+                Push(_stage.Shape.Outlet, new RawRecordBatch(0, 0) { Handover = handover });
+                return;
+            }
+
+            if (!_control.Users.IsReady || !_control.Rooms.IsReady)
             {
                 // Nothing is taken before both consumers know their partitions, else rooms would run ahead of users.
                 return;
             }
 
-            var outcome = _merger.Next(Inputs(), _stage._batchSize, _control.Users);
+            var outcome = _merger.Next(inputs, _stage._batchSize, _control.Users);
             if (outcome.CaughtUp && _stage._stopWhenCaughtUp)
             {
                 CompleteStage();

@@ -10,6 +10,8 @@ namespace StreamRec.Kafka.Consuming;
 internal sealed class PartitionBuffer(TopicPartition partition, int order, bool committable)
 {
     private readonly ConcurrentQueue<BufferedRecord> _records = new();
+    private readonly Lock _takeLock = new();
+    private long _next = -1;
     private int _count;
     private volatile bool _atEnd;
     private volatile bool _revoked;
@@ -51,15 +53,43 @@ internal sealed class PartitionBuffer(TopicPartition partition, int order, bool 
 
     public void MarkAtEnd() => _atEnd = true;
 
-    public void Revoke() => _revoked = true;
+    /// <summary>The offset where this instance's processing of the partition stands (-1: unknown), set where its reading starts.</summary>
+    public long Next
+    {
+        get
+        {
+            lock (_takeLock)
+            {
+                return _next;
+            }
+        }
+
+        init => _next = value;
+    }
+
+    /// <summary>Revokes the partition; returns the offset after the last record the merge took (-1: unknown), which no take passes afterwards.</summary>
+    public long Revoke()
+    {
+        lock (_takeLock)
+        {
+            _revoked = true;
+            return _next;
+        }
+    }
 
     public bool TryPeek(out BufferedRecord record) => _records.TryPeek(out record);
 
     public bool TryTake(out BufferedRecord record)
     {
-        if (!_records.TryDequeue(out record))
+        lock (_takeLock)
         {
-            return false;
+            if (_revoked || !_records.TryDequeue(out record))
+            {
+                record = default;
+                return false;
+            }
+
+            _next = record.Offset + 1;
         }
 
         Interlocked.Decrement(ref _count);

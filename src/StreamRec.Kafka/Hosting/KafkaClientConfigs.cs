@@ -53,6 +53,21 @@ public static class KafkaClientConfigs
         return config;
     }
 
+    /// <summary>Reads one changelog partition for a restore: manual assignment, no group membership, no commits.</summary>
+    public static ConsumerConfig ChangelogReader(KafkaOptions options, int partition)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ConsumerConfig(Merge(options, options.Consumer, new Dictionary<string, string>
+        {
+            ["client.id"] = $"{options.InstanceId}-restore-{partition}",
+        }))
+        {
+            GroupId = $"{options.GroupId}.restore.{options.InstanceId}",
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        };
+    }
+
     /// <summary>The one producer of the process.</summary>
     public static ProducerConfig Producer(KafkaOptions options)
     {

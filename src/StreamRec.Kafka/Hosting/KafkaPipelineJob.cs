@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using StreamRec.Kafka.Consuming;
 using StreamRec.Kafka.Metrics;
 using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Producing;
 using StreamRec.Pipeline;
 using StreamRec.Pipeline.Hosting;
 using StreamRec.Pipeline.Metrics;
@@ -23,8 +24,9 @@ namespace StreamRec.Kafka.Hosting;
 /// </summary>
 /// <remarks>
 /// Re-ranks are coalesced in event time, so the delta an event causes can leave in a later batch than the
-/// event; after a crash the events since the last commit are processed again. State is in memory: a
-/// restarted instance starts from empty user state (the rooms table is re-read in full).
+/// event; after a crash the events since the last commit are processed again. Without a state directory, state is
+/// in memory: a restarted instance starts from empty user state (the rooms table is re-read in full). With one, it
+/// is checkpointed there and to the changelog topic, from which a partition that moves to this instance is restored.
 /// </remarks>
 public sealed class KafkaPipelineJob(
     KafkaOptions kafka, PipelineOptions options, IScorer scorer, TimeProvider time, ILogger logger, IProducer<byte[]?, byte[]?>? producer = null,
@@ -54,8 +56,12 @@ public sealed class KafkaPipelineJob(
         var readiness = _observability.Readiness;
         readiness.MarkBrokerReachable();
         readiness.MarkModelLoaded(); // the scorer is constructed, so its model is loaded and checked
-        // Durable state resumes where its last checkpoint stood: the stored positions, then the outbox first.
-        var state = stateDirectory is null ? PipelineState.InMemory(partitioned) : PipelineState.Open(partitioned, stateDirectory, time, resumesAfterStop: true);
+        // Durable state resumes where its last checkpoint stood: the stored positions, then the outbox first. Its
+        // checkpoints also go to the changelog, from which partitions that move between instances are restored.
+        var changelog = stateDirectory is null ? null : new KafkaStateChangelog(output, kafka.Topics.Changelog, ChangelogPartitions(output, partitioned.Partitions), kafka.ShutdownTimeout);
+        var state = stateDirectory is null
+            ? PipelineState.InMemory(partitioned)
+            : PipelineState.Open(partitioned, stateDirectory, time, resumesAfterStop: true, changelog);
         var checkpoints = state.Checkpoints;
         if (checkpoints is not null)
         {
@@ -65,7 +71,7 @@ public sealed class KafkaPipelineJob(
         var hooks = _observability.Attach(partitioned, state);
         using var system = StreamActorSystem.Create("streamrec-kafka");
 
-        var processed = KafkaConnector.Source(kafka, partitioned, time, logger, checkpoints?.Positions)
+        var processed = KafkaConnector.Source(kafka, partitioned, time, logger, checkpoints?.Positions, changelog)
             .Select(PipelineObservability.Arrived)
             .Via(RecommendationPipeline.Create(partitioned, state, scorer, _observability.Metrics, time, hooks))
             .Select(_observability.Processed); // fused with the core: runs between its batches
@@ -83,6 +89,7 @@ public sealed class KafkaPipelineJob(
         _observability.SkippedByRetention = () => control.SkippedByRetention;
         readiness.TrackAssignment(() => control.Assignment.Count);
         readiness.TrackOutage(() => control.BrokersUnreachableSince is not null);
+        readiness.TrackRestoring(() => control.Restoring);
         _control.TrySetResult(control);
         Log.Started(logger, kafka.InstanceId, kafka.GroupId, kafka.BootstrapServers);
 
@@ -131,6 +138,27 @@ public sealed class KafkaPipelineJob(
         return new KafkaRunSummary(
             counters.RecordsIn, counters.Valid, counters.DeadLettered, counters.DeltasOut, (long)elapsed.TotalMilliseconds,
             (long)(counters.RecordsIn / Math.Max(elapsed.TotalSeconds, 1e-6)));
+    }
+
+    /// <summary>The changelog must be co-partitioned with the user topics: its partition p holds the users of their partition p.</summary>
+    private int ChangelogPartitions(IProducer<byte[]?, byte[]?> client, int userPartitions)
+    {
+        using var admin = new DependentAdminClientBuilder(client.Handle).Build();
+        var topic = kafka.Topics.Changelog;
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics.SingleOrDefault(t => t.Topic == topic);
+        if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"Topic '{topic}' is not available ({metadata?.Error.Reason ?? "no metadata"}); durable state (State:Directory) needs its changelog: create it with {userPartitions} partitions and cleanup.policy=compact.");
+        }
+
+        if (metadata.Partitions.Count != userPartitions)
+        {
+            throw new InvalidOperationException(
+                $"Topic '{topic}' has {metadata.Partitions.Count} partitions, the user topics {userPartitions}: the changelog must be co-partitioned with them.");
+        }
+
+        return userPartitions;
     }
 
     private int UserTopicPartitions(IProducer<byte[]?, byte[]?> client)

@@ -16,6 +16,7 @@ public sealed class PipelineReadiness
     private volatile bool _stopped;
     private volatile Func<int> _assignedPartitions = static () => 0;
     private volatile Func<bool> _brokersDown = static () => false;
+    private volatile Func<bool> _restoring = static () => false;
 
     public bool BrokerReachable => _brokerReachable && !_brokersDown();
 
@@ -28,7 +29,10 @@ public sealed class PipelineReadiness
     /// <summary>True once the stream has ended (drained, failed or stopped); liveness fails then.</summary>
     public bool Stopped => _stopped;
 
-    public bool IsReady => !_stopped && BrokerReachable && _modelLoaded && _stateRestored && AssignedPartitions > 0;
+    /// <summary>True while partitions that moved to this instance are being restored from the changelog.</summary>
+    public bool Restoring => _restoring();
+
+    public bool IsReady => !_stopped && BrokerReachable && _modelLoaded && _stateRestored && AssignedPartitions > 0 && !Restoring;
 
     public void MarkBrokerReachable() => _brokerReachable = true;
 
@@ -43,6 +47,9 @@ public sealed class PipelineReadiness
 
     /// <summary>Where the number of user partitions assigned right now is read from (the source's control).</summary>
     public void TrackAssignment(Func<int> assignedPartitions) => _assignedPartitions = assignedPartitions ?? throw new ArgumentNullException(nameof(assignedPartitions));
+
+    /// <summary>Where a restore from the changelog in progress is read from (the source's control).</summary>
+    public void TrackRestoring(Func<bool> restoring) => _restoring = restoring ?? throw new ArgumentNullException(nameof(restoring));
 
     /// <summary>The checks that fail, in words; empty when ready.</summary>
     public IReadOnlyList<string> Problems()
@@ -70,6 +77,11 @@ public sealed class PipelineReadiness
         if (!_stateRestored)
         {
             problems.Add("state not restored");
+        }
+
+        if (Restoring)
+        {
+            problems.Add("restoring partitions from the changelog");
         }
 
         if (!_modelLoaded)

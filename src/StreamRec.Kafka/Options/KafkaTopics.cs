@@ -12,6 +12,12 @@ public sealed record KafkaTopics
 
     public string Purchases { get; init; } = "live.purchases";
 
+    /// <summary>
+    /// Privacy requests (<c>user_forget</c>), keyed by <c>user_id</c> and co-partitioned with the user topics, so a
+    /// request reaches the instance that holds the user's state.
+    /// </summary>
+    public string Privacy { get; init; } = "live.privacy";
+
     /// <summary>Room lifecycle, keyed by <c>room_id</c>; read in full by every instance, like a global table.</summary>
     public string Rooms { get; init; } = "live.rooms";
 
@@ -24,11 +30,17 @@ public sealed record KafkaTopics
     /// <summary>Periodic JSON snapshots of the pipeline counters, keyed by instance id.</summary>
     public string Metrics { get; init; } = "streamrec.metrics";
 
-    /// <summary>The topics split across the consumer group.</summary>
-    public IReadOnlyList<string> UserTopics => [Clicks, Comments, Purchases];
+    /// <summary>
+    /// Durable state's changelog, keyed by <c>user_id</c>, partition p holding the users of the user topics' partition
+    /// p: what an instance restores a partition from when it moves to it. Compacted on real Kafka.
+    /// </summary>
+    public string Changelog { get; init; } = "streamrec.changelog";
+
+    /// <summary>The topics split across the consumer group (co-partitioned: the same partition count).</summary>
+    public IReadOnlyList<string> UserTopics => [Clicks, Comments, Purchases, Privacy];
 
     /// <summary>Every topic, inputs first.</summary>
-    public IReadOnlyList<string> All => [Clicks, Comments, Purchases, Rooms, Deltas, DeadLetters, Metrics];
+    public IReadOnlyList<string> All => [Clicks, Comments, Purchases, Privacy, Rooms, Deltas, DeadLetters, Metrics, Changelog];
 
     /// <summary>Lists every problem: invalid names, or one name used for two roles.</summary>
     public IReadOnlyList<string> Validate()

@@ -70,8 +70,8 @@ public readonly record struct EventRoute(string Topic, byte[]? Key, long? Timest
             "comment" when user is not null => new(topics.Comments, user, timestamp, true),
             "purchase" when user is not null => new(topics.Purchases, user, timestamp, true),
 
-            // Keyed by the user like the user's events, so it reaches the partition holding the user's state.
-            "user_forget" when user is not null => new(topics.Clicks, user, timestamp, true),
+            // Keyed by the user on a topic co-partitioned with the user's events: it reaches the partition holding the user's state.
+            "user_forget" when user is not null => new(topics.Privacy, user, timestamp, true),
             "room_start" or "room_stop" or "room_update" when room is not null => new(topics.Rooms, room, timestamp, true),
             _ => new(topics.Clicks, null, timestamp, false),
         };

@@ -39,6 +39,9 @@ public sealed class EventBatch
     /// <summary>The source's progress marker, set on the last batch cut from a raw batch.</summary>
     public SourceCheckpoint? Checkpoint { get; set; }
 
+    /// <summary>A rebalance's changes to the state, applied by the core before the batch's events, or null.</summary>
+    internal Durability.DecodedHandover? Handover { get; set; }
+
     /// <summary>Set on the batch after which a durable checkpoint is due (see <see cref="Durability.StateCheckpointer"/>).</summary>
     internal Durability.CheckpointRequest? CheckpointRequest { get; set; }
 

@@ -124,6 +124,10 @@ internal sealed class PartitionWorker
         PromotedCount = 0;
         _next = 0;
         _partition.Reranks.Release(final ? clockMs + _finalHorizon : clockMs, all: false, _due);
+
+        // A list ranked later than this event time is newer than anything this round could make: a user restored from
+        // the changelog while this instance still catches up on the rooms topic meets room events its list already saw.
+        _due.RemoveAll(user => RankedAfter(user, clockMs));
         var rescored = new HashSet<int>(_due);
         _ranked.AddRange(_due);
         // By user id, not interned number: the order of a tick's deltas must not depend on the order ids were first seen.
@@ -131,7 +135,7 @@ internal sealed class PartitionWorker
         promotions.Sort(_byName);
         foreach (var userId in promotions)
         {
-            if (rescored.Contains(userId))
+            if (rescored.Contains(userId) || RankedAfter(userId, clockMs))
             {
                 continue;
             }
@@ -153,6 +157,8 @@ internal sealed class PartitionWorker
 
         _partition.Promotions.Clear();
     }
+
+    private bool RankedAfter(int userId, long clockMs) => _partition.Users.Peek(userId) is { } user && user.RankedAt > clockMs;
 
     /// <summary>Retrieval and feature rows for the next at most <paramref name="users"/> users of the round.</summary>
     public void BuildChunk(long clockMs, int users)

@@ -93,11 +93,18 @@ public sealed class StreamCore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         _registry.Apply(batch);
+        var ownership = _state.Ownership;
         foreach (var e in batch.Events)
         {
             if (e.IsUserEvent)
             {
-                _workers[_state.PartitionMap.Of(e.User)].Events.Add(e);
+                var partition = _state.PartitionMap.Of(e.User);
+
+                // A partition revoked while its records were in flight: its next owner processes them from the changelog's state.
+                if (ownership is null || ownership.IsOwned(partition))
+                {
+                    _workers[partition].Events.Add(e);
+                }
             }
         }
 

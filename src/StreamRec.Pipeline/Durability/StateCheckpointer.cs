@@ -30,7 +30,11 @@ public sealed class StateCheckpointer
     /// </summary>
     internal const byte CurrentVersion = 3;
     private const byte Version = CurrentVersion;
+    private const byte ChangelogVersion = 1;
     private static readonly byte[] StateKey = "state"u8.ToArray();
+
+    /// <summary>Beside the checkpoint, in the same batch: per partition, the changelog offset its store accounts for.</summary>
+    private static readonly byte[] ChangelogKey = "changelog"u8.ToArray();
 
     private readonly PipelineOptions _options;
     private readonly PipelineState _state;
@@ -48,9 +52,31 @@ public sealed class StateCheckpointer
     private long _ackedDeadLetters;
     private DateTimeOffset _nextDue;
     private bool _compactPending;
+    private readonly IStateChangelog? _changelog;
+    private readonly long[] _changelogOffsets;
+    private readonly ChangelogRestorer _restorer;
+    private readonly Lock _sourcesLock = new();
 
-    internal StateCheckpointer(PipelineOptions options, PipelineState state, IStateDirectory directory, TimeProvider time, bool resumesAfterStop)
+    /// <summary>With a changelog, source checkpoints acknowledged by the sink wait here until a checkpoint covers their batch.</summary>
+    private readonly Queue<(long Batch, SourceCheckpoint Source)> _heldSources = new();
+    private long _batches;
+    private long _coveredBatches;
+    private long _restoredUsers;
+
+    internal StateCheckpointer(PipelineOptions options, PipelineState state, IStateDirectory directory, TimeProvider time, bool resumesAfterStop, IStateChangelog? changelog = null)
     {
+        _changelog = changelog;
+        _changelogOffsets = new long[options.Partitions];
+        Array.Fill(_changelogOffsets, -1);
+        _restorer = new ChangelogRestorer(options, state);
+        if (changelog is not null)
+        {
+            foreach (var partition in state.Partitions)
+            {
+                partition.Users.TrackChanges();
+            }
+        }
+
         ResumesAfterStop = resumesAfterStop;
         _options = options;
         _state = state;
@@ -62,7 +88,11 @@ public sealed class StateCheckpointer
         var started = time.GetTimestamp();
         Restore();
         RestoreTime = time.GetElapsedTime(started);
+        changelog?.Ownership.PublishDurable(_changelogOffsets);
     }
+
+    /// <summary>Users restored from the changelog since the start (partitions that moved here).</summary>
+    public long ChangelogRestoredUsers => Interlocked.Read(ref _restoredUsers);
 
     /// <summary>True when the directory held a checkpoint and the state was restored from it.</summary>
     public bool IsRestored { get; private set; }
@@ -138,7 +168,7 @@ public sealed class StateCheckpointer
 
         if (batch.Checkpoint is not null || batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0)
         {
-            batch.Checkpoint = new AcknowledgedOutputs(batch.Checkpoint, this, _deltas, _deadLetters);
+            batch.Checkpoint = new AcknowledgedOutputs(batch.Checkpoint, this, _deltas, _deadLetters, ++_batches);
         }
 
         if (batch.CheckpointRequest is { } request)
@@ -170,6 +200,47 @@ public sealed class StateCheckpointer
         InterlockedMax(ref _ackedDeltas, deltas);
         InterlockedMax(ref _ackedDeadLetters, deadLetters);
     }
+
+    /// <summary>
+    /// The sink wrote everything batch <paramref name="batch"/> caused: its source may commit. With a changelog, only
+    /// once a checkpoint covers the batch, so the group's committed offsets never pass the changelog: an instance
+    /// that takes the partition over restores the changelog and reads on from them (as Kafka Streams commits only
+    /// after flushing its changelogs).
+    /// </summary>
+    internal void SourceDone(SourceCheckpoint? source, long batch)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        if (_changelog is null)
+        {
+            source.Acknowledge();
+            return;
+        }
+
+        lock (_sourcesLock)
+        {
+            if (batch > _coveredBatches)
+            {
+                _heldSources.Enqueue((batch, source));
+                return;
+            }
+        }
+
+        source.Acknowledge();
+    }
+
+    /// <summary>Applies a rebalance (the core's thread, between batches): dropped partitions leave, moved ones are restored.</summary>
+    internal void ApplyHandover(DecodedHandover handover)
+    {
+        _restorer.Apply(handover, this);
+        Interlocked.Add(ref _restoredUsers, handover.Restores.Sum(static r => (long)r.Users.Count(static u => u.State is not null)));
+    }
+
+    /// <summary>The partition's store now accounts for the changelog up to <paramref name="offset"/> (-1: it holds none of it).</summary>
+    internal void ChangelogAt(int partition, long offset) => _changelogOffsets[partition] = offset;
 
     private void Write(byte[] validator, byte[] slicer, IReadOnlyList<RecordOrigin> positions, bool complete)
     {
@@ -244,10 +315,26 @@ public sealed class StateCheckpointer
             w.Bytes(JsonSerializer.SerializeToUtf8Bytes(letter, ContractJson.Default.DeadLetter));
         }
 
+        // The changelog first: once the local checkpoint commits, the changelog already holds everything it does.
+        var covers = _changelog is null || WriteChangelog();
         _checkpoint.Put(StateKey, w.Written);
+        if (_changelog is not null)
+        {
+            _checkpoint.Put(ChangelogKey, ChangelogOffsetsRecord());
+        }
+
         PersistNewIds();
         var erased = EraseForgottenNames();
         _directory.Commit();
+        if (_changelog is not null)
+        {
+            _changelog.Ownership.PublishDurable(_changelogOffsets);
+            if (covers)
+            {
+                ReleaseCovered(_batches);
+            }
+        }
+
         if (erased && outboxDeltas.Count == 0)
         {
             // The forgotten users' withdrawals have been written, so nothing in the state names them any more.
@@ -255,6 +342,108 @@ public sealed class StateCheckpointer
             _compactPending = false;
         }
 
+    }
+
+    /// <summary>
+    /// Sends every changed user of each writable partition to the changelog and waits for the acknowledgements.
+    /// False when a partition this instance still owns was suspended (between a revocation and the next assignment):
+    /// its changes wait for the next checkpoint, and so do the offsets this one would let the consumer commit.
+    /// </summary>
+    private bool WriteChangelog()
+    {
+        var changelog = _changelog!;
+        var ownership = changelog.Ownership;
+        var records = new List<ChangelogRecord>();
+        var value = new ArrayBufferWriter<byte>(256);
+        var covers = true;
+        lock (ownership.Gate)
+        {
+            foreach (var partition in _state.Partitions)
+            {
+                if (!ownership.IsWritable(partition.Index))
+                {
+                    covers &= !ownership.IsOwned(partition.Index);
+                    continue;
+                }
+
+                foreach (var user in partition.Users.TakeChanged())
+                {
+                    var key = Encoding.UTF8.GetBytes(_state.Ids.Users.NameOf(user));
+                    if (partition.Users.Peek(user) is not { } current)
+                    {
+                        records.Add(new ChangelogRecord(partition.Index, key, null));
+                        continue;
+                    }
+
+                    value.ResetWrittenCount();
+                    PortableUserStateCodec.Encode(current, _state.Ids, partition.Reranks.TryGetDue(user, out var due) ? due : null, value);
+                    records.Add(new ChangelogRecord(partition.Index, key, value.WrittenSpan.ToArray()));
+                }
+            }
+
+            if (records.Count > 0)
+            {
+                foreach (var (partition, end) in changelog.Append(records))
+                {
+                    _changelogOffsets[partition] = end;
+                }
+            }
+        }
+
+        return covers;
+    }
+
+    /// <summary>Layout: u8 version = 1, varint partitions, then per partition zigzag offset (-1: none).</summary>
+    private byte[] ChangelogOffsetsRecord()
+    {
+        var w = new SnapshotWriter();
+        w.VarUInt(ChangelogVersion);
+        w.VarUInt((ulong)_changelogOffsets.Length);
+        foreach (var offset in _changelogOffsets)
+        {
+            w.VarInt(offset);
+        }
+
+        return w.Written.ToArray();
+    }
+
+    private void RestoreChangelogOffsets()
+    {
+        var value = new ArrayBufferWriter<byte>();
+        if (!_checkpoint.TryGet(ChangelogKey, value))
+        {
+            return;
+        }
+
+        var r = new SnapshotReader(value.WrittenSpan.ToArray());
+        var version = r.VarUInt();
+        if (version != ChangelogVersion || r.Count() != _changelogOffsets.Length)
+        {
+            throw new InvalidDataException($"The state directory's changelog offsets have version {version} or another partition count; this version reads {ChangelogVersion}.");
+        }
+
+        for (var p = 0; p < _changelogOffsets.Length; p++)
+        {
+            _changelogOffsets[p] = r.VarInt();
+        }
+    }
+
+    private void ReleaseCovered(long batches)
+    {
+        var released = new List<SourceCheckpoint>();
+        lock (_sourcesLock)
+        {
+            _coveredBatches = batches;
+            while (_heldSources.TryPeek(out var held) && held.Batch <= batches)
+            {
+                released.Add(_heldSources.Dequeue().Source);
+            }
+        }
+
+        foreach (var source in released)
+        {
+            source.Acknowledge();
+        }
     }
 
     private void WriteShape(SnapshotWriter w)
@@ -310,6 +499,7 @@ public sealed class StateCheckpointer
         }
 
         RestoreIds();
+        RestoreChangelogOffsets();
         var r = new SnapshotReader(value.WrittenSpan.ToArray());
         var version = r.VarUInt();
         if (version is < 1 or > Version)
@@ -393,7 +583,7 @@ public sealed class StateCheckpointer
             var outbox = new EventBatch();
             outbox.Deltas.AddRange(deltas);
             outbox.DeadLetters.AddRange(deadLetters);
-            outbox.Checkpoint = new AcknowledgedOutputs(null, this, _deltas, _deadLetters);
+            outbox.Checkpoint = new AcknowledgedOutputs(null, this, _deltas, _deadLetters, 0);
             _unacknowledged.Enqueue((outbox, _deltas, _deadLetters));
             Outbox = outbox;
         }

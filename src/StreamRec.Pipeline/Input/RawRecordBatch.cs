@@ -41,6 +41,9 @@ public sealed class RawRecordBatch
     /// </summary>
     public long Watermark { get; set; } = long.MinValue;
 
+    /// <summary>A rebalance's changes to the state, applied before the batch's records (such a batch has none), or null.</summary>
+    public Durability.PartitionHandover? Handover { get; set; }
+
     /// <summary>Opaque progress marker of the source, returned with the results of this batch.</summary>
     public Batches.SourceCheckpoint? Checkpoint { get; set; }
 

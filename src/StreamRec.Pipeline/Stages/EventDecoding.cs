@@ -37,6 +37,11 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             var batch = new EventBatch { RecordsIn = raw.Count, Watermark = raw.Watermark, ArrivedAt = raw.ArrivedAt };
             batch.Events.EnsureCapacity(raw.Count);
             RestoreOnce();
+            if (raw.Handover is { } handover)
+            {
+                batch.Handover = Durability.ChangelogRestorer.Decode(handover, options, state.Ids);
+            }
+
             _validator.Validate(raw, _validator.MaxTs(time), batch.Events, _rejected);
             AddDeadLetters(batch);
             metrics.AddRecords(raw.Count, batch.Events.Count);

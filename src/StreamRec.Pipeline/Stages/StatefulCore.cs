@@ -18,6 +18,11 @@ internal sealed class StatefulCore(Func<StreamCore> createCore, PipelineMetrics 
         return (batch =>
         {
             var started = Stopwatch.GetTimestamp();
+            if (batch.Handover is { } handover && checkpoints is not null)
+            {
+                checkpoints.ApplyHandover(handover);
+            }
+
             var scoring = metrics.ScoringTicks;
             core.Process(batch);
             var scored = metrics.ScoringTicks - scoring;

@@ -42,6 +42,9 @@ public sealed class FavouriteIndex(int limit, TimeSpan halfLife)
         entry.Users[entry.Count++] = user;
     }
 
+    /// <summary>Drops every entry (the partition moved to another instance).</summary>
+    public void Clear() => _streamers.Clear();
+
     /// <summary>Removes every entry of <paramref name="user"/>, current or stale, from every streamer.</summary>
     public void Forget(int user)
     {

@@ -9,6 +9,9 @@ public sealed class HolderIndex
 {
     private Entry?[] _rooms = new Entry?[256];
 
+    /// <summary>Drops every entry (the partition moved to another instance).</summary>
+    public void Clear() => Array.Clear(_rooms);
+
     /// <summary>Room <paramref name="room"/> entered <paramref name="user"/>'s top-K.</summary>
     public void Add(int room, int user)
     {

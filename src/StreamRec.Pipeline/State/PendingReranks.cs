@@ -25,6 +25,16 @@ public sealed class PendingReranks
         _queue.Enqueue(user, (due, _order++));
     }
 
+    /// <summary>The due time of the user's pending re-rank, if any.</summary>
+    public bool TryGetDue(int user, out long due) => _pending.TryGetValue(user, out due);
+
+    /// <summary>Drops every pending re-rank (the partition moved to another instance).</summary>
+    public void Clear()
+    {
+        _queue.Clear();
+        _pending.Clear();
+    }
+
     /// <summary>Withdraws the user's pending re-rank, if any (its queue entry is skipped as stale).</summary>
     public void Cancel(int user) => _pending.Remove(user);
 

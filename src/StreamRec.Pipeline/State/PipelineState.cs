@@ -30,6 +30,9 @@ public sealed class PipelineState
     /// <summary>Durable checkpoints and what they restored; null for state kept in memory only.</summary>
     public Durability.StateCheckpointer? Checkpoints { get; private set; }
 
+    /// <summary>The partitions this instance owns when its state is backed by a changelog; null when it owns them all.</summary>
+    public Durability.PartitionOwnership? Ownership { get; private set; }
+
     internal InMemoryRoomStateStore RoomStore { get; }
 
     public LiveRoomIndex LiveIndex { get; }
@@ -59,14 +62,24 @@ public sealed class PipelineState
     /// <param name="directory">Where the stores live.</param>
     /// <param name="time">Wall clock of the checkpoint interval.</param>
     /// <param name="resumesAfterStop">True for an input that goes on after the stream stops (Kafka), false for a file.</param>
+    /// <param name="changelog">
+    /// Where each checkpoint also sends its users' changes, so partitions can move between instances (Kafka); null for
+    /// state that stays with its instance.
+    /// </param>
     /// <exception cref="InvalidDataException">The directory was written with other settings or by another version.</exception>
-    public static PipelineState Open(PipelineOptions options, IStateDirectory directory, TimeProvider time, bool resumesAfterStop = false)
+    public static PipelineState Open(PipelineOptions options, IStateDirectory directory, TimeProvider time, bool resumesAfterStop = false, Durability.IStateChangelog? changelog = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(time);
         var state = new PipelineState(options, p => directory.OpenKeyValueStore($"users-{p}"));
-        state.Checkpoints = new Durability.StateCheckpointer(options, state, directory, time, resumesAfterStop);
+        if (changelog is not null && changelog.Ownership.Partitions != options.Partitions)
+        {
+            throw new ArgumentException($"The changelog's ownership covers {changelog.Ownership.Partitions} partitions; the pipeline has {options.Partitions}.", nameof(changelog));
+        }
+
+        state.Ownership = changelog?.Ownership;
+        state.Checkpoints = new Durability.StateCheckpointer(options, state, directory, time, resumesAfterStop, changelog);
         return state;
     }
 

@@ -20,6 +20,67 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
 
     public IKeyValueStore Store => store;
 
+    /// <summary>
+    /// Users written back or forgotten since <see cref="TakeChanged"/> last ran, when tracked (a changelog is kept);
+    /// null otherwise.
+    /// </summary>
+    internal HashSet<int>? Changed { get; private set; }
+
+    /// <summary>Starts tracking which users change, for the changelog.</summary>
+    internal void TrackChanges() => Changed ??= [];
+
+    /// <summary>The users changed since the last call (the open working copies included), in id order; the set starts afresh.</summary>
+    internal int[] TakeChanged()
+    {
+        if (Changed is null)
+        {
+            return [];
+        }
+
+        foreach (var (user, _) in _open)
+        {
+            Changed.Add(user);
+        }
+
+        var changed = Changed.Order().ToArray();
+        Changed.Clear();
+        return changed;
+    }
+
+    /// <summary>
+    /// Drops the working copies and deletes every stored user: the partition moved to another instance, which
+    /// restores it from the changelog (the deletions become durable at the next commit).
+    /// </summary>
+    internal void DropAll()
+    {
+        foreach (var (_, state) in _open)
+        {
+            _pool.Push(state);
+        }
+
+        _open.Clear();
+        Changed?.Clear();
+        foreach (var (key, _) in store.All().ToList())
+        {
+            store.Delete(key);
+        }
+    }
+
+    /// <summary>Stores a user's state as restored from the changelog (no working copy may be open for it).</summary>
+    internal void PutRestored(int user, UserState state)
+    {
+        Span<byte> key = stackalloc byte[1024];
+        var length = UserStateCodec.Encode(state, _write);
+        store.Put(Key(user, key), _write.AsSpan(0, length));
+    }
+
+    /// <summary>Deletes a user as the changelog's tombstone says (no working copy may be open for it).</summary>
+    internal void DeleteRestored(int user)
+    {
+        Span<byte> key = stackalloc byte[1024];
+        store.Delete(Key(user, key));
+    }
+
     /// <summary>Users in the store plus those first seen in the current unit of work.</summary>
     public long Count
     {
@@ -76,6 +137,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
         {
             var length = UserStateCodec.Encode(state, _write);
             store.Put(Key(user, key), _write.AsSpan(0, length));
+            Changed?.Add(user);
             _pool.Push(state);
         }
 
@@ -92,6 +154,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
 
         Span<byte> key = stackalloc byte[1024];
         store.Delete(Key(user, key));
+        Changed?.Add(user);
     }
 
     /// <summary>Writes the open working copies exactly (a checkpoint taken inside a tick).</summary>

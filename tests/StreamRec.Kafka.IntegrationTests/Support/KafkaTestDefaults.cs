@@ -24,10 +24,12 @@ internal static class KafkaTestDefaults
             Clicks = $"{prefix}.clicks",
             Comments = $"{prefix}.comments",
             Purchases = $"{prefix}.purchases",
+            Privacy = $"{prefix}.privacy",
             Rooms = $"{prefix}.rooms",
             Deltas = $"{prefix}.deltas",
             DeadLetters = $"{prefix}.dlq",
             Metrics = $"{prefix}.metrics",
+            Changelog = $"{prefix}.changelog",
         };
     }
 

@@ -33,6 +33,6 @@ public sealed class KafkaOptionsTests
     }
 
     [Fact]
-    public void UserTopics_Defaults_AreTheThreeUserEventTopics() =>
-        Assert.Equal(["live.clicks", "live.comments", "live.purchases"], new KafkaTopics().UserTopics);
+    public void UserTopics_Defaults_AreTheThreeUserEventTopicsAndPrivacy() =>
+        Assert.Equal(["live.clicks", "live.comments", "live.purchases", "live.privacy"], new KafkaTopics().UserTopics);
 }

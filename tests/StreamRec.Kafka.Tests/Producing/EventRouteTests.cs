@@ -12,7 +12,7 @@ public sealed class EventRouteTests
     [InlineData("click", "live.clicks")]
     [InlineData("comment", "live.comments")]
     [InlineData("purchase", "live.purchases")]
-    [InlineData("user_forget", "live.clicks")]
+    [InlineData("user_forget", "live.privacy")]
     public void Of_UserEvent_GoesToItsTopicKeyedByUserWithEventTime(string type, string topic)
     {
         var json = $$$"""{"type":"{{{type}}}","event_id":"e","ts":1767636000123,"room_id":"r1","user_id":"u7","streamer_id":"s","extra":{"nested":[1,{"user_id":"x"}]}}""";

@@ -52,8 +52,8 @@ internal static class KafkaMeasurement
     /// <summary>The product's topics under a prefix, so several measurements share one broker.</summary>
     internal static KafkaTopics Topics(string name) => new()
     {
-        Clicks = $"{name}.clicks", Comments = $"{name}.comments", Purchases = $"{name}.purchases", Rooms = $"{name}.rooms",
-        Deltas = $"{name}.deltas", DeadLetters = $"{name}.dlq", Metrics = $"{name}.metrics",
+        Clicks = $"{name}.clicks", Comments = $"{name}.comments", Purchases = $"{name}.purchases", Privacy = $"{name}.privacy", Rooms = $"{name}.rooms",
+        Deltas = $"{name}.deltas", DeadLetters = $"{name}.dlq", Metrics = $"{name}.metrics", Changelog = $"{name}.changelog",
     };
 
     /// <summary>Options of a bench client: short polls and fetch waits, and a run that ends once caught up.</summary>

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Kafka.Options;
+using StreamRec.Kafka.Producing;
+using StreamRec.Pipeline.Durability;
+
+namespace StreamRec.Kafka.Consuming;
+
+/// <summary>
+/// What a rebalance means for changelog-backed state, decided in the group consumer's rebalance handlers (its
+/// thread). An assigned partition whose state this instance holds and whose changelog nobody else appended to
+/// since is kept; any other is restored: its changelog partition is read from the start to its end, and its input
+/// resumes at the group's committed offsets, which never pass the changelog. Partitions no longer assigned are
+/// dropped. Revocation suspends the partitions' changelog writes at once, as Kafka Streams suspends its tasks.
+/// </summary>
+internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChangelog changelog, ILogger logger)
+{
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentQueue<PartitionHandover> _handovers = new();
+    private HashSet<int>? _held;
+    private volatile bool _restoring;
+    private long _restoredRecords;
+    private long _restoreTicks;
+
+    public bool Restoring => _restoring;
+
+    /// <summary>Changelog records read by restores since the start.</summary>
+    public long RestoredRecords => Interlocked.Read(ref _restoredRecords);
+
+    /// <summary>Wall time spent reading the changelog for restores since the start.</summary>
+    public TimeSpan RestoreTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _restoreTicks));
+
+    /// <summary>The next rebalance's changes for the stream, or null: the source sends it ahead of any record.</summary>
+    public PartitionHandover? TakeHandover() => _handovers.TryDequeue(out var handover) ? handover : null;
+
+    /// <summary>Revocation: no changelog writes for these partitions from now on (an append in progress finishes first).</summary>
+    public void OnRevoked(IEnumerable<TopicPartition> partitions) =>
+        changelog.Ownership.Suspend(partitions.Select(static p => p.Partition.Value).Distinct());
+
+    /// <summary>
+    /// An assignment: restores what moved here (before returning, so the handover is queued before any record of
+    /// it can be buffered) and returns the partition numbers restored, whose input must start at the committed offsets.
+    /// </summary>
+    public HashSet<int> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyCollection<TopicPartition> partitions)
+    {
+        var assigned = partitions.Select(static p => p.Partition.Value).ToHashSet();
+        var ownership = changelog.Ownership;
+
+        // At start-up the store may hold any partition (an earlier assignment); after that, what this instance owned.
+        var first = _held is null;
+        var held = _held ?? [.. Enumerable.Range(0, ownership.Partitions)];
+        var dropped = held.Where(p => !assigned.Contains(p)).Order().ToList();
+        var restores = new List<ChangelogRestore>();
+        var restored = new HashSet<int>();
+        _restoring = true;
+        try
+        {
+            foreach (var partition in assigned.Order())
+            {
+                var topicPartition = new TopicPartition(changelog.Topic, partition);
+                var end = consumer.QueryWatermarkOffsets(topicPartition, QueryTimeout).High.Value;
+                var known = first ? ownership.DurableOffset(partition) : held.Contains(partition) ? changelog.KnownEnd(partition) : -1;
+                if (known == end)
+                {
+                    changelog.NoteEnd(partition, end);
+                    Log.ChangelogKept(logger, partition, changelog.Topic, end);
+                    continue;
+                }
+
+                restores.Add(Read(partition, end));
+                restored.Add(partition);
+            }
+        }
+        finally
+        {
+            _restoring = false;
+        }
+
+        _held = assigned;
+        ownership.Assign(assigned);
+        if (dropped.Count > 0)
+        {
+            Log.ChangelogDropped(logger, dropped);
+        }
+
+        if (dropped.Count > 0 || restores.Count > 0)
+        {
+            _handovers.Enqueue(new PartitionHandover(dropped, restores));
+        }
+
+        return restored;
+    }
+
+    /// <summary>Reads one changelog partition from its start to <paramref name="end"/>.</summary>
+    private ChangelogRestore Read(int partition, long end)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var records = new List<KeyValuePair<byte[], byte[]?>>();
+        var topicPartition = new TopicPartition(changelog.Topic, partition);
+        if (end > 0)
+        {
+            var config = Hosting.KafkaClientConfigs.ChangelogReader(options, partition);
+            using var reader = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+            var start = reader.QueryWatermarkOffsets(topicPartition, QueryTimeout).Low.Value;
+            if (start > 0)
+            {
+                Log.ChangelogTruncated(logger, changelog.Topic, partition, start);
+            }
+
+            reader.Assign(new TopicPartitionOffset(topicPartition, Offset.Beginning));
+            var deadline = Stopwatch.GetTimestamp() + (long)(QueryTimeout.TotalSeconds * Stopwatch.Frequency);
+            var next = start;
+            while (next < end)
+            {
+                var result = reader.Consume(TimeSpan.FromMilliseconds(200));
+                if (result is null || result.IsPartitionEOF)
+                {
+                    if (Stopwatch.GetTimestamp() > deadline)
+                    {
+                        throw new InvalidOperationException($"Restoring {topicPartition} stopped at offset {next} of {end}: no more records within {QueryTimeout}.");
+                    }
+
+                    continue;
+                }
+
+                next = result.Offset.Value + 1;
+                if (result.Message.Key is { } key)
+                {
+                    records.Add(new(key, result.Message.Value));
+                }
+            }
+
+            reader.Close();
+        }
+
+        var elapsed = Stopwatch.GetTimestamp() - started;
+        Interlocked.Add(ref _restoredRecords, records.Count);
+        Interlocked.Add(ref _restoreTicks, elapsed);
+        changelog.NoteEnd(partition, end);
+        var seconds = (double)elapsed / Stopwatch.Frequency;
+        Log.ChangelogRestored(logger, partition, changelog.Topic, records.Count, end, seconds);
+        return new ChangelogRestore(partition, end, records);
+    }
+}

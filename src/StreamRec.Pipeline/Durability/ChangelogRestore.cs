@@ -1,0 +1,8 @@
+namespace StreamRec.Pipeline.Durability;
+
+/// <summary>
+/// A changelog partition read from its start up to <paramref name="EndOffset"/>, in offset order (a later record
+/// of a key replaces an earlier one; a null value is a tombstone): the partition's users as their last owner
+/// committed them. Buffers belong to the restore; nothing else holds them.
+/// </summary>
+public sealed record ChangelogRestore(int Partition, long EndOffset, IReadOnlyList<KeyValuePair<byte[], byte[]?>> Records);

@@ -1,0 +1,102 @@
+using System.Text;
+using StreamRec.Pipeline.Ids;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Durability;
+
+/// <summary>
+/// Applies a rebalance to the state. <see cref="Decode"/> runs on the decoding stage's thread, the one that interns
+/// ids: it names the restored users and converts their portable records to the local layout. <see cref="Apply"/>
+/// runs on the core's thread between batches: a dropped or restored partition loses its users, working copies and
+/// derived indexes, then a restored one gets the changelog's users, their holder and favourite entries and their
+/// pending re-ranks back, before any of its input is processed.
+/// </summary>
+internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState state)
+{
+    private readonly UserState _scratch = new(options.VectorDimensions, options.MaxAffinities, options.TopK + options.RankedRunnersUp);
+
+    public static DecodedHandover Decode(PartitionHandover handover, PipelineOptions options, IdTables ids)
+    {
+        var user = new UserState(options.VectorDimensions, options.MaxAffinities, options.TopK + options.RankedRunnersUp);
+        var local = new byte[UserStateCodec.MaxSize(options.VectorDimensions, options.MaxAffinities, options.TopK + options.RankedRunnersUp)];
+        var restores = new List<RestoredPartition>(handover.Restores.Count);
+        foreach (var restore in handover.Restores)
+        {
+            // A key's last record is its state; earlier ones were replaced (what compaction does on the broker).
+            var latest = new Dictionary<int, byte[]?>();
+            foreach (var (key, value) in restore.Records)
+            {
+                latest[ids.Users.Intern(Encoding.UTF8.GetString(key))] = value;
+            }
+
+            var users = new List<(int User, byte[]? State, long? Due)>(latest.Count);
+            foreach (var (id, value) in latest.OrderBy(static e => e.Key))
+            {
+                if (value is null)
+                {
+                    users.Add((id, null, null));
+                    continue;
+                }
+
+                var due = PortableUserStateCodec.Decode(value, user, ids);
+                users.Add((id, local.AsSpan(0, UserStateCodec.Encode(user, local)).ToArray(), due));
+            }
+
+            restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users));
+        }
+
+        return new DecodedHandover(handover.Dropped, restores);
+    }
+
+    public void Apply(DecodedHandover handover, StateCheckpointer checkpoints)
+    {
+        foreach (var partition in handover.Dropped)
+        {
+            Drop(state.Partitions[partition]);
+            checkpoints.ChangelogAt(partition, -1);
+        }
+
+        foreach (var restore in handover.Restores)
+        {
+            var partition = state.Partitions[restore.Partition];
+            Drop(partition);
+            foreach (var (user, stored, due) in restore.Users)
+            {
+                if (stored is null)
+                {
+                    continue;
+                }
+
+                _scratch.Clear();
+                UserStateCodec.Decode(stored, _scratch);
+                partition.Users.PutRestored(user, _scratch);
+                foreach (var room in _scratch.Ranked[..Math.Min(options.TopK, _scratch.RankedCount)])
+                {
+                    partition.Holders.Add(room.Room, user);
+                }
+
+                foreach (var affinity in _scratch.Affinities)
+                {
+                    partition.Favourites.Offer(affinity.Streamer, user, affinity.Engagement);
+                }
+
+                if (due is { } at)
+                {
+                    partition.Reranks.Mark(user, at);
+                }
+            }
+
+            checkpoints.ChangelogAt(restore.Partition, restore.EndOffset);
+        }
+    }
+
+    private static void Drop(PartitionState partition)
+    {
+        partition.Users.DropAll();
+        partition.Holders.Clear();
+        partition.Favourites.Clear();
+        partition.Reranks.Clear();
+        partition.Promotions.Clear();
+    }
+}

@@ -1,0 +1,75 @@
+namespace StreamRec.Pipeline.Durability;
+
+/// <summary>
+/// The user partitions an instance owns, shared between the consumer's rebalance handlers and the core. Owned
+/// partitions are processed; a revoked one is suspended at once (its changelog is not written until it is
+/// assigned again), so once a revocation handler returns, the next owner reads a changelog no one else appends to.
+/// </summary>
+public sealed class PartitionOwnership
+{
+    private readonly bool[] _owned;
+    private readonly bool[] _writable;
+    private readonly long[] _durableOffsets;
+
+    public PartitionOwnership(int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        _owned = new bool[partitions];
+        _writable = new bool[partitions];
+        _durableOffsets = new long[partitions];
+        Array.Fill(_durableOffsets, -1);
+    }
+
+    /// <summary>Held while the changelog is written and while partitions are suspended, so the two never interleave.</summary>
+    public Lock Gate { get; } = new();
+
+    public int Partitions => _owned.Length;
+
+    /// <summary>True when the partition is assigned to this instance: its events are applied (the core drops others').</summary>
+    public bool IsOwned(int partition) => Volatile.Read(ref _owned[partition]);
+
+    /// <summary>True when the checkpointer may append the partition's changes (call under <see cref="Gate"/>).</summary>
+    public bool IsWritable(int partition) => _writable[partition];
+
+    /// <summary>
+    /// The changelog offset the durable store of the partition is restored up to, or -1 when the store holds no
+    /// changelog-backed state of it (published after each local commit, read at assignment).
+    /// </summary>
+    public long DurableOffset(int partition) => Interlocked.Read(ref _durableOffsets[partition]);
+
+    /// <summary>A new assignment: exactly <paramref name="partitions"/> are owned and writable.</summary>
+    public void Assign(IReadOnlyCollection<int> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        lock (Gate)
+        {
+            for (var p = 0; p < _owned.Length; p++)
+            {
+                var owned = partitions.Contains(p);
+                Volatile.Write(ref _owned[p], owned);
+                _writable[p] = owned;
+            }
+        }
+    }
+
+    /// <summary>Revocation: waits for a changelog append in progress, then no more are made for <paramref name="partitions"/>.</summary>
+    public void Suspend(IEnumerable<int> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        lock (Gate)
+        {
+            foreach (var p in partitions)
+            {
+                _writable[p] = false;
+            }
+        }
+    }
+
+    internal void PublishDurable(IReadOnlyList<long> offsets)
+    {
+        for (var p = 0; p < _durableOffsets.Length; p++)
+        {
+            Interlocked.Exchange(ref _durableOffsets[p], offsets[p]);
+        }
+    }
+}

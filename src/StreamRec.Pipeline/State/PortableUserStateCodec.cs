@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using StreamRec.Pipeline.Batches;
+using StreamRec.Pipeline.Ids;
+using StreamRec.Pipeline.Numerics;
+
+namespace StreamRec.Pipeline.State;
+
+/// <summary>
+/// The changelog's layout of a user's state (version 1): <see cref="UserStateCodec"/>'s, with every room and
+/// streamer named by its external id instead of the writing instance's interned number, so any instance can
+/// read it, plus the user's pending re-rank. A forgotten or expired user is a tombstone (a null value), not a record.
+/// <code>
+/// u8     version = 1
+/// varint dimensions, varint interest_ts (ms)
+/// f32    activity (its time is interest_ts)
+/// f32    scale, then i8 x dimensions (only the scale when it is 0: the zero vector)
+/// u8     n, then n x (string streamer, f32 engagement, varint interest_ts - engagement_ts)
+/// u8     m, then m x (string room, f32 score): the ranked list, best first
+/// zigzag rankedAt - interest_ts, varint seq
+/// u8     1 then zigzag due - interest_ts when a re-rank is pending, else 0
+/// string = varint byte length, then UTF-8
+/// </code>
+/// The interest vector is quantized exactly as in the local layout (one scale, max |x| maps to 127), so a state
+/// decoded from the local store and written here loses nothing more.
+/// </summary>
+public static class PortableUserStateCodec
+{
+    public const byte Version = 1;
+
+    /// <summary>Writes <paramref name="user"/> (its numbers named through <paramref name="ids"/>) and its pending re-rank, if any.</summary>
+    public static void Encode(UserState user, IdTables ids, long? pendingDue, IBufferWriter<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(destination);
+        var w = new Writer(destination);
+        w.Byte(Version);
+        w.VarUInt((ulong)user.Interest.Length);
+        w.VarUInt((ulong)user.InterestTs);
+        w.Float((float)user.Activity.Value);
+        var max = 0f;
+        foreach (var x in user.Interest)
+        {
+            max = Math.Max(max, Math.Abs(x));
+        }
+
+        var scale = max / 127f;
+        w.Float(scale);
+        if (scale > 0)
+        {
+            foreach (var x in user.Interest)
+            {
+                w.Byte((byte)(sbyte)Math.Clamp(MathF.Round(x / scale), -127, 127));
+            }
+        }
+
+        w.Byte((byte)user.AffinityCount);
+        foreach (var a in user.Affinities)
+        {
+            w.String(ids.Streamers.NameOf(a.Streamer));
+            w.Float((float)a.Engagement.Value);
+            w.VarUInt((ulong)Math.Max(0, user.InterestTs - a.Engagement.Ts));
+        }
+
+        w.Byte((byte)user.RankedCount);
+        foreach (var r in user.Ranked)
+        {
+            w.String(ids.Rooms.NameOf(r.Room));
+            w.Float(r.Score);
+        }
+
+        w.VarInt(user.RankedAt - user.InterestTs);
+        w.VarUInt((ulong)user.Seq);
+        w.Byte(pendingDue is null ? (byte)0 : (byte)1);
+        if (pendingDue is { } due)
+        {
+            w.VarInt(due - user.InterestTs);
+        }
+    }
+
+    /// <summary>
+    /// Reads a record written by <see cref="Encode"/> into <paramref name="user"/>, interning its room and streamer
+    /// names into <paramref name="ids"/> (call it on the thread that interns). Returns the pending re-rank's due time, or null.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Another version, another vector size, or a record cut short.</exception>
+    public static long? Decode(ReadOnlySpan<byte> source, UserState user, IdTables ids)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(ids);
+        var r = new Reader(source);
+        var version = r.Byte();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"Changelog record version {version} is not readable by this version (which reads {Version}).");
+        }
+
+        var dimensions = (int)r.VarUInt();
+        if (dimensions != user.Interest.Length)
+        {
+            throw new InvalidDataException($"Changelog record has {dimensions} dimensions; the pipeline is configured for {user.Interest.Length}.");
+        }
+
+        user.Clear();
+        user.InterestTs = (long)r.VarUInt();
+        user.Activity = new DecayedValue(r.Float(), user.InterestTs);
+        var scale = r.Float();
+        for (var i = 0; i < dimensions; i++)
+        {
+            user.Interest[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
+        }
+
+        var affinities = new StreamerAffinity[r.Byte()];
+        for (var i = 0; i < affinities.Length; i++)
+        {
+            var streamer = ids.Streamers.Intern(r.String());
+            var value = r.Float();
+            affinities[i] = new StreamerAffinity(streamer, new DecayedValue(value, user.InterestTs - (long)r.VarUInt()));
+        }
+
+        user.SetAffinities(affinities);
+        var ranked = new ScoredRoom[r.Byte()];
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            var room = ids.Rooms.Intern(r.String());
+            ranked[i] = new ScoredRoom(room, r.Float());
+        }
+
+        user.SetRanked(ranked);
+        user.RankedAt = user.InterestTs + r.VarInt();
+        user.Seq = (long)r.VarUInt();
+        long? due = r.Byte() == 1 ? user.InterestTs + r.VarInt() : null;
+        if (!r.AtEnd)
+        {
+            throw new InvalidDataException("The changelog record has trailing bytes: it was written by another version.");
+        }
+
+        return due;
+    }
+
+    private readonly ref struct Writer(IBufferWriter<byte> destination)
+    {
+        public void Byte(byte value)
+        {
+            destination.GetSpan(1)[0] = value;
+            destination.Advance(1);
+        }
+
+        public void Float(float value)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(destination.GetSpan(4), value);
+            destination.Advance(4);
+        }
+
+        public void VarUInt(ulong value) => destination.Advance(State.VarInt.Write(destination.GetSpan(State.VarInt.MaxBytes), value));
+
+        public void VarInt(long value) => VarUInt(State.VarInt.ZigZag(value));
+
+        public void String(string value)
+        {
+            var length = Encoding.UTF8.GetByteCount(value);
+            VarUInt((ulong)length);
+            destination.Advance(Encoding.UTF8.GetBytes(value, destination.GetSpan(length)));
+        }
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> buffer)
+    {
+        private readonly ReadOnlySpan<byte> _buffer = buffer;
+        private int _position;
+
+        public readonly bool AtEnd => _position == _buffer.Length;
+
+        public byte Byte()
+        {
+            Need(1);
+            return _buffer[_position++];
+        }
+
+        public float Float()
+        {
+            Need(4);
+            var value = BinaryPrimitives.ReadSingleLittleEndian(_buffer[_position..]);
+            _position += 4;
+            return value;
+        }
+
+        public ulong VarUInt() => State.VarInt.Read(_buffer, ref _position);
+
+        public long VarInt() => State.VarInt.UnZigZag(VarUInt());
+
+        public string String()
+        {
+            var length = VarUInt();
+            if (length > (ulong)(_buffer.Length - _position))
+            {
+                throw new InvalidDataException("The changelog record ends inside a name.");
+            }
+
+            var value = Encoding.UTF8.GetString(_buffer.Slice(_position, (int)length));
+            _position += (int)length;
+            return value;
+        }
+
+        private readonly void Need(int bytes)
+        {
+            if (_position + bytes > _buffer.Length)
+            {
+                throw new InvalidDataException("The changelog record is cut short.");
+            }
+        }
+    }
+}

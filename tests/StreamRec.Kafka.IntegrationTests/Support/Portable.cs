@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Text;
+using StreamRec.Pipeline.Ids;
+using StreamRec.Pipeline.Options;
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Kafka.IntegrationTests.Support;
+
+/// <summary>Reads changelog records (<see cref="PortableUserStateCodec"/>) and an instance's store in that layout, to compare them.</summary>
+internal static class Portable
+{
+    public static long Seq(byte[] record) => Decode(record, new IdTables()).User.Seq;
+
+    /// <summary>Every user of a state directory, written in the portable layout (the instance's numbers named).</summary>
+    public static Dictionary<string, byte[]> Users(IStateDirectory directory, PipelineOptions options)
+    {
+        var state = PipelineState.Open(options, directory, TimeProvider.System, resumesAfterStop: true);
+        var users = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var partition in state.Partitions)
+        {
+            foreach (var (key, _) in partition.Users.Store.All())
+            {
+                var id = state.Ids.Users.Find(Encoding.UTF8.GetString(key));
+                var buffer = new ArrayBufferWriter<byte>();
+                PortableUserStateCodec.Encode(partition.Users.Peek(id)!, state.Ids, partition.Reranks.TryGetDue(id, out var due) ? due : null, buffer);
+                users[Encoding.UTF8.GetString(key)] = buffer.WrittenSpan.ToArray();
+            }
+        }
+
+        return users;
+    }
+
+    /// <summary>
+    /// Two records hold the same state: every field equal, the vector within float rounding; the pending re-rank's due
+    /// time too unless <paramref name="ignoreDue"/>.
+    /// </summary>
+    public static bool Same(byte[] x, byte[] y, bool ignoreDue = false)
+    {
+        var ids = new IdTables();
+        var (a, dueA) = Decode(x, ids);
+        var (b, dueB) = Decode(y, ids);
+        var scale = Math.Max(a.Interest.Max(Math.Abs), 1e-3f);
+        return (ignoreDue || dueA == dueB) && a.InterestTs == b.InterestTs && a.Activity == b.Activity && a.RankedAt == b.RankedAt && a.Seq == b.Seq
+            && a.Interest.Zip(b.Interest).All(p => Math.Abs(p.First - p.Second) <= scale * 1e-5f)
+            && a.Affinities.ToArray().SequenceEqual(b.Affinities.ToArray())
+            && a.Ranked.ToArray().SequenceEqual(b.Ranked.ToArray());
+    }
+
+    /// <summary>The decoded fields, for a failure message.</summary>
+    public static string Describe(byte[] record)
+    {
+        var ids = new IdTables();
+        var (u, due) = Decode(record, ids);
+        return $"ts {u.InterestTs} activity {u.Activity} rankedAt {u.RankedAt} seq {u.Seq} due {due} interest [{string.Join(",", u.Interest.Take(4))}...] "
+            + $"affinities [{string.Join(",", u.Affinities.ToArray().Select(a => $"{ids.Streamers.NameOf(a.Streamer)}:{a.Engagement}"))}] "
+            + $"ranked [{string.Join(",", u.Ranked.ToArray().Select(r => $"{ids.Rooms.NameOf(r.Room)}:{r.Score}"))}]";
+    }
+
+    private static (UserState User, long? Due) Decode(byte[] record, IdTables ids)
+    {
+        // Byte 1 is the dimension count (a one-byte varint for any size used here); the bounds are the largest allowed.
+        var user = new UserState(record[1], 64, 256);
+        return (user, PortableUserStateCodec.Decode(record, user, ids));
+    }
+}
