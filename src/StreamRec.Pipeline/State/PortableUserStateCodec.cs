@@ -15,15 +15,17 @@ namespace StreamRec.Pipeline.State;
 /// u8     version = 1
 /// varint dimensions, varint interest_ts (ms)
 /// f32    activity (its time is interest_ts)
-/// f32    scale, then i8 x dimensions (only the scale when it is 0: the zero vector)
+/// f32    scale, then i8 x dimensions (only the scale when it is 0: the zero vector): the long-term interest
+/// f32    scale, then i8 x dimensions, likewise: the short-term (session) interest
 /// u8     n, then n x (string streamer, f32 engagement, varint interest_ts - engagement_ts)
 /// u8     m, then m x (string room, f32 score): the ranked list, best first
 /// zigzag rankedAt - interest_ts, varint seq
 /// u8     1 then zigzag due - interest_ts when a re-rank is pending, else 0
 /// string = varint byte length, then UTF-8
 /// </code>
-/// The interest vector is quantized exactly as in the local layout (one scale, max |x| maps to 127), so a state
-/// decoded from the local store and written here loses nothing more.
+/// The interest vectors are quantized as in the local layout (one scale, max |x| maps to 127; the local layout keeps
+/// the session vector's scale as a Half, this one as a float), so a state decoded from the local store and written
+/// here loses nothing more.
 /// </summary>
 public static class PortableUserStateCodec
 {
@@ -40,21 +42,8 @@ public static class PortableUserStateCodec
         w.VarUInt((ulong)user.Interest.Length);
         w.VarUInt((ulong)user.InterestTs);
         w.Float((float)user.Activity.Value);
-        var max = 0f;
-        foreach (var x in user.Interest)
-        {
-            max = Math.Max(max, Math.Abs(x));
-        }
-
-        var scale = max / 127f;
-        w.Float(scale);
-        if (scale > 0)
-        {
-            foreach (var x in user.Interest)
-            {
-                w.Byte((byte)(sbyte)Math.Clamp(MathF.Round(x / scale), -127, 127));
-            }
-        }
+        WriteVector(w, user.Interest);
+        WriteVector(w, user.ShortInterest);
 
         w.Byte((byte)user.AffinityCount);
         foreach (var a in user.Affinities)
@@ -105,11 +94,8 @@ public static class PortableUserStateCodec
         user.Clear();
         user.InterestTs = (long)r.VarUInt();
         user.Activity = new DecayedValue(r.Float(), user.InterestTs);
-        var scale = r.Float();
-        for (var i = 0; i < dimensions; i++)
-        {
-            user.Interest[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
-        }
+        ReadVector(ref r, user.Interest);
+        ReadVector(ref r, user.ShortInterest);
 
         var affinities = new StreamerAffinity[r.Byte()];
         for (var i = 0; i < affinities.Length; i++)
@@ -137,6 +123,35 @@ public static class PortableUserStateCodec
         }
 
         return due;
+    }
+
+    /// <summary>f32 scale = max|x| / 127, then the components as round(x / scale) in i8 (only the scale for the zero vector).</summary>
+    private static void WriteVector(Writer w, float[] vector)
+    {
+        var max = 0f;
+        foreach (var x in vector)
+        {
+            max = Math.Max(max, Math.Abs(x));
+        }
+
+        var scale = max / 127f;
+        w.Float(scale);
+        if (scale > 0)
+        {
+            foreach (var x in vector)
+            {
+                w.Byte((byte)(sbyte)Math.Clamp(MathF.Round(x / scale), -127, 127));
+            }
+        }
+    }
+
+    private static void ReadVector(ref Reader r, float[] vector)
+    {
+        var scale = r.Float();
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
+        }
     }
 
     private readonly ref struct Writer(IBufferWriter<byte> destination)

@@ -30,6 +30,10 @@ public sealed class ChangelogTests
             var reader = Tables(41, reverse: true);
             var user = new UserState(8, 4, 6);
             vector.CopyTo(user.Interest, 0);
+
+            // The session vector points elsewhere than the long-term one, at its own scale.
+            var session = vector.Select(x => -0.3f * x).Reverse().ToArray();
+            session.CopyTo(user.ShortInterest, 0);
             user.InterestTs = ts;
             user.Activity = new DecayedValue(2.25, ts);
             foreach (var (streamer, i) in streamers.Distinct().Select((s, i) => (s, i)))
@@ -47,8 +51,10 @@ public sealed class ChangelogTests
             var readDue = PortableUserStateCodec.Decode(written, decoded, reader);
 
             var scale = vector.Max(Math.Abs) / 127f;
+            var sessionScale = session.Max(Math.Abs) / 127f;
             return readDue == pending && decoded.Seq == seq && decoded.InterestTs == ts && decoded.RankedAt == user.RankedAt
                 && decoded.Interest.Zip(vector).All(p => Math.Abs(p.First - p.Second) <= (scale * 0.5f) + 1e-4f)
+                && decoded.ShortInterest.Zip(session).All(p => Math.Abs(p.First - p.Second) <= (sessionScale * 0.5f) + 1e-4f)
                 && decoded.Affinities.ToArray().Select(a => (reader.Streamers.NameOf(a.Streamer), (float)a.Engagement.Value, a.Engagement.Ts))
                     .SequenceEqual(user.Affinities.ToArray().Select(a => (writer.Streamers.NameOf(a.Streamer), (float)a.Engagement.Value, a.Engagement.Ts)))
                 && decoded.Ranked.ToArray().Select(r => (reader.Rooms.NameOf(r.Room), r.Score)).SequenceEqual(user.Ranked.ToArray().Select(r => (writer.Rooms.NameOf(r.Room), r.Score)))
@@ -192,6 +198,7 @@ public sealed class ChangelogTests
         var scale = Math.Max(a.Interest.Max(Math.Abs), 1e-3f);
         return dueA == dueB && a.InterestTs == b.InterestTs && a.Activity == b.Activity && a.RankedAt == b.RankedAt && a.Seq == b.Seq
             && a.Interest.Zip(b.Interest).All(p => Math.Abs(p.First - p.Second) <= scale * 1e-5f)
+            && a.ShortInterest.Zip(b.ShortInterest).All(p => Math.Abs(p.First - p.Second) <= Math.Max(a.ShortInterest.Max(Math.Abs), 1e-3f) * 1e-5f)
             && a.Affinities.ToArray().SequenceEqual(b.Affinities.ToArray())
             && a.Ranked.ToArray().SequenceEqual(b.Ranked.ToArray());
     }
