@@ -6,6 +6,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Kafka.IntegrationTests.Clusters;
 using StreamRec.Kafka.IntegrationTests.Support;
+using StreamRec.Kafka.Options;
 using StreamRec.Pipeline.Input;
 
 namespace StreamRec.Kafka.IntegrationTests;
@@ -41,27 +42,10 @@ public sealed class RetentionSkipTests(EmbeddedKafkaCluster cluster) : IClassFix
         }
 
         Assert.True(logStart > 0, $"the broker kept every record (log start {logStart}); the test needs retention to have deleted some");
-        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "retention") with { StopWhenCaughtUp = true };
-        using var system = ActorSystem.Create("retention-test");
-
-        var (control, done) = KafkaConnector.Source(
-                kafka, new Pipeline.Options.PipelineOptions { BatchSize = 100 }, TimeProvider.System, NullLogger.Instance, [new RecordOrigin(topics.Clicks, 0, 3)])
-            .ToMaterialized(Sink.Seq<RawRecordBatch>(), Keep.Both)
-            .Run(system.Materializer());
-        IReadOnlyList<RawRecordBatch> batches;
-        try
-        {
-            batches = await done.WaitAsync(timeout.Token);
-        }
-        finally
-        {
-            await control.ShutdownAsync(timeout.Token);
-        }
-
-        var offsets = batches.SelectMany(b => Enumerable.Range(0, b.Count).Select(i => b.Origin(i))).Where(o => o.Source == topics.Clicks).Select(o => o.Position).ToList();
+        var (offsets, skipped) = await ReadClicksAsync(topics, "retention", storedPosition: 3, timeout.Token);
         Assert.Equal(logStart, offsets[0]);
         Assert.Equal(800 - logStart, offsets.Count);
-        Assert.Equal(logStart - 3, control.SkippedByRetention);
+        Assert.Equal(logStart - 3, skipped);
     }
 
     [Fact]
@@ -80,25 +64,31 @@ public sealed class RetentionSkipTests(EmbeddedKafkaCluster cluster) : IClassFix
             producer.Flush(timeout.Token);
         }
 
-        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "retention-none") with { StopWhenCaughtUp = true };
-        using var system = ActorSystem.Create("retention-none-test");
+        var (offsets, skipped) = await ReadClicksAsync(topics, "retention-none", storedPosition: 20, timeout.Token);
+        Assert.Equal(Enumerable.Range(20, 30).Select(i => (long)i), offsets);
+        Assert.Equal(0, skipped);
+    }
 
+    /// <summary>Reads the clicks topic from a stored position until caught up: the offsets read and the records counted as lost.</summary>
+    private async Task<(List<long> Offsets, long Skipped)> ReadClicksAsync(KafkaTopics topics, string instance, long storedPosition, CancellationToken cancellationToken)
+    {
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, instance) with { StopWhenCaughtUp = true };
+        using var system = ActorSystem.Create($"{instance}-test");
         var (control, done) = KafkaConnector.Source(
-                kafka, new Pipeline.Options.PipelineOptions { BatchSize = 100 }, TimeProvider.System, NullLogger.Instance, [new RecordOrigin(topics.Clicks, 0, 20)])
+                kafka, new Pipeline.Options.PipelineOptions { BatchSize = 100 }, TimeProvider.System, NullLogger.Instance, [new RecordOrigin(topics.Clicks, 0, storedPosition)])
             .ToMaterialized(Sink.Seq<RawRecordBatch>(), Keep.Both)
             .Run(system.Materializer());
         IReadOnlyList<RawRecordBatch> batches;
         try
         {
-            batches = await done.WaitAsync(timeout.Token);
+            batches = await done.WaitAsync(cancellationToken);
         }
         finally
         {
-            await control.ShutdownAsync(timeout.Token);
+            await control.ShutdownAsync(cancellationToken);
         }
 
         var offsets = batches.SelectMany(b => Enumerable.Range(0, b.Count).Select(i => b.Origin(i))).Where(o => o.Source == topics.Clicks).Select(o => o.Position).ToList();
-        Assert.Equal(Enumerable.Range(20, 30).Select(i => (long)i), offsets);
-        Assert.Equal(0, control.SkippedByRetention);
+        return (offsets, control.SkippedByRetention);
     }
 }

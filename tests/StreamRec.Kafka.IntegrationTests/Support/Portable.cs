@@ -31,7 +31,9 @@ internal static class Portable
     }
 
     /// <summary>
-    /// Two records hold the same state: every field equal, the vector within float rounding; the pending re-rank's due
+    /// Two records hold the same state: every field equal, the vector within float rounding, and activity, engagements
+    /// and scores equal once rounded to Half, the precision of the local store's layout (a changelog record written from
+    /// a working copy carries them at float precision, the store that restores it keeps Half); the pending re-rank's due
     /// time too unless <paramref name="ignoreDue"/>.
     /// </summary>
     public static bool Same(byte[] x, byte[] y, bool ignoreDue = false)
@@ -40,11 +42,16 @@ internal static class Portable
         var (a, dueA) = Decode(x, ids);
         var (b, dueB) = Decode(y, ids);
         var scale = Math.Max(a.Interest.Max(Math.Abs), 1e-3f);
-        return (ignoreDue || dueA == dueB) && a.InterestTs == b.InterestTs && a.Activity == b.Activity && a.RankedAt == b.RankedAt && a.Seq == b.Seq
+        var shortScale = Math.Max(a.ShortInterest.Max(Math.Abs), 1e-3f);
+        return (ignoreDue || dueA == dueB) && a.InterestTs == b.InterestTs && a.RankedAt == b.RankedAt && a.Seq == b.Seq
+            && AsStored(a.Activity) == AsStored(b.Activity)
             && a.Interest.Zip(b.Interest).All(p => Math.Abs(p.First - p.Second) <= scale * 1e-5f)
-            && a.Affinities.ToArray().SequenceEqual(b.Affinities.ToArray())
-            && a.Ranked.ToArray().SequenceEqual(b.Ranked.ToArray());
+            && a.ShortInterest.Zip(b.ShortInterest).All(p => Math.Abs(p.First - p.Second) <= shortScale * 2e-3f)
+            && a.Affinities.ToArray().Select(f => (f.Streamer, AsStored(f.Engagement))).SequenceEqual(b.Affinities.ToArray().Select(f => (f.Streamer, AsStored(f.Engagement))))
+            && a.Ranked.ToArray().Select(r => (r.Room, (Half)r.Score)).SequenceEqual(b.Ranked.ToArray().Select(r => (r.Room, (Half)r.Score)));
     }
+
+    private static (Half Value, long Ts) AsStored(StreamRec.Pipeline.Numerics.DecayedValue value) => ((Half)value.Value, value.Ts);
 
     /// <summary>The decoded fields, for a failure message.</summary>
     public static string Describe(byte[] record)
