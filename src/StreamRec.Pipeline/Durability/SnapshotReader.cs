@@ -9,7 +9,7 @@ internal sealed class SnapshotReader(byte[] buffer)
     private int _position;
 
     /// <summary>The checkpoint format version being read, so loaders can read older records.</summary>
-    public int Version { get; set; } = StateCheckpointer.CurrentVersion;
+    public int Version { get; set; } = StateCheckpointer.Version;
 
     public bool AtEnd => _position == buffer.Length;
 

@@ -28,8 +28,7 @@ public sealed class StateCheckpointer
     /// 2 added the rooms' intent comments and users' short-term interest, 3 the co-engagement table and its open
     /// contributions; versions 1 and 2 are still read (what they lack starts empty).
     /// </summary>
-    internal const byte CurrentVersion = 3;
-    private const byte Version = CurrentVersion;
+    internal const byte Version = 3;
     private const byte ChangelogVersion = 1;
     private static readonly byte[] StateKey = "state"u8.ToArray();
 
