@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Ids;
 using StreamRec.Pipeline.Numerics;
@@ -37,7 +35,7 @@ public static class PortableUserStateCodec
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(destination);
-        var w = new Writer(destination);
+        var w = new ByteWriter(destination);
         w.Byte(Version);
         w.VarUInt((ulong)user.Interest.Length);
         w.VarUInt((ulong)user.InterestTs);
@@ -78,7 +76,7 @@ public static class PortableUserStateCodec
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(ids);
-        var r = new Reader(source);
+        var r = new ByteReader(source, "The changelog record");
         var version = r.Byte();
         if (version != Version)
         {
@@ -126,7 +124,7 @@ public static class PortableUserStateCodec
     }
 
     /// <summary>f32 scale = max|x| / 127, then the components as round(x / scale) in i8 (only the scale for the zero vector).</summary>
-    private static void WriteVector(Writer w, float[] vector)
+    private static void WriteVector(ByteWriter w, float[] vector)
     {
         var max = 0f;
         foreach (var x in vector)
@@ -145,85 +143,12 @@ public static class PortableUserStateCodec
         }
     }
 
-    private static void ReadVector(ref Reader r, float[] vector)
+    private static void ReadVector(ref ByteReader r, float[] vector)
     {
         var scale = r.Float();
         for (var i = 0; i < vector.Length; i++)
         {
             vector[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
-        }
-    }
-
-    private readonly ref struct Writer(IBufferWriter<byte> destination)
-    {
-        public void Byte(byte value)
-        {
-            destination.GetSpan(1)[0] = value;
-            destination.Advance(1);
-        }
-
-        public void Float(float value)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(destination.GetSpan(4), value);
-            destination.Advance(4);
-        }
-
-        public void VarUInt(ulong value) => destination.Advance(State.VarInt.Write(destination.GetSpan(State.VarInt.MaxBytes), value));
-
-        public void VarInt(long value) => VarUInt(State.VarInt.ZigZag(value));
-
-        public void String(string value)
-        {
-            var length = Encoding.UTF8.GetByteCount(value);
-            VarUInt((ulong)length);
-            destination.Advance(Encoding.UTF8.GetBytes(value, destination.GetSpan(length)));
-        }
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> buffer)
-    {
-        private readonly ReadOnlySpan<byte> _buffer = buffer;
-        private int _position;
-
-        public readonly bool AtEnd => _position == _buffer.Length;
-
-        public byte Byte()
-        {
-            Need(1);
-            return _buffer[_position++];
-        }
-
-        public float Float()
-        {
-            Need(4);
-            var value = BinaryPrimitives.ReadSingleLittleEndian(_buffer[_position..]);
-            _position += 4;
-            return value;
-        }
-
-        public ulong VarUInt() => State.VarInt.Read(_buffer, ref _position);
-
-        public long VarInt() => State.VarInt.UnZigZag(VarUInt());
-
-        public string String()
-        {
-            var length = VarUInt();
-            if (length > (ulong)(_buffer.Length - _position))
-            {
-                throw new InvalidDataException("The changelog record ends inside a name.");
-            }
-
-            var value = Encoding.UTF8.GetString(_buffer.Slice(_position, (int)length));
-            _position += (int)length;
-            return value;
-        }
-
-        private readonly void Need(int bytes)
-        {
-            if (_position + bytes > _buffer.Length)
-            {
-                throw new InvalidDataException("The changelog record is cut short.");
-            }
         }
     }
 }
