@@ -418,7 +418,8 @@ public sealed class StateCheckpointer
                     }
 
                     value.ResetWrittenCount();
-                    PortableUserStateCodec.Encode(current, _state.Ids, partition.Reranks.TryGetDue(user, out var due) ? due : null, value);
+                    var pending = new PendingWork(partition.Reranks.TryGetDue(user, out var due) ? due : null, partition.Promotions.Contains(user));
+                    PortableUserStateCodec.Encode(current, _state.Ids, pending, value);
                     records.Add(new ChangelogRecord(partition.Index, key, value.WrittenSpan.ToArray()));
                 }
             }
