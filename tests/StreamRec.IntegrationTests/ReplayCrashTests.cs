@@ -65,6 +65,28 @@ public sealed class ReplayCrashTests : IDisposable
     }
 
     [Fact]
+    public async Task ReplayWithStateDir_OutputCutInsideALineSinceTheCheckpoint_RefusesNamingTheFileAndLeavesIt()
+    {
+        var (log, config) = await PrepareAsync();
+        var output = Path.Combine(_directory, "deltas.jsonl");
+        var state = Path.Combine(_directory, "state");
+        Assert.Equal(0, (await StartReplay(log, output, null, config, state).WaitAsync()).Exit);
+        await using (var file = new FileStream(output, FileMode.Open))
+        {
+            file.SetLength(file.Length - 3);
+        }
+
+        var changed = await File.ReadAllBytesAsync(output);
+
+        var (exit, _, stderr) = await StartReplay(log, output, null, config, state).WaitAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Contains(output, stderr, StringComparison.Ordinal);
+        Assert.Contains("Refusing to cut it", stderr, StringComparison.Ordinal);
+        Assert.Equal(changed, await File.ReadAllBytesAsync(output));
+    }
+
+    [Fact]
     public async Task ReplayWithStateDir_OfAnotherInput_FailsNamingBothInputs()
     {
         var (log, config) = await PrepareAsync();

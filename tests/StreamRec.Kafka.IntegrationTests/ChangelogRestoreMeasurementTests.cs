@@ -96,7 +96,7 @@ public sealed class ChangelogRestoreMeasurementTests(EmbeddedKafkaCluster cluste
         user.RankedAt = user.InterestTs;
         user.Seq = 1 + random.Next(500);
         var buffer = new ArrayBufferWriter<byte>();
-        PortableUserStateCodec.Encode(user, ids, null, buffer);
+        PortableUserStateCodec.Encode(user, ids, default, buffer);
         return buffer.WrittenSpan.ToArray();
     }
 }

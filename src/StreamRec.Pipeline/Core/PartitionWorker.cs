@@ -155,6 +155,8 @@ internal sealed class PartitionWorker
             }
         }
 
+        // Their changelog records said a promotion was pending; the next ones must say it is done.
+        _partition.Users.Changed?.UnionWith(_partition.Promotions);
         _partition.Promotions.Clear();
     }
 

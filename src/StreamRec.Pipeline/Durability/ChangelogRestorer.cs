@@ -10,7 +10,7 @@ namespace StreamRec.Pipeline.Durability;
 /// ids: it names the restored users and converts their portable records to the local layout. <see cref="Apply"/>
 /// runs on the core's thread between batches: a dropped or restored partition loses its users, working copies and
 /// derived indexes, then a restored one gets the changelog's users, their holder and favourite entries and their
-/// pending re-ranks back, before any of its input is processed.
+/// pending re-ranks and promotions back, before any of its input is processed.
 /// </summary>
 internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState state)
 {
@@ -30,17 +30,17 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
                 latest[ids.Users.Intern(Encoding.UTF8.GetString(key))] = value;
             }
 
-            var users = new List<(int User, byte[]? State, long? Due)>(latest.Count);
+            var users = new List<(int User, byte[]? State, PendingWork Pending)>(latest.Count);
             foreach (var (id, value) in latest.OrderBy(static e => e.Key))
             {
                 if (value is null)
                 {
-                    users.Add((id, null, null));
+                    users.Add((id, null, default));
                     continue;
                 }
 
-                var due = PortableUserStateCodec.Decode(value, user, ids);
-                users.Add((id, local.AsSpan(0, UserStateCodec.Encode(user, local)).ToArray(), due));
+                var pending = PortableUserStateCodec.Decode(value, user, ids);
+                users.Add((id, local.AsSpan(0, UserStateCodec.Encode(user, local)).ToArray(), pending));
             }
 
             restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users));
@@ -61,7 +61,7 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
         {
             var partition = state.Partitions[restore.Partition];
             Drop(partition);
-            foreach (var (user, stored, due) in restore.Users)
+            foreach (var (user, stored, pending) in restore.Users)
             {
                 if (stored is null)
                 {
@@ -81,9 +81,15 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
                     partition.Favourites.Offer(affinity.Streamer, user, affinity.Engagement);
                 }
 
-                if (due is { } at)
+                if (pending.RerankDue is { } at)
                 {
                     partition.Reranks.Mark(user, at);
+                }
+
+                // A room_stop met by the old owner in the open tick: its promotion runs when this owner closes the tick.
+                if (pending.Promotion)
+                {
+                    partition.Promotions.Add(user);
                 }
             }
 

@@ -1,43 +1,37 @@
-using System.Buffers.Binary;
-using System.Text;
+using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Durability;
 
 /// <summary>Reads what <see cref="SnapshotWriter"/> wrote, in the same order; malformed input throws.</summary>
+/// <remarks>A class, so loaders can pass it around; each value is read by a <see cref="ByteReader"/> at the kept position.</remarks>
 internal sealed class SnapshotReader(byte[] buffer)
 {
+    private const string Record = "A checkpoint";
     private int _position;
+
+    private delegate T Step<T>(ref ByteReader reader);
 
     /// <summary>The checkpoint format version being read, so loaders can read older records.</summary>
     public int Version { get; set; } = StateCheckpointer.Version;
 
     public bool AtEnd => _position == buffer.Length;
 
-    public bool Bool() => Take(1)[0] != 0;
+    public bool Bool() => Read(static (ref ByteReader r) => r.Bool());
 
-    public ulong VarUInt() => State.VarInt.Read(buffer, ref _position);
+    public ulong VarUInt() => Read(static (ref ByteReader r) => r.VarUInt());
 
-    public long VarInt() => State.VarInt.UnZigZag(VarUInt());
+    public long VarInt() => Read(static (ref ByteReader r) => r.VarInt());
 
     public int Int() => checked((int)VarInt());
 
     /// <summary>A count, checked against what is left so corrupt input cannot ask for a huge allocation.</summary>
-    public int Count()
-    {
-        var count = VarUInt();
-        if (count > (ulong)(buffer.Length - _position))
-        {
-            throw new InvalidDataException($"A checkpoint count of {count} exceeds the {buffer.Length - _position} bytes left.");
-        }
+    public int Count() => Read(static (ref ByteReader r) => r.Length());
 
-        return (int)count;
-    }
+    public long Long() => Read(static (ref ByteReader r) => r.Long());
 
-    public long Long() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+    public float Float() => Read(static (ref ByteReader r) => r.Float());
 
-    public float Float() => BinaryPrimitives.ReadSingleLittleEndian(Take(4));
-
-    public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+    public double Double() => Read(static (ref ByteReader r) => r.Double());
 
     public void Floats(Span<float> into)
     {
@@ -55,19 +49,15 @@ internal sealed class SnapshotReader(byte[] buffer)
 
     public Numerics.DecayedValue Decayed() => new(Double(), Long());
 
-    public string String() => Encoding.UTF8.GetString(Take(Count()));
+    public string String() => Read(static (ref ByteReader r) => r.String());
 
-    public byte[] Bytes() => Take(Count()).ToArray();
+    public byte[] Bytes() => Read(static (ref ByteReader r) => r.Bytes().ToArray());
 
-    private ReadOnlySpan<byte> Take(int count)
+    private T Read<T>(Step<T> step)
     {
-        if (count > buffer.Length - _position)
-        {
-            throw new InvalidDataException("A checkpoint ended early.");
-        }
-
-        var span = buffer.AsSpan(_position, count);
-        _position += count;
-        return span;
+        var reader = new ByteReader(buffer, Record, _position);
+        var value = step(ref reader);
+        _position = reader.Position;
+        return value;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
+using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Durability;
 
@@ -14,37 +13,23 @@ internal sealed class SnapshotWriter
 
     public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
 
+    private ByteWriter Writer => new(_buffer);
+
     public void Reset() => _buffer.ResetWrittenCount();
 
-    public void Bool(bool value)
-    {
-        _buffer.GetSpan(1)[0] = value ? (byte)1 : (byte)0;
-        _buffer.Advance(1);
-    }
+    public void Bool(bool value) => Writer.Bool(value);
 
-    public void VarUInt(ulong value) => _buffer.Advance(State.VarInt.Write(_buffer.GetSpan(State.VarInt.MaxBytes), value));
+    public void VarUInt(ulong value) => Writer.VarUInt(value);
 
-    public void VarInt(long value) => VarUInt(State.VarInt.ZigZag(value));
+    public void VarInt(long value) => Writer.VarInt(value);
 
     public void Int(int value) => VarInt(value);
 
-    public void Long(long value)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(_buffer.GetSpan(8), value);
-        _buffer.Advance(8);
-    }
+    public void Long(long value) => Writer.Long(value);
 
-    public void Float(float value)
-    {
-        BinaryPrimitives.WriteSingleLittleEndian(_buffer.GetSpan(4), value);
-        _buffer.Advance(4);
-    }
+    public void Float(float value) => Writer.Float(value);
 
-    public void Double(double value)
-    {
-        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.GetSpan(8), value);
-        _buffer.Advance(8);
-    }
+    public void Double(double value) => Writer.Double(value);
 
     public void Floats(ReadOnlySpan<float> values)
     {
@@ -61,18 +46,7 @@ internal sealed class SnapshotWriter
         Long(value.Ts);
     }
 
-    public void String(string value)
-    {
-        var length = Encoding.UTF8.GetByteCount(value);
-        VarUInt((ulong)length);
-        Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
-        _buffer.Advance(length);
-    }
+    public void String(string value) => Writer.String(value);
 
-    public void Bytes(ReadOnlySpan<byte> value)
-    {
-        VarUInt((ulong)value.Length);
-        value.CopyTo(_buffer.GetSpan(value.Length));
-        _buffer.Advance(value.Length);
-    }
+    public void Bytes(ReadOnlySpan<byte> value) => Writer.Bytes(value);
 }

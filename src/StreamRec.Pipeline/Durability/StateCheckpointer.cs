@@ -26,9 +26,10 @@ public sealed class StateCheckpointer
 {
     /// <summary>
     /// 2 added the rooms' intent comments and users' short-term interest, 3 the co-engagement table and its open
-    /// contributions; versions 1 and 2 are still read (what they lack starts empty).
+    /// contributions, 4 the byte offsets of the outputs' cut and of each file position (so a resumed replay seeks
+    /// instead of counting lines); versions 1 to 3 are still read (what they lack starts empty, or unknown).
     /// </summary>
-    internal const byte Version = 3;
+    internal const byte Version = 4;
     private const byte ChangelogVersion = 1;
     private static readonly byte[] StateKey = "state"u8.ToArray();
 
@@ -47,8 +48,11 @@ public sealed class StateCheckpointer
     private readonly Queue<(EventBatch Batch, long DeltasEnd, long DeadLettersEnd)> _unacknowledged = new();
     private long _deltas;
     private long _deadLetters;
-    private long _ackedDeltas;
-    private long _ackedDeadLetters;
+    /// <summary>The outputs acknowledged so far, replaced whole so a checkpoint sees counts and byte offsets that agree.</summary>
+    private DurableOutputs _acked = new(0, 0, -1, -1);
+
+    /// <summary>The sink's file offsets as it last reported them (its thread only): they go with its next acknowledgement.</summary>
+    private (long Deltas, long DeadLetters) _flushedBytes = (-1, -1);
     private DateTimeOffset _nextDue;
     private bool _compactPending;
     private readonly IStateChangelog? _changelog;
@@ -107,6 +111,15 @@ public sealed class StateCheckpointer
 
     /// <summary>Dead letters durably written before the outbox.</summary>
     public long DurableDeadLetters { get; private set; }
+
+    /// <summary>Where the deltas file ends after <see cref="DurableDeltas"/> lines (-1: not known, count the lines).</summary>
+    public long DurableDeltaBytes { get; private set; } = -1;
+
+    /// <summary>Where the dead-letter file ends after <see cref="DurableDeadLetters"/> lines (-1: not known).</summary>
+    public long DurableDeadLetterBytes { get; private set; } = -1;
+
+    /// <summary>The version a checkpoint is written in (tests write an older one to check it is still read).</summary>
+    internal byte WritesVersion { get; set; } = Version;
 
     /// <summary>
     /// Deltas emitted before the last checkpoint whose writing was not acknowledged: the caller must write them
@@ -184,20 +197,37 @@ public sealed class StateCheckpointer
     }
 
     /// <summary>Acknowledgements come in output order, so the acknowledged batches are a prefix of the queue.</summary>
-    private void DropAcknowledged()
+    private DurableOutputs DropAcknowledged()
     {
-        var ackedDeltas = Interlocked.Read(ref _ackedDeltas);
-        var ackedDeadLetters = Interlocked.Read(ref _ackedDeadLetters);
-        while (_unacknowledged.TryPeek(out var oldest) && oldest.DeltasEnd <= ackedDeltas && oldest.DeadLettersEnd <= ackedDeadLetters)
+        var acked = Volatile.Read(ref _acked);
+        while (_unacknowledged.TryPeek(out var oldest) && oldest.DeltasEnd <= acked.Deltas && oldest.DeadLettersEnd <= acked.DeadLetters)
         {
             _unacknowledged.Dequeue();
         }
+
+        return acked;
     }
+
+    /// <summary>
+    /// A file sink tells, just before it acknowledges, where its files end now that they are flushed: the next
+    /// acknowledgement's outputs end there, so a resume can cut the files at these offsets.
+    /// </summary>
+    internal void OutputsFlushedTo(long deltaBytes, long deadLetterBytes) => _flushedBytes = (deltaBytes, deadLetterBytes);
 
     internal void Acknowledged(long deltas, long deadLetters)
     {
-        InterlockedMax(ref _ackedDeltas, deltas);
-        InterlockedMax(ref _ackedDeadLetters, deadLetters);
+        var next = new DurableOutputs(deltas, deadLetters, _flushedBytes.Deltas, _flushedBytes.DeadLetters);
+        var current = Volatile.Read(ref _acked);
+        while (next.Deltas >= current.Deltas && next.DeadLetters >= current.DeadLetters)
+        {
+            var seen = Interlocked.CompareExchange(ref _acked, next, current);
+            if (ReferenceEquals(seen, current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     /// <summary>
@@ -244,7 +274,7 @@ public sealed class StateCheckpointer
     private void Write(byte[] validator, byte[] slicer, IReadOnlyList<RecordOrigin> positions, bool complete)
     {
         // What is left after dropping the acknowledged batches is the outbox; it starts at the oldest one's first output.
-        DropAcknowledged();
+        var acked = DropAcknowledged();
         var outboxDeltas = new List<RecommendationDelta>();
         var outboxDeadLetters = new List<DeadLetter>();
         long firstDelta = _deltas, firstDeadLetter = _deadLetters;
@@ -260,9 +290,12 @@ public sealed class StateCheckpointer
             outboxDeadLetters.AddRange(batch.DeadLetters);
         }
 
+        // The acknowledged offsets belong to the cut only when they were reported with exactly these counts.
+        var cutKnown = acked.Deltas == firstDelta && acked.DeadLetters == firstDeadLetter;
+        var version = WritesVersion;
         var w = _writer;
         w.Reset();
-        w.VarUInt(Version);
+        w.VarUInt(version);
         WriteShape(w);
         w.Bool(complete);
         w.VarUInt((ulong)positions.Count);
@@ -271,10 +304,20 @@ public sealed class StateCheckpointer
             w.String(position.Source);
             w.Int(position.Partition);
             w.Long(position.Position);
+            if (version >= 4)
+            {
+                w.VarInt(position.ByteOffset);
+            }
         }
 
         w.Long(firstDelta);
         w.Long(firstDeadLetter);
+        if (version >= 4)
+        {
+            w.VarInt(cutKnown ? acked.DeltaBytes : -1);
+            w.VarInt(cutKnown ? acked.DeadLetterBytes : -1);
+        }
+
         w.Bytes(validator);
         w.Bytes(slicer);
         w.Long(_state.ExpiryScanHour);
@@ -375,7 +418,8 @@ public sealed class StateCheckpointer
                     }
 
                     value.ResetWrittenCount();
-                    PortableUserStateCodec.Encode(current, _state.Ids, partition.Reranks.TryGetDue(user, out var due) ? due : null, value);
+                    var pending = new PendingWork(partition.Reranks.TryGetDue(user, out var due) ? due : null, partition.Promotions.Contains(user));
+                    PortableUserStateCodec.Encode(current, _state.Ids, pending, value);
                     records.Add(new ChangelogRecord(partition.Index, key, value.WrittenSpan.ToArray()));
                 }
             }
@@ -513,12 +557,18 @@ public sealed class StateCheckpointer
         var positions = new RecordOrigin[r.Count()];
         for (var i = 0; i < positions.Length; i++)
         {
-            positions[i] = new RecordOrigin(r.String(), r.Int(), r.Long());
+            positions[i] = new RecordOrigin(r.String(), r.Int(), r.Long()) { ByteOffset = r.Version >= 4 ? r.VarInt() : -1 };
         }
 
         Positions = positions;
         DurableDeltas = r.Long();
         DurableDeadLetters = r.Long();
+        if (r.Version >= 4)
+        {
+            DurableDeltaBytes = r.VarInt();
+            DurableDeadLetterBytes = r.VarInt();
+        }
+
         RestoredValidator = r.Bytes();
         RestoredSlicer = r.Bytes();
         _state.ExpiryScanHour = r.Long();
@@ -573,8 +623,7 @@ public sealed class StateCheckpointer
         }
 
         // The outbox goes out again first, and stays in the outbox until that is acknowledged.
-        _ackedDeltas = DurableDeltas;
-        _ackedDeadLetters = DurableDeadLetters;
+        _acked = new DurableOutputs(DurableDeltas, DurableDeadLetters, DurableDeltaBytes, DurableDeadLetterBytes);
         _deltas = DurableDeltas + deltas.Length;
         _deadLetters = DurableDeadLetters + deadLetters.Length;
         if (deltas.Length + deadLetters.Length > 0)
@@ -665,20 +714,8 @@ public sealed class StateCheckpointer
         }
     }
 
-    private static void InterlockedMax(ref long location, long value)
-    {
-        var current = Interlocked.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    /// <summary>Outputs durably written: how many, and where their files end (-1: not reported).</summary>
+    private sealed record DurableOutputs(long Deltas, long DeadLetters, long DeltaBytes, long DeadLetterBytes);
 
     private sealed class ByteKeyOrder : IComparer<byte[]>
     {

@@ -31,6 +31,9 @@ public sealed class JsonLinesReader : IDisposable
     private readonly bool _gzip;
     private long _decompressed;
 
+    // Bytes of the (decompressed) stream before the buffered chunk: with _chunkStart, the offset just past the last line.
+    private long _chunkOrigin;
+
     public JsonLinesReader(string path, int maxRecordBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 1);
@@ -55,6 +58,9 @@ public sealed class JsonLinesReader : IDisposable
     /// <summary>Name of the source in record origins and checkpoints (the file name).</summary>
     public string Name => _name;
 
+    /// <summary>Where a resumed read goes on: after <see cref="Lines"/> lines, at their byte offset when the file is uncompressed.</summary>
+    public RecordOrigin ResumePosition => _gzip ? RecordOrigin.FileLine(_name, _line) : RecordOrigin.FileLine(_name, _line, _chunkOrigin + _chunkStart);
+
     /// <summary>Fills a new batch with up to <paramref name="maxRecords"/> lines; null at end of file.</summary>
     public RawRecordBatch? ReadBatch(int maxRecords)
     {
@@ -68,8 +74,37 @@ public sealed class JsonLinesReader : IDisposable
             return null;
         }
 
-        batch.Checkpoint = new Batches.PositionCheckpoint([RecordOrigin.FileLine(_name, _line)]);
+        batch.Checkpoint = new Batches.PositionCheckpoint([ResumePosition]);
         return batch;
+    }
+
+    /// <summary>
+    /// Goes on after <paramref name="position"/>, as <see cref="ResumePosition"/> gave it: a seek to its byte offset, or,
+    /// without one (a compressed file, an older checkpoint), reading past its lines; false when the file has fewer.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The offset is past the file's end or not at the end of a line.</exception>
+    public bool Resume(RecordOrigin position)
+    {
+        if (_gzip || position.ByteOffset < 0)
+        {
+            return Skip(position.Position);
+        }
+
+        var offset = position.ByteOffset;
+        Span<byte> before = stackalloc byte[1];
+        var handle = ((FileStream)_file).SafeFileHandle;
+        if (offset > _length || (offset > 0 && offset < _length && (RandomAccess.Read(handle, before, offset - 1) != 1 || before[0] != (byte)'\n')))
+        {
+            throw new InvalidDataException(
+                $"'{_path}' does not end a line at byte {offset} (it has {_length} bytes), where the state directory says line {position.Position} ended; it was changed or replaced since.");
+        }
+
+        _file.Seek(offset, SeekOrigin.Begin);
+        _line = position.Position;
+        _decompressed = offset;
+        _chunkOrigin = offset;
+        Interlocked.Exchange(ref _position, offset);
+        return true;
     }
 
     /// <summary>Reads past the first <paramref name="lines"/> lines (a resumed replay); false when the file has fewer.</summary>
@@ -137,6 +172,7 @@ public sealed class JsonLinesReader : IDisposable
         }
 
         Interlocked.Exchange(ref _position, _file.Position);
+        _chunkOrigin = _decompressed;
         _decompressed += _chunkEnd;
         _eof = _chunkEnd == 0;
         if (_eof && _gzip)

@@ -6,8 +6,17 @@ namespace StreamRec.Pipeline.Input;
 /// </summary>
 public readonly record struct RecordOrigin(string Source, int Partition, long Position)
 {
+    /// <summary>
+    /// For a position in an uncompressed file: the byte offset just past line <see cref="Position"/>, so a resumed
+    /// replay seeks there instead of counting lines; -1 when not known (a compressed file, a Kafka offset).
+    /// </summary>
+    public long ByteOffset { get; init; } = -1;
+
     /// <summary>A line of a file, 1-based.</summary>
     public static RecordOrigin FileLine(string path, long line) => new(path, -1, line);
+
+    /// <summary>The position after line <paramref name="line"/> of an uncompressed file, which ends at <paramref name="byteOffset"/>.</summary>
+    public static RecordOrigin FileLine(string path, long line, long byteOffset) => new(path, -1, line) { ByteOffset = byteOffset };
 
     /// <summary>A message of a Kafka topic partition.</summary>
     public static RecordOrigin KafkaMessage(string topic, int partition, long offset) => new(topic, partition, offset);

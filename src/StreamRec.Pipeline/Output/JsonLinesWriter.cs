@@ -13,22 +13,29 @@ public sealed class JsonLinesWriter<T> : IDisposable
 
     private readonly JsonTypeInfo<T> _type;
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(FlushBytes + (64 * 1024));
+    private readonly bool _compressed;
+    private long _offset;
 
     public JsonLinesWriter(string path, JsonTypeInfo<T> type)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-        _stream = IsCompressed(path) ? new GZipStream(file, CompressionLevel.Fastest) : file;
+        _compressed = IsCompressed(path);
+        _stream = _compressed ? new GZipStream(file, CompressionLevel.Fastest) : file;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         _type = type;
     }
 
     /// <summary>
     /// Continues an uncompressed file after its first <paramref name="keepLines"/> lines, cutting off whatever
-    /// follows them (a resumed replay: lines past the last checkpoint are written again).
+    /// follows them (a resumed replay: lines past the last checkpoint are written again). With
+    /// <paramref name="keepBytes"/> (as <see cref="Offset"/> gave it), the cut is there, checked rather than searched
+    /// for; -1 counts the lines (an older checkpoint).
     /// </summary>
-    /// <exception cref="InvalidDataException">The file holds fewer lines than that.</exception>
-    public JsonLinesWriter(string path, JsonTypeInfo<T> type, long keepLines)
+    /// <exception cref="InvalidDataException">
+    /// The file holds fewer lines than that, or is shorter than <paramref name="keepBytes"/>, or that byte does not end a line.
+    /// </exception>
+    public JsonLinesWriter(string path, JsonTypeInfo<T> type, long keepLines, long keepBytes = -1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keepLines);
         if (IsCompressed(path))
@@ -39,10 +46,11 @@ public sealed class JsonLinesWriter<T> : IDisposable
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         try
         {
-            var end = OffsetAfterLines(file, keepLines)
+            var end = keepBytes >= 0 ? CheckedCut(file, path, keepLines, keepBytes) : OffsetAfterLines(file, keepLines)
                 ?? throw new InvalidDataException($"'{path}' holds fewer than the {keepLines} lines the state directory says were written; it was changed or replaced since.");
             file.SetLength(end);
             file.Position = end;
+            _offset = end;
         }
         catch
         {
@@ -56,6 +64,19 @@ public sealed class JsonLinesWriter<T> : IDisposable
     }
 
     private static bool IsCompressed(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A stored cut is trusted only where the file is long enough and a line ends: anything else means the file changed.</summary>
+    private static long CheckedCut(FileStream file, string path, long lines, long bytes)
+    {
+        Span<byte> last = stackalloc byte[1];
+        if (file.Length < bytes || (bytes > 0 && (RandomAccess.Read(file.SafeFileHandle, last, bytes - 1) != 1 || last[0] != (byte)'\n')))
+        {
+            throw new InvalidDataException(
+                $"'{path}' does not end a line at byte {bytes} (it has {file.Length} bytes), where the state directory says its {lines} written lines end; it was changed or replaced since. Refusing to cut it.");
+        }
+
+        return bytes;
+    }
 
     private static long? OffsetAfterLines(FileStream file, long lines)
     {
@@ -96,6 +117,12 @@ public sealed class JsonLinesWriter<T> : IDisposable
 
     public long Written { get; private set; }
 
+    /// <summary>
+    /// The file's length once what is buffered is flushed: where a resumed replay cuts it. -1 for a compressed file
+    /// (which cannot be continued).
+    /// </summary>
+    public long Offset => _compressed ? -1 : _offset + _buffer.WrittenCount;
+
     public void Write(T value)
     {
         JsonSerializer.Serialize(_json, value, _type);
@@ -122,6 +149,7 @@ public sealed class JsonLinesWriter<T> : IDisposable
 
     private void Drain()
     {
+        _offset += _buffer.WrittenCount;
         _stream.Write(_buffer.WrittenSpan);
         _buffer.ResetWrittenCount();
     }

@@ -76,7 +76,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         if (checkpoints?.Outbox is { } outbox)
         {
             // What the last checkpoint had emitted but not seen written goes out first, as it went out before.
-            Write(outbox, deltas, deadLetters, durable: true);
+            Write(outbox, deltas, deadLetters, checkpoints);
         }
 
         if (checkpoints is { IsComplete: true })
@@ -92,7 +92,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         var (killSwitch, done) = source
             .ViaMaterialized(KillSwitches.Single<RawRecordBatch>(), Keep.Right)
             .Via(RecommendationPipeline.Create(options, state, scorer, _metrics, time))
-            .ToMaterialized(Sink.ForEach<EventBatch>(batch => Write(batch, deltas, deadLetters, durable: checkpoints is not null)), Keep.Both)
+            .ToMaterialized(Sink.ForEach<EventBatch>(batch => Write(batch, deltas, deadLetters, checkpoints)), Keep.Both)
             .Run(system.Materializer());
 
         // Cancelling ends the input early but still lets the pipeline flush what it has.
@@ -106,7 +106,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
             // Read to its end and written: the directory now holds the finished replay (a rerun writes nothing more).
             deltas.Flush();
             deadLetters?.Flush();
-            checkpoints.Complete([RecordOrigin.FileLine(finished.Name, finished.Lines)]);
+            checkpoints.Complete([finished.ResumePosition]);
         }
 
         var elapsed = stopwatch.Elapsed;
@@ -151,12 +151,12 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         return process.PeakWorkingSet64;
     }
 
-    /// <summary>The line a restored replay resumes after (0: from the start); refuses a directory of another input.</summary>
-    private long ResumePosition(Durability.StateCheckpointer? checkpoints)
+    /// <summary>The line (and byte) a restored replay resumes after (line 0: from the start); refuses a directory of another input.</summary>
+    private RecordOrigin ResumePosition(Durability.StateCheckpointer? checkpoints)
     {
         if (checkpoints is not { IsRestored: true })
         {
-            return 0;
+            return RecordOrigin.FileLine(Path.GetFileName(replay.Input), 0);
         }
 
         var name = Path.GetFileName(replay.Input);
@@ -166,7 +166,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
             throw new InvalidDataException($"The state directory holds the replay of '{stored}', not of '{name}'. Use a new state directory for another input.");
         }
 
-        return position.Position;
+        return position;
     }
 
     /// <summary>
@@ -177,10 +177,10 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
     private (JsonLinesWriter<Contracts.Outputs.RecommendationDelta> Deltas, JsonLinesWriter<Contracts.Outputs.DeadLetter>? DeadLetters) OpenOutputs(Durability.StateCheckpointer? checkpoints)
     {
         var outputExisted = File.Exists(replay.Output);
-        var deltas = Open(replay.Output, "--out", ContractJson.Default.RecommendationDelta, checkpoints?.DurableDeltas);
+        var deltas = Open(replay.Output, "--out", ContractJson.Default.RecommendationDelta, checkpoints?.DurableDeltas, checkpoints?.DurableDeltaBytes ?? -1);
         try
         {
-            return (deltas, replay.DeadLetters is null ? null : Open(replay.DeadLetters, "--dlq", ContractJson.Default.DeadLetter, checkpoints?.DurableDeadLetters));
+            return (deltas, replay.DeadLetters is null ? null : Open(replay.DeadLetters, "--dlq", ContractJson.Default.DeadLetter, checkpoints?.DurableDeadLetters, checkpoints?.DurableDeadLetterBytes ?? -1));
         }
         catch
         {
@@ -193,12 +193,12 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
             throw;
         }
 
-        // A resumed replay continues its outputs after the lines its last checkpoint counted as written.
-        static JsonLinesWriter<T> Open<T>(string path, string role, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, long? keepLines)
+        // A resumed replay continues its outputs after the lines its last checkpoint counted as written (at their offset when stored).
+        static JsonLinesWriter<T> Open<T>(string path, string role, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, long? keepLines, long keepBytes)
         {
             try
             {
-                return keepLines is { } keep ? new JsonLinesWriter<T>(path, type, keep) : new JsonLinesWriter<T>(path, type);
+                return keepLines is { } keep ? new JsonLinesWriter<T>(path, type, keep, keepBytes) : new JsonLinesWriter<T>(path, type);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -207,13 +207,20 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         }
     }
 
-    private JsonLinesReader OpenReader(long resumeAt)
+    private JsonLinesReader OpenReader(RecordOrigin resumeAt)
     {
         var reader = new JsonLinesReader(replay.Input, options.MaxEventBytes);
-        if (!reader.Skip(resumeAt))
+        try
+        {
+            if (!reader.Resume(resumeAt))
+            {
+                throw new InvalidDataException($"'{replay.Input}' has fewer than the {resumeAt.Position} lines the state directory says were read; it was changed or replaced since.");
+            }
+        }
+        catch
         {
             reader.Dispose();
-            throw new InvalidDataException($"'{replay.Input}' has fewer than the {resumeAt} lines the state directory says were read; it was changed or replaced since.");
+            throw;
         }
 
         Volatile.Write(ref _reader, reader);
@@ -224,7 +231,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         EventBatch batch,
         JsonLinesWriter<Contracts.Outputs.RecommendationDelta> deltas,
         JsonLinesWriter<Contracts.Outputs.DeadLetter>? deadLetters,
-        bool durable)
+        Durability.StateCheckpointer? checkpoints)
     {
         foreach (var delta in batch.Deltas)
         {
@@ -239,11 +246,12 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
             }
         }
 
-        if (durable && batch.Checkpoint is { } checkpoint)
+        if (checkpoints is not null && batch.Checkpoint is { } checkpoint)
         {
             // Acknowledged outputs leave the outbox, so they must be in the files before the next checkpoint.
             deltas.Flush();
             deadLetters?.Flush();
+            checkpoints.OutputsFlushedTo(deltas.Offset, deadLetters?.Offset ?? -1);
             checkpoint.Acknowledge();
         }
     }

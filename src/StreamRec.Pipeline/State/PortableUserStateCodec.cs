@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Ids;
 using StreamRec.Pipeline.Numerics;
@@ -8,11 +6,11 @@ using StreamRec.Pipeline.Numerics;
 namespace StreamRec.Pipeline.State;
 
 /// <summary>
-/// The changelog's layout of a user's state (version 1): <see cref="UserStateCodec"/>'s, with every room and
+/// The changelog's layout of a user's state (version 2): <see cref="UserStateCodec"/>'s, with every room and
 /// streamer named by its external id instead of the writing instance's interned number, so any instance can
-/// read it, plus the user's pending re-rank. A forgotten or expired user is a tombstone (a null value), not a record.
+/// read it, plus the user's pending work. A forgotten or expired user is a tombstone (a null value), not a record.
 /// <code>
-/// u8     version = 1
+/// u8     version = 2
 /// varint dimensions, varint interest_ts (ms)
 /// f32    activity (its time is interest_ts)
 /// f32    scale, then i8 x dimensions (only the scale when it is 0: the zero vector): the long-term interest
@@ -21,24 +19,37 @@ namespace StreamRec.Pipeline.State;
 /// u8     m, then m x (string room, f32 score): the ranked list, best first
 /// zigzag rankedAt - interest_ts, varint seq
 /// u8     1 then zigzag due - interest_ts when a re-rank is pending, else 0
+/// u8     1 when a room_stop promotion waits for the tick's close, else 0 (not in version 1)
 /// string = varint byte length, then UTF-8
 /// </code>
-/// The interest vectors are quantized as in the local layout (one scale, max |x| maps to 127; the local layout keeps
-/// the session vector's scale as a Half, this one as a float), so a state decoded from the local store and written
-/// here loses nothing more.
+/// Version 1 (no promotion byte) is still read, as no promotion pending. The interest vectors are quantized as in
+/// the local layout (one scale, max |x| maps to 127; the local layout keeps the session vector's scale as a Half,
+/// this one as a float), so a state decoded from the local store and written here loses nothing more.
 /// </summary>
 public static class PortableUserStateCodec
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
 
-    /// <summary>Writes <paramref name="user"/> (its numbers named through <paramref name="ids"/>) and its pending re-rank, if any.</summary>
-    public static void Encode(UserState user, IdTables ids, long? pendingDue, IBufferWriter<byte> destination)
+    /// <summary>The previous layout: no pending promotion.</summary>
+    public const byte Version1 = 1;
+
+    /// <summary>Writes <paramref name="user"/> (its numbers named through <paramref name="ids"/>) and its pending work.</summary>
+    public static void Encode(UserState user, IdTables ids, PendingWork pending, IBufferWriter<byte> destination) =>
+        Encode(user, ids, pending, destination, Version);
+
+    /// <summary>Writes in layout <paramref name="version"/> (1 drops the pending promotion).</summary>
+    public static void Encode(UserState user, IdTables ids, PendingWork pending, IBufferWriter<byte> destination, byte version)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(destination);
-        var w = new Writer(destination);
-        w.Byte(Version);
+        if (version is not (Version1 or Version))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"Writable changelog record versions are {Version1} and {Version}.");
+        }
+
+        var w = new ByteWriter(destination);
+        w.Byte(version);
         w.VarUInt((ulong)user.Interest.Length);
         w.VarUInt((ulong)user.InterestTs);
         w.Float((float)user.Activity.Value);
@@ -62,27 +73,32 @@ public static class PortableUserStateCodec
 
         w.VarInt(user.RankedAt - user.InterestTs);
         w.VarUInt((ulong)user.Seq);
-        w.Byte(pendingDue is null ? (byte)0 : (byte)1);
-        if (pendingDue is { } due)
+        w.Bool(pending.RerankDue is not null);
+        if (pending.RerankDue is { } due)
         {
             w.VarInt(due - user.InterestTs);
+        }
+
+        if (version >= 2)
+        {
+            w.Bool(pending.Promotion);
         }
     }
 
     /// <summary>
-    /// Reads a record written by <see cref="Encode"/> into <paramref name="user"/>, interning its room and streamer
-    /// names into <paramref name="ids"/> (call it on the thread that interns). Returns the pending re-rank's due time, or null.
+    /// Reads a record written by <see cref="Encode(UserState, IdTables, PendingWork, IBufferWriter{byte})"/> into <paramref name="user"/>, interning its room and streamer
+    /// names into <paramref name="ids"/> (call it on the thread that interns). Returns the user's pending work.
     /// </summary>
     /// <exception cref="InvalidDataException">Another version, another vector size, or a record cut short.</exception>
-    public static long? Decode(ReadOnlySpan<byte> source, UserState user, IdTables ids)
+    public static PendingWork Decode(ReadOnlySpan<byte> source, UserState user, IdTables ids)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(ids);
-        var r = new Reader(source);
+        var r = new ByteReader(source, "The changelog record");
         var version = r.Byte();
-        if (version != Version)
+        if (version is not (Version1 or Version))
         {
-            throw new InvalidDataException($"Changelog record version {version} is not readable by this version (which reads {Version}).");
+            throw new InvalidDataException($"Changelog record version {version} is not readable by this version (which reads {Version1} and {Version}).");
         }
 
         var dimensions = (int)r.VarUInt();
@@ -117,16 +133,17 @@ public static class PortableUserStateCodec
         user.RankedAt = user.InterestTs + r.VarInt();
         user.Seq = (long)r.VarUInt();
         long? due = r.Byte() == 1 ? user.InterestTs + r.VarInt() : null;
+        var promotion = version >= 2 && r.Bool();
         if (!r.AtEnd)
         {
             throw new InvalidDataException("The changelog record has trailing bytes: it was written by another version.");
         }
 
-        return due;
+        return new PendingWork(due, promotion);
     }
 
     /// <summary>f32 scale = max|x| / 127, then the components as round(x / scale) in i8 (only the scale for the zero vector).</summary>
-    private static void WriteVector(Writer w, float[] vector)
+    private static void WriteVector(ByteWriter w, float[] vector)
     {
         var max = 0f;
         foreach (var x in vector)
@@ -145,85 +162,12 @@ public static class PortableUserStateCodec
         }
     }
 
-    private static void ReadVector(ref Reader r, float[] vector)
+    private static void ReadVector(ref ByteReader r, float[] vector)
     {
         var scale = r.Float();
         for (var i = 0; i < vector.Length; i++)
         {
             vector[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
-        }
-    }
-
-    private readonly ref struct Writer(IBufferWriter<byte> destination)
-    {
-        public void Byte(byte value)
-        {
-            destination.GetSpan(1)[0] = value;
-            destination.Advance(1);
-        }
-
-        public void Float(float value)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(destination.GetSpan(4), value);
-            destination.Advance(4);
-        }
-
-        public void VarUInt(ulong value) => destination.Advance(State.VarInt.Write(destination.GetSpan(State.VarInt.MaxBytes), value));
-
-        public void VarInt(long value) => VarUInt(State.VarInt.ZigZag(value));
-
-        public void String(string value)
-        {
-            var length = Encoding.UTF8.GetByteCount(value);
-            VarUInt((ulong)length);
-            destination.Advance(Encoding.UTF8.GetBytes(value, destination.GetSpan(length)));
-        }
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> buffer)
-    {
-        private readonly ReadOnlySpan<byte> _buffer = buffer;
-        private int _position;
-
-        public readonly bool AtEnd => _position == _buffer.Length;
-
-        public byte Byte()
-        {
-            Need(1);
-            return _buffer[_position++];
-        }
-
-        public float Float()
-        {
-            Need(4);
-            var value = BinaryPrimitives.ReadSingleLittleEndian(_buffer[_position..]);
-            _position += 4;
-            return value;
-        }
-
-        public ulong VarUInt() => State.VarInt.Read(_buffer, ref _position);
-
-        public long VarInt() => State.VarInt.UnZigZag(VarUInt());
-
-        public string String()
-        {
-            var length = VarUInt();
-            if (length > (ulong)(_buffer.Length - _position))
-            {
-                throw new InvalidDataException("The changelog record ends inside a name.");
-            }
-
-            var value = Encoding.UTF8.GetString(_buffer.Slice(_position, (int)length));
-            _position += (int)length;
-            return value;
-        }
-
-        private readonly void Need(int bytes)
-        {
-            if (_position + bytes > _buffer.Length)
-            {
-                throw new InvalidDataException("The changelog record is cut short.");
-            }
         }
     }
 }

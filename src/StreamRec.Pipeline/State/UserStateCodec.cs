@@ -31,6 +31,8 @@ public static class UserStateCodec
     /// <summary>The previous layout: f32 activity, engagements and scores, no short-term vector.</summary>
     public const byte Version1 = 1;
 
+    private const string Record = "A user state";
+
     /// <summary>Upper bound of an encoded state's size.</summary>
     public static int MaxSize(int dimensions, int maxAffinities, int maxRanked) =>
         1 + 5 + 10 + 4 + 4 + dimensions + 4 + dimensions + 1 + (maxAffinities * 19) + 1 + (maxRanked * 9) + 10 + 10;
@@ -82,7 +84,7 @@ public static class UserStateCodec
     /// <summary>The event time of the user's latest event, read without decoding the rest.</summary>
     public static long ReadInterestTs(ReadOnlySpan<byte> source)
     {
-        var r = new Reader(source);
+        var r = new ByteReader(source, Record);
         CheckVersion(r.Byte());
         r.VarUInt();
         return (long)r.VarUInt();
@@ -93,7 +95,7 @@ public static class UserStateCodec
     public static void Decode(ReadOnlySpan<byte> source, UserState user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var r = new Reader(source);
+        var r = new ByteReader(source, Record);
         var half = CheckVersion(r.Byte()) == Version;
         var dimensions = (int)r.VarUInt();
         if (dimensions != user.Interest.Length)
@@ -102,7 +104,7 @@ public static class UserStateCodec
         }
 
         user.InterestTs = (long)r.VarUInt();
-        user.Activity = new DecayedValue(r.Number(half), user.InterestTs);
+        user.Activity = new DecayedValue(Number(ref r, half), user.InterestTs);
         ReadVector(ref r, user.Interest, half: false);
         if (half)
         {
@@ -117,7 +119,7 @@ public static class UserStateCodec
         for (var i = 0; i < affinities.Length; i++)
         {
             var streamer = (int)r.VarUInt();
-            var value = r.Number(half);
+            var value = Number(ref r, half);
             affinities[i] = new StreamerAffinity(streamer, new DecayedValue(value, user.InterestTs - (long)r.VarUInt()));
         }
 
@@ -126,13 +128,15 @@ public static class UserStateCodec
         for (var i = 0; i < ranked.Length; i++)
         {
             var room = (int)r.VarUInt();
-            ranked[i] = new ScoredRoom(room, r.Number(half));
+            ranked[i] = new ScoredRoom(room, Number(ref r, half));
         }
 
         user.SetRanked(ranked);
         user.RankedAt = user.InterestTs + r.VarInt();
         user.Seq = (long)r.VarUInt();
     }
+
+    private static float Number(ref ByteReader r, bool half) => half ? r.Half() : r.Float();
 
     private static byte CheckVersion(byte version) => version is Version1 or Version
         ? version
@@ -158,9 +162,9 @@ public static class UserStateCodec
         }
     }
 
-    private static void ReadVector(ref Reader r, float[] vector, bool half)
+    private static void ReadVector(ref ByteReader r, float[] vector, bool half)
     {
-        var scale = r.Number(half);
+        var scale = Number(ref r, half);
         for (var i = 0; i < vector.Length; i++)
         {
             vector[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
@@ -200,36 +204,5 @@ public static class UserStateCodec
         }
 
         public static Half ToHalf(double value) => (Half)Math.Clamp(value, (double)Half.MinValue, (double)Half.MaxValue);
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> buffer)
-    {
-        private readonly ReadOnlySpan<byte> _buffer = buffer;
-        private int _position;
-
-        public byte Byte() => _buffer[_position++];
-
-        public float Float()
-        {
-            var value = BinaryPrimitives.ReadSingleLittleEndian(_buffer[_position..]);
-            _position += 4;
-            return value;
-        }
-
-        public ulong VarUInt() => State.VarInt.Read(_buffer, ref _position);
-
-        public long VarInt() => State.VarInt.UnZigZag(VarUInt());
-
-        public float Number(bool half)
-        {
-            if (!half)
-            {
-                return Float();
-            }
-
-            var value = (float)BinaryPrimitives.ReadHalfLittleEndian(_buffer[_position..]);
-            _position += 2;
-            return value;
-        }
     }
 }

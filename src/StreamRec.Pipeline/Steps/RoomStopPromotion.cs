@@ -32,6 +32,9 @@ public sealed class RoomStopPromotion(PipelineOptions options, PipelineState sta
                 if (!partition.Promotions.Contains(user) && partition.Users.Peek(user) is { } state && emitter.HoldsInTopK(state, room))
                 {
                     partition.Promotions.Add(user);
+
+                    // The pending promotion travels in the user's changelog record, so a partition moved before the tick closes keeps it.
+                    partition.Users.Changed?.Add(user);
                 }
             }
         }

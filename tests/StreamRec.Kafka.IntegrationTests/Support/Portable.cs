@@ -22,7 +22,7 @@ internal static class Portable
             {
                 var id = state.Ids.Users.Find(Encoding.UTF8.GetString(key));
                 var buffer = new ArrayBufferWriter<byte>();
-                PortableUserStateCodec.Encode(partition.Users.Peek(id)!, state.Ids, partition.Reranks.TryGetDue(id, out var due) ? due : null, buffer);
+                PortableUserStateCodec.Encode(partition.Users.Peek(id)!, state.Ids, new PendingWork(partition.Reranks.TryGetDue(id, out var due) ? due : null, partition.Promotions.Contains(id)), buffer);
                 users[Encoding.UTF8.GetString(key)] = buffer.WrittenSpan.ToArray();
             }
         }
@@ -67,6 +67,6 @@ internal static class Portable
     {
         // Byte 1 is the dimension count (a one-byte varint for any size used here); the bounds are the largest allowed.
         var user = new UserState(record[1], 64, 256);
-        return (user, PortableUserStateCodec.Decode(record, user, ids));
+        return (user, PortableUserStateCodec.Decode(record, user, ids).RerankDue);
     }
 }

@@ -44,7 +44,7 @@ public sealed class ChangelogTests
             user.SetRanked([.. ranked.DistinctBy(r => r.Item1).Select(r => new ScoredRoom(r.Item1, r.Item2))]);
             user.RankedAt = ts - 50;
             user.Seq = seq;
-            long? pending = due.Length == 0 ? null : ts + due[0];
+            var pending = new PendingWork(due.Length == 0 ? null : ts + due[0], Promotion: seq % 2 == 0);
 
             var written = Encode(user, writer, pending);
             var decoded = new UserState(8, 4, 6);
@@ -69,16 +69,77 @@ public sealed class ChangelogTests
     {
         var ids = Tables(4, reverse: false);
         var user = new UserState(8, 4, 6) { InterestTs = 1_000, Seq = 3 };
-        var written = Encode(user, ids, null);
+        var written = Encode(user, ids, default);
 
         var other = written.ToArray();
-        other[0] = 2;
+        other[0] = 3;
         var ex = Assert.Throws<InvalidDataException>(() => PortableUserStateCodec.Decode(other, new UserState(8, 4, 6), ids));
 
         Assert.Equal(PortableUserStateCodec.Version, written[0]);
-        Assert.Equal(1, PortableUserStateCodec.Version);
-        Assert.Contains("version 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, PortableUserStateCodec.Version);
+        Assert.Contains("version 3", ex.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => PortableUserStateCodec.Decode(written.AsSpan(0, written.Length - 1), new UserState(8, 4, 6), ids));
+    }
+
+    [Fact]
+    public void PortableUserStateCodec_RecordWrittenAsVersion1_IsReadWithItsReRankAndNoPromotion()
+    {
+        var ids = Tables(4, reverse: false);
+        var user = new UserState(8, 4, 6) { InterestTs = 5_000, RankedAt = 4_000, Seq = 7 };
+        user.SetRanked([new ScoredRoom(1, 0.5f), new ScoredRoom(2, 0.25f)]);
+        var pending = new PendingWork(9_000, Promotion: true);
+
+        var version1 = new ArrayBufferWriter<byte>();
+        PortableUserStateCodec.Encode(user, ids, pending, version1, PortableUserStateCodec.Version1);
+        var decoded = new UserState(8, 4, 6);
+        var read = PortableUserStateCodec.Decode(version1.WrittenSpan, decoded, ids);
+
+        Assert.Equal(PortableUserStateCodec.Version1, version1.WrittenSpan[0]);
+        Assert.Equal(new PendingWork(9_000, Promotion: false), read);
+        Assert.Equal(7, decoded.Seq);
+        Assert.Equal(user.Ranked.ToArray(), decoded.Ranked.ToArray());
+
+        // Version 2 is version 1 and one byte more: the pending promotion.
+        Assert.Equal(version1.WrittenCount + 1, Encode(user, ids, pending).Length);
+    }
+
+    [Fact]
+    public void Handover_BetweenRoomStopAndTheTickClose_NewOwnerPromotesTheHoldersAsTheOldOwnerWould()
+    {
+        var changelog = new RecordingChangelog(Options.Partitions);
+        using var directoryA = new InMemoryStateDirectory();
+        var stateA = PipelineState.Open(Options, directoryA, TimeProvider.System, resumesAfterStop: true, changelog);
+        using var coreA = new StreamCore(Options, stateA, new BaselineScorer(), new PipelineMetrics());
+        Process(coreA, stateA);
+        var stop = Ev.Batch(stateA, Ev.Stop(Ev.T0 + 20_000, "r1"));
+        stop.ClosesTick = false;
+        coreA.Process(stop);
+
+        // A checkpoint between the stop and the tick's close: the partitions move now.
+        stateA.Checkpoints!.Complete([]);
+
+        using var directoryB = new InMemoryStateDirectory();
+        var stateB = PipelineState.Open(Options, directoryB, TimeProvider.System, resumesAfterStop: true, new RecordingChangelog(Options.Partitions));
+        using var coreB = new StreamCore(Options, stateB, new BaselineScorer(), new PipelineMetrics());
+        coreB.Process(Ev.Batch(stateB, Ev.Start(Ev.T0, "r1", "beauty", "s1"), Ev.Start(Ev.T0, "r2", "food", "s2"), Ev.Start(Ev.T0, "r3", "beauty", "s3")));
+        var stopB = Ev.Batch(stateB, Ev.Stop(Ev.T0 + 20_000, "r1"));
+        stopB.ClosesTick = false;
+        coreB.Process(stopB);
+        stateB.Checkpoints!.ApplyHandover(ChangelogRestorer.Decode(changelog.Handover(), Options, stateB.Ids));
+
+        // The tick closes: the old owner, had it kept the partitions, and the new one send the same promotions.
+        var closeA = Ev.Batch(stateA, Ev.Click(Ev.T0 + 20_500, "u9", "r2"));
+        coreA.Process(closeA);
+        var closeB = Ev.Batch(stateB, Ev.Click(Ev.T0 + 20_500, "u9", "r2"));
+        coreB.Process(closeB);
+
+        var promotedByA = Lists(closeA);
+        Assert.NotEmpty(promotedByA);
+        Assert.All(promotedByA, p => Assert.DoesNotContain("r1", p.Top));
+        Assert.Equal(promotedByA, Lists(closeB));
+
+        static List<(string User, long Seq, string Top)> Lists(EventBatch batch) =>
+            [.. batch.Deltas.Where(d => d.UserId != "u9").Select(d => (d.UserId, d.Seq, string.Join(",", d.Top.Select(t => t.RoomId)))).OrderBy(d => d.UserId, StringComparer.Ordinal)];
     }
 
     [Fact]
@@ -179,7 +240,7 @@ public sealed class ChangelogTests
         var id = state.Ids.Users.Find(user);
         var partition = state.Partitions[state.PartitionMap.Of(id)];
         var current = partition.Users.Peek(id) ?? throw new InvalidOperationException($"{user} is not on this instance.");
-        return Encode(current, state.Ids, partition.Reranks.TryGetDue(id, out var due) ? due : null);
+        return Encode(current, state.Ids, new PendingWork(partition.Reranks.TryGetDue(id, out var due) ? due : null, partition.Promotions.Contains(id)));
     }
 
     /// <summary>
@@ -193,20 +254,20 @@ public sealed class ChangelogTests
         var a = new UserState(x[1], 8, 8);
         var b = new UserState(x[1], 8, 8);
 
-        var dueA = PortableUserStateCodec.Decode(x, a, ids);
-        var dueB = PortableUserStateCodec.Decode(y, b, ids);
+        var pendingA = PortableUserStateCodec.Decode(x, a, ids);
+        var pendingB = PortableUserStateCodec.Decode(y, b, ids);
         var scale = Math.Max(a.Interest.Max(Math.Abs), 1e-3f);
-        return dueA == dueB && a.InterestTs == b.InterestTs && a.Activity == b.Activity && a.RankedAt == b.RankedAt && a.Seq == b.Seq
+        return pendingA == pendingB && a.InterestTs == b.InterestTs && a.Activity == b.Activity && a.RankedAt == b.RankedAt && a.Seq == b.Seq
             && a.Interest.Zip(b.Interest).All(p => Math.Abs(p.First - p.Second) <= scale * 1e-5f)
             && a.ShortInterest.Zip(b.ShortInterest).All(p => Math.Abs(p.First - p.Second) <= Math.Max(a.ShortInterest.Max(Math.Abs), 1e-3f) * 1e-5f)
             && a.Affinities.ToArray().SequenceEqual(b.Affinities.ToArray())
             && a.Ranked.ToArray().SequenceEqual(b.Ranked.ToArray());
     }
 
-    private static byte[] Encode(UserState user, IdTables ids, long? due)
+    private static byte[] Encode(UserState user, IdTables ids, PendingWork pending)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        PortableUserStateCodec.Encode(user, ids, due, buffer);
+        PortableUserStateCodec.Encode(user, ids, pending, buffer);
         return buffer.WrittenSpan.ToArray();
     }
 

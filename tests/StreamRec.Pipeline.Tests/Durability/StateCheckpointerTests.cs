@@ -105,6 +105,88 @@ public sealed class StateCheckpointerTests
         Assert.Empty(checkpoints.OutboxDeltas);
     }
 
+    [Fact]
+    public void Checkpoint_SinkReportedItsFlushedFiles_StoresTheCutAndTheInputPositionAsByteOffsets()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var deltas = CheckpointAcknowledgedOutputs(directory, version: StateCheckpointer.Version);
+
+        var restored = PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!;
+
+        Assert.True(deltas > 0);
+        Assert.Equal(StateCheckpointer.Version, Checkpoint(directory)[0]);
+        Assert.Equal(deltas, restored.DurableDeltas);
+        Assert.Equal(4_321, restored.DurableDeltaBytes);
+        Assert.Equal(0, restored.DurableDeadLetterBytes);
+        Assert.Equal([StreamRec.Pipeline.Input.RecordOrigin.FileLine("log.jsonl", 9, 987)], restored.Positions);
+    }
+
+    [Fact]
+    public void Restore_CheckpointWrittenAsVersion3_IsReadWithTheCutLeftToTheLineCount()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var deltas = CheckpointAcknowledgedOutputs(directory, version: 3);
+
+        var restored = PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!;
+
+        Assert.Equal(3, Checkpoint(directory)[0]);
+        Assert.True(restored.IsRestored);
+        Assert.Equal(deltas, restored.DurableDeltas);
+        Assert.Equal(-1, restored.DurableDeltaBytes);
+        Assert.Equal(-1, restored.DurableDeadLetterBytes);
+        Assert.Equal([StreamRec.Pipeline.Input.RecordOrigin.FileLine("log.jsonl", 9)], restored.Positions);
+    }
+
+    [Fact]
+    public void Checkpoint_AcknowledgedWithoutFileOffsets_LeavesTheCutToTheLineCount()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var state = PipelineState.Open(Options, directory, TimeProvider.System);
+        var (deltas, last) = ProcessClicks(state);
+        last.Acknowledge();
+        state.Checkpoints!.Complete([]);
+
+        var restored = PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!;
+
+        Assert.Equal(deltas, restored.DurableDeltas);
+        Assert.Equal(-1, restored.DurableDeltaBytes);
+    }
+
+    /// <summary>A batch's deltas, written and acknowledged by a file sink that reports its offsets; returns how many.</summary>
+    private static long CheckpointAcknowledgedOutputs(InMemoryStateDirectory directory, byte version)
+    {
+        var state = PipelineState.Open(Options, directory, TimeProvider.System);
+        state.Checkpoints!.WritesVersion = version;
+        var (deltas, last) = ProcessClicks(state);
+        state.Checkpoints.OutputsFlushedTo(4_321, 0);
+        last.Acknowledge();
+        state.Checkpoints.Complete([StreamRec.Pipeline.Input.RecordOrigin.FileLine("log.jsonl", 9, 987)]);
+        return deltas;
+    }
+
+    /// <summary>Batches that send deltas, through the checkpointer as the core's stage passes them; the last one's checkpoint.</summary>
+    private static (long Deltas, Batches.SourceCheckpoint Last) ProcessClicks(PipelineState state)
+    {
+        using var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics());
+        core.Process(Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1"), Ev.Start(Ev.T0, "r2", "food", "s2")));
+        long deltas = 0;
+        Batches.SourceCheckpoint? last = null;
+        foreach (var batch in new[]
+        {
+            Ev.Batch(state, Ev.Click(Ev.T0 + 1_000, "u1", "r1"), Ev.Click(Ev.T0 + 1_100, "u2", "r2")),
+            Ev.Batch(state, Ev.Click(Ev.T0 + 9_000, "u1", "r2"), Ev.Click(Ev.T0 + 9_500, "u3", "r1")),
+        })
+        {
+            core.Process(batch);
+            state.Checkpoints!.AfterBatch(batch);
+            deltas += batch.Deltas.Count;
+            last = batch.Checkpoint ?? last;
+        }
+
+        Assert.True(deltas > 0, "the clicks sent no deltas");
+        return (deltas, last!);
+    }
+
     private static byte[] Checkpoint(InMemoryStateDirectory directory)
     {
         var value = new System.Buffers.ArrayBufferWriter<byte>();

@@ -70,6 +70,77 @@ public sealed class JsonLinesReaderTests : IDisposable
         Assert.Equal("{\"z\":2}", Encoding.UTF8.GetString(batch.Record(1)));
     }
 
+    [Fact]
+    public void Resume_AtTheByteOffsetOfABatchEnd_ReadsOnExactlyAsTheFirstReaderDid()
+    {
+        // Lines of many lengths, some CRLF, ~3 MB: batch ends fall inside the reader's 1 MB chunks.
+        var lines = Enumerable.Range(1, 30_000).Select(i => $"{{\"i\":{i},\"pad\":\"{new string('p', i % 97)}\"}}" + (i % 5 == 0 ? "\r\n" : "\n"));
+        var path = Write("resume.jsonl", string.Concat(lines));
+        using var first = new JsonLinesReader(path, 1024);
+        RecordOrigin at = default;
+        while (first.ReadBatch(777) is { } batch && batch.Count > 0)
+        {
+            at = batch.Checkpoint!.Positions[0];
+            if (first.Position > 2_000_000)
+            {
+                break;
+            }
+        }
+
+        var expected = Rest(first);
+        using var resumed = new JsonLinesReader(path, 1024);
+        Assert.True(resumed.Resume(at));
+
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(at.Position > 10_000);
+        Assert.Equal(at.Position, bytes.AsSpan(0, (int)at.ByteOffset).Count((byte)'\n'));
+        Assert.Equal((byte)'\n', bytes[at.ByteOffset - 1]);
+        Assert.Equal(expected, Rest(resumed));
+        Assert.Equal(30_000 - at.Position, expected.Count);
+    }
+
+    [Fact]
+    public void Resume_OffsetInsideALineOrPastTheEnd_ThrowsNamingTheFile()
+    {
+        var path = Write("short.jsonl", "{\"a\":1}\n{\"b\":2}\n");
+        using var reader = new JsonLinesReader(path, 1024);
+
+        var inside = Assert.Throws<InvalidDataException>(() => reader.Resume(RecordOrigin.FileLine("short.jsonl", 1, 5)));
+        var past = Assert.Throws<InvalidDataException>(() => reader.Resume(RecordOrigin.FileLine("short.jsonl", 3, 100)));
+
+        Assert.Contains(path, inside.Message, StringComparison.Ordinal);
+        Assert.Contains("byte 100", past.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resume_GzipFileWithoutAnOffset_ReadsPastTheLines()
+    {
+        var path = Path.Combine(_directory, "r.jsonl.gz");
+        using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+        {
+            gz.Write(Encoding.UTF8.GetBytes("{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n"));
+        }
+
+        using var first = new JsonLinesReader(path, 1024);
+        var at = first.ReadBatch(2)!.Checkpoint!.Positions[0];
+        using var resumed = new JsonLinesReader(path, 1024);
+
+        Assert.Equal(-1, at.ByteOffset);
+        Assert.True(resumed.Resume(at));
+        Assert.Equal(["{\"c\":3}@r.jsonl.gz:3"], Rest(resumed));
+    }
+
+    private static List<string> Rest(JsonLinesReader reader)
+    {
+        var rest = new List<string>();
+        while (reader.ReadBatch(1000) is { } batch)
+        {
+            rest.AddRange(Enumerable.Range(0, batch.Count).Select(i => $"{Encoding.UTF8.GetString(batch.Record(i))}@{batch.Origin(i)}"));
+        }
+
+        return rest;
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string Write(string name, string content)
