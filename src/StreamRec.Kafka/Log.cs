@@ -135,6 +135,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "Changelog: {Topic}[{Partition}] starts at offset {LogStart}, not 0: retention deleted records a restore needs (the embedded broker keeps only the newest ~5 MB per partition; real Kafka must compact this topic, not delete from it)")]
     public static partial void ChangelogTruncated(ILogger logger, string topic, int partition, long logStart);
 
+    [LoggerMessage(EventId = 3045, Level = LogLevel.Information, Message = "Seq fence: partition {Partition} read {Topic} from offset {From} to {End} ({Origin}): {Users} user(s) continue after the highest seq found")]
+    public static partial void SeqFenceRead(ILogger logger, int partition, string topic, long from, long end, string origin, int users);
+
+    [LoggerMessage(EventId = 3046, Level = LogLevel.Warning, Message = "Seq fence: {Topic}[{Partition}] starts at offset {LogStart}, past the fence at {Origin}: retention deleted {Skipped} delta(s) the previous owner may have sent after its last checkpoint, so a seq of theirs may be sent again with another list")]
+    public static partial void SeqFenceTruncated(ILogger logger, string topic, int partition, long origin, long logStart, long skipped);
+
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,

@@ -19,6 +19,7 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentQueue<PartitionHandover> _handovers = new();
+    private readonly SeqFenceReader? _fence = changelog.Deltas is { } deltas ? new(options, deltas.Topic, deltas.Floors, logger) : null;
     private HashSet<int>? _held;
     private volatile bool _restoring;
     private long _restoredRecords;
@@ -31,6 +32,9 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
 
     /// <summary>Wall time spent reading the changelog for restores since the start.</summary>
     public TimeSpan RestoreTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _restoreTicks));
+
+    /// <summary>Deltas the seq fence could not read: deleted by retention past a changelog's marker.</summary>
+    public long FenceSkippedByRetention => _fence?.SkippedByRetention ?? 0;
 
     /// <summary>The next rebalance's changes for the stream, or null: the source sends it ahead of any record.</summary>
     public PartitionHandover? TakeHandover() => _handovers.TryDequeue(out var handover) ? handover : null;
@@ -65,6 +69,7 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
                 if (known == end)
                 {
                     changelog.NoteEnd(partition, end);
+                    _fence?.Kept(consumer, partition);
                     Log.ChangelogKept(logger, partition, changelog.Topic, end);
                     continue;
                 }
@@ -98,6 +103,7 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
     {
         var started = Stopwatch.GetTimestamp();
         var records = new List<KeyValuePair<byte[], byte[]?>>();
+        long? marker = null;
         var topicPartition = new TopicPartition(changelog.Topic, partition);
         if (end > 0)
         {
@@ -126,7 +132,16 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
                 }
 
                 next = result.Offset.Value + 1;
-                if (result.Message.Key is { } key)
+                if (result.Message.Key is not { } key)
+                {
+                    continue;
+                }
+
+                if (SeqFenceMarker.IsMarker(key))
+                {
+                    marker = SeqFenceMarker.Decode(result.Message.Value);
+                }
+                else
                 {
                     records.Add(new(key, result.Message.Value));
                 }
@@ -141,6 +156,13 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
         changelog.NoteEnd(partition, end);
         var seconds = (double)elapsed / Stopwatch.Frequency;
         Log.ChangelogRestored(logger, partition, changelog.Topic, records.Count, end, seconds);
-        return new ChangelogRestore(partition, end, records);
+        var restore = new ChangelogRestore(partition, end, records);
+        if (_fence is not null)
+        {
+            var (origin, floors) = _fence.Fence(partition, marker);
+            restore = restore with { SeqFloors = floors, FenceOrigin = origin };
+        }
+
+        return restore;
     }
 }

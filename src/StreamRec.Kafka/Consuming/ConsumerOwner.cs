@@ -97,9 +97,9 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
     /// <summary>
     /// Records between a stored position and the start of the broker's log when the partition was resumed: deleted
-    /// by retention while this instance was away, so never processed.
+    /// by retention while this instance was away, so never processed; and deltas a restore's seq fence could not read.
     /// </summary>
-    public long SkippedByRetention => Interlocked.Read(ref _skippedByRetention);
+    public long SkippedByRetention => Interlocked.Read(ref _skippedByRetention) + (_changelog?.FenceSkippedByRetention ?? 0);
 
     /// <summary>
     /// Records taken off the broker whose output is not acknowledged yet, over the owned partitions: what the

@@ -64,7 +64,9 @@ public sealed class KafkaPipelineJob(
         readiness.MarkModelLoaded(); // the scorer is constructed, so its model is loaded and checked
         // Durable state resumes where its last checkpoint stood: the stored positions, then the outbox first. Its
         // checkpoints also go to the changelog, from which partitions that move between instances are restored.
-        var changelog = stateDirectory is null ? null : new KafkaStateChangelog(output, kafka.Topics.Changelog, ChangelogPartitions(output, partitioned.Partitions), kafka.ShutdownTimeout);
+        var floors = stateDirectory is null ? null : new DeltaFloors(CoPartitioned(output, kafka.Topics.Deltas, partitioned.Partitions, "its deltas carry each user's seq fence"));
+        var changelog = stateDirectory is null ? null : new KafkaStateChangelog(
+            output, kafka.Topics.Changelog, ChangelogPartitions(output, partitioned.Partitions), kafka.ShutdownTimeout, (kafka.Topics.Deltas, floors!));
         var state = stateDirectory is null
             ? PipelineState.InMemory(partitioned)
             : PipelineState.Open(partitioned, stateDirectory, time, resumesAfterStop: true, changelog);
@@ -83,7 +85,7 @@ public sealed class KafkaPipelineJob(
             .Select(_observability.Processed); // fused with the core: runs between its batches
         var outbox = checkpoints?.Outbox is { } unsent ? Source.Single(unsent) : Source.Empty<Pipeline.Batches.EventBatch>();
         var (control, done) = outbox.ConcatMaterialized(processed, Keep.Right)
-            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages, kafka.MaxDeadLetterBytes))
+            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages, kafka.MaxDeadLetterBytes, floors))
             .Select(produced =>
             {
                 _observability.Acknowledged();
@@ -162,6 +164,28 @@ public sealed class KafkaPipelineJob(
         {
             throw new InvalidOperationException(
                 $"Topic '{topic}' has {metadata.Partitions.Count} partitions, the user topics {userPartitions}: the changelog must be co-partitioned with them.");
+        }
+
+        return userPartitions;
+    }
+
+    /// <summary>
+    /// With durable state, the deltas topic must have the user topics' partition count: the murmur2 partitioner then
+    /// puts a user's deltas on the partition numbered like the user's, where a restore's seq fence reads them.
+    /// </summary>
+    private static int CoPartitioned(IProducer<byte[]?, byte[]?> client, string topic, int userPartitions, string why)
+    {
+        using var admin = new DependentAdminClientBuilder(client.Handle).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics.SingleOrDefault(t => t.Topic == topic);
+        if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+        {
+            throw new InvalidOperationException($"Topic '{topic}' is not available ({metadata?.Error.Reason ?? "no metadata"}); create it with {userPartitions} partitions.");
+        }
+
+        if (metadata.Partitions.Count != userPartitions)
+        {
+            throw new InvalidOperationException(
+                $"Topic '{topic}' has {metadata.Partitions.Count} partitions, the user topics {userPartitions}: with durable state (State:Directory) it must be co-partitioned with them ({why}).");
         }
 
         return userPartitions;

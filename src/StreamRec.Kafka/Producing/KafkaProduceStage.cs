@@ -24,9 +24,11 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
     private readonly KafkaTopics _topics;
     private readonly int _maxInFlight;
     private readonly int _maxDeadLetterBytes;
+    private readonly DeltaFloors? _floors;
 
-    public KafkaProduceStage(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlight, int maxDeadLetterBytes)
+    public KafkaProduceStage(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlight, int maxDeadLetterBytes, DeltaFloors? floors = null)
     {
+        _floors = floors;
         _producer = producer;
         _topics = topics;
         _maxInFlight = maxInFlight;
@@ -87,7 +89,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
             {
                 foreach (var delta in batch.Deltas)
                 {
-                    Send(_stage._topics.Deltas, pending, new Message<byte[]?, byte[]?>
+                    Send(_stage._topics.Deltas, pending, _stage._floors, new Message<byte[]?, byte[]?>
                     {
                         Key = Encoding.UTF8.GetBytes(delta.UserId),
                         // A forgotten user's withdrawal is a tombstone, so compacted copies of the topic drop the user too.
@@ -98,7 +100,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
 
                 foreach (var letter in batch.DeadLetters)
                 {
-                    Send(_stage._topics.DeadLetters, pending, DeadLetterHeaders.ToMessage(letter, _stage._maxDeadLetterBytes));
+                    Send(_stage._topics.DeadLetters, pending, null, DeadLetterHeaders.ToMessage(letter, _stage._maxDeadLetterBytes));
                 }
             }
             catch (KafkaException ex)
@@ -122,7 +124,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
             }
         }
 
-        private void Send(string topic, Pending pending, Message<byte[]?, byte[]?> message)
+        private void Send(string topic, Pending pending, DeltaFloors? floors, Message<byte[]?, byte[]?> message)
         {
             Interlocked.Increment(ref _inFlight);
             _stage._producer.Produce(topic, message, report =>
@@ -135,6 +137,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
                 }
                 else
                 {
+                    floors?.Acknowledged(report.Partition.Value, report.Offset.Value);
                     Release(pending);
                 }
             });

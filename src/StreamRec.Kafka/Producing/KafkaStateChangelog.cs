@@ -23,8 +23,13 @@ public sealed class KafkaStateChangelog : IStateChangelog
     /// <param name="topic">The changelog topic: as many partitions as the user topics.</param>
     /// <param name="partitions">The user topics' partition count.</param>
     /// <param name="timeout">How long a checkpoint waits for the acknowledgements before it fails.</param>
-    public KafkaStateChangelog(IProducer<byte[]?, byte[]?> producer, string topic, int partitions, TimeSpan timeout)
+    /// <param name="deltas">
+    /// The deltas topic, co-partitioned with the user topics, with the floors its producer raises: checkpoints then
+    /// write the seq fence (<see cref="SeqFenceMarker"/>), and restores read it. Null: no fence.
+    /// </param>
+    public KafkaStateChangelog(IProducer<byte[]?, byte[]?> producer, string topic, int partitions, TimeSpan timeout, (string Topic, DeltaFloors Floors)? deltas = null)
     {
+        Deltas = deltas;
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentException.ThrowIfNullOrEmpty(topic);
         _producer = producer;
@@ -36,6 +41,11 @@ public sealed class KafkaStateChangelog : IStateChangelog
     }
 
     public string Topic { get; }
+
+    /// <summary>The fenced deltas topic and its floors, or null.</summary>
+    public (string Topic, DeltaFloors Floors)? Deltas { get; }
+
+    public long? DeltasFloor(int partition) => Deltas?.Floors.Floor(partition);
 
     public PartitionOwnership Ownership { get; }
 

@@ -5,4 +5,14 @@ namespace StreamRec.Pipeline.Durability;
 /// of a key replaces an earlier one; a null value is a tombstone): the partition's users as their last owner
 /// committed them. Buffers belong to the restore; nothing else holds them.
 /// </summary>
-public sealed record ChangelogRestore(int Partition, long EndOffset, IReadOnlyList<KeyValuePair<byte[], byte[]?>> Records);
+public sealed record ChangelogRestore(int Partition, long EndOffset, IReadOnlyList<KeyValuePair<byte[], byte[]?>> Records)
+{
+    /// <summary>
+    /// The seq fence (see <see cref="SeqFenceMarker"/>): per user id, in the order first found, the highest seq on the
+    /// deltas partition from <see cref="FenceOrigin"/> to its end. Empty when no fence was read.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, long>> SeqFloors { get; init; } = [];
+
+    /// <summary>The deltas partition offset the fence was read from.</summary>
+    public long FenceOrigin { get; init; }
+}

@@ -43,7 +43,8 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
                 users.Add((id, local.AsSpan(0, UserStateCodec.Encode(user, local)).ToArray(), pending));
             }
 
-            restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users));
+            var floors = restore.SeqFloors.Select(f => (ids.Users.Intern(f.Key), f.Value)).ToList();
+            restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users) { SeqFloors = floors, FenceOrigin = restore.FenceOrigin });
         }
 
         return new DecodedHandover(handover.Dropped, restores);
@@ -61,6 +62,8 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
         {
             var partition = state.Partitions[restore.Partition];
             Drop(partition);
+            var floors = partition.Users.Floors;
+            floors.Set(restore.FenceOrigin, restore.SeqFloors, restore.Users.Where(static u => u.State is not null).Select(static u => u.User).ToHashSet().Contains);
             foreach (var (user, stored, pending) in restore.Users)
             {
                 if (stored is null)
@@ -70,6 +73,13 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
 
                 _scratch.Clear();
                 UserStateCodec.Decode(stored, _scratch);
+                if (floors.FloorOf(user) > _scratch.Seq)
+                {
+                    // The previous owner sent later seqs than its last checkpoint holds: continue after them.
+                    _scratch.Seq = floors.FloorOf(user);
+                    partition.Users.MarkChanged(user);
+                }
+
                 partition.Users.PutRestored(user, _scratch);
                 foreach (var room in _scratch.Ranked[..Math.Min(options.TopK, _scratch.RankedCount)])
                 {

@@ -16,4 +16,11 @@ public interface IStateChangelog
     /// </summary>
     /// <exception cref="InvalidOperationException">A record could not be written: the checkpoint must not commit.</exception>
     IReadOnlyDictionary<int, long> Append(IReadOnlyList<ChangelogRecord> records);
+
+    /// <summary>
+    /// The lowest offset of the partition's deltas topic partition that a delta handed to the sink from now on can
+    /// have, or null when deltas are not fenced: each checkpoint then appends a <see cref="SeqFenceMarker"/> after the
+    /// partition's users.
+    /// </summary>
+    long? DeltasFloor(int partition) => null;
 }

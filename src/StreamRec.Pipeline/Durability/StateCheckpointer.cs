@@ -408,7 +408,8 @@ public sealed class StateCheckpointer
                     continue;
                 }
 
-                foreach (var user in partition.Users.TakeChanged())
+                var changed = partition.Users.TakeChanged();
+                foreach (var user in changed)
                 {
                     var key = Encoding.UTF8.GetBytes(_state.Ids.Users.NameOf(user));
                     if (partition.Users.Peek(user) is not { } current)
@@ -422,6 +423,11 @@ public sealed class StateCheckpointer
                     PortableUserStateCodec.Encode(current, _state.Ids, pending, value);
                     records.Add(new ChangelogRecord(partition.Index, key, value.WrittenSpan.ToArray()));
                 }
+
+                if (changed.Length > 0 && changelog.DeltasFloor(partition.Index) is { } floor)
+                {
+                    records.Add(FenceMarker(partition, floor));
+                }
             }
 
             if (records.Count > 0)
@@ -434,6 +440,20 @@ public sealed class StateCheckpointer
         }
 
         return covers;
+    }
+
+    /// <summary>
+    /// After the partition's users, so a restore that finds the marker also has every user written before it (one
+    /// producer, one partition: order is kept). The floor is read here, on the core's thread between batches, before
+    /// any delta of a later batch exists, and the sink hands deltas over in batch order: every delta caused after
+    /// this checkpoint is appended after this moment, at an offset at or above the floor. Deltas of this checkpoint's
+    /// batches may land above it too; their seqs are at most the users' written ones, so reading them only costs time.
+    /// </summary>
+    private static ChangelogRecord FenceMarker(PartitionState partition, long floor)
+    {
+        var floors = partition.Users.Floors;
+        var offset = floors.HoldsBack ? Math.Min(floors.Origin, floor) : floor;
+        return new ChangelogRecord(partition.Index, SeqFenceMarker.Key.ToArray(), SeqFenceMarker.Encode(offset));
     }
 
     /// <summary>Layout: u8 version = 1, varint partitions, then per partition zigzag offset (-1: none).</summary>

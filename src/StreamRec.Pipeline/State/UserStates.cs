@@ -26,6 +26,9 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
     /// </summary>
     internal HashSet<int>? Changed { get; private set; }
 
+    /// <summary>The seq fence of the last restore from the changelog (empty otherwise).</summary>
+    internal SeqFloors Floors { get; } = new();
+
     /// <summary>Starts tracking which users change, for the changelog.</summary>
     internal void TrackChanges() => Changed ??= [];
 
@@ -60,6 +63,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
 
         _open.Clear();
         Changed?.Clear();
+        Floors.Clear();
         foreach (var (key, _) in store.All().ToList())
         {
             store.Delete(key);
@@ -73,6 +77,9 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
         var length = UserStateCodec.Encode(state, _write);
         store.Put(Key(user, key), _write.AsSpan(0, length));
     }
+
+    /// <summary>A restored user whose state differs from its changelog record (its seq was fenced): the next checkpoint writes it.</summary>
+    internal void MarkChanged(int user) => Changed?.Add(user);
 
     /// <summary>Deletes a user as the changelog's tombstone says (no working copy may be open for it).</summary>
     internal void DeleteRestored(int user)
@@ -251,6 +258,10 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
         if (found)
         {
             UserStateCodec.Decode(_read.WrittenSpan, state);
+        }
+        else
+        {
+            Floors.Created(user, state);
         }
 
         _open[user] = state;

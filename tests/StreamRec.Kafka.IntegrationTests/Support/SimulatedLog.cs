@@ -38,6 +38,13 @@ internal sealed class SimulatedLog : IDisposable
     public static SimulatedLog Backlog() =>
         new(new LiveCommerceSimulator(new SimulationOptions { Users = 1_500, Rooms = 60, Duration = TimeSpan.FromHours(3), Seed = 9 }).Generate());
 
+    /// <summary>
+    /// 1,000 users, 50 rooms, an hour: long enough to kill an instance in the middle, small enough that the deltas topic
+    /// stays far inside the embedded broker's ~5 MB window per partition.
+    /// </summary>
+    public static SimulatedLog Takeover() =>
+        new(new LiveCommerceSimulator(new SimulationOptions { Users = 1_000, Rooms = 50, Duration = TimeSpan.FromHours(1), Seed = 12 }).Generate());
+
     /// <summary>Produces the rooms topic's whole share of the log first, then the user topics' share.</summary>
     public async Task ProduceRoomsFirstAsync(KafkaOptions kafka, CancellationToken cancellationToken)
     {
