@@ -88,6 +88,48 @@ public static class UserStateCodec
         return (long)r.VarUInt();
     }
 
+    /// <summary>
+    /// The first <paramref name="rooms"/>.Length ranked rooms (best first) and the time of the ranking, read by
+    /// skipping the vectors and affinities: the fan-out of a room_stop and each round's due users ask only this,
+    /// and a full decode dequantizes two vectors per question. Returns the number of rooms written.
+    /// </summary>
+    public static int ReadRanking(ReadOnlySpan<byte> source, Span<int> rooms, out long rankedAt)
+    {
+        var r = new Reader(source);
+        var half = CheckVersion(r.Byte()) == Version;
+        var dimensions = (int)r.VarUInt();
+        var interestTs = (long)r.VarUInt();
+        r.Number(half);
+        SkipVector(ref r, dimensions, half: false);
+        if (half)
+        {
+            SkipVector(ref r, dimensions, half: true);
+        }
+
+        var affinities = r.Byte();
+        for (var i = 0; i < affinities; i++)
+        {
+            r.VarUInt();
+            r.Number(half);
+            r.VarUInt();
+        }
+
+        var ranked = r.Byte();
+        var written = 0;
+        for (var i = 0; i < ranked; i++)
+        {
+            var room = (int)r.VarUInt();
+            r.Number(half);
+            if (written < rooms.Length)
+            {
+                rooms[written++] = room;
+            }
+        }
+
+        rankedAt = interestTs + r.VarInt();
+        return written;
+    }
+
     /// <summary>Reads a state written by <see cref="Encode(UserState, Span{byte})"/> (either version) into <paramref name="user"/>.</summary>
     /// <exception cref="InvalidDataException">An unknown version, or another vector size than <paramref name="user"/> has.</exception>
     public static void Decode(ReadOnlySpan<byte> source, UserState user)
@@ -167,6 +209,14 @@ public static class UserStateCodec
         }
     }
 
+    private static void SkipVector(ref Reader r, int dimensions, bool half)
+    {
+        if (r.Number(half) > 0)
+        {
+            r.Skip(dimensions);
+        }
+    }
+
     private ref struct Writer(Span<byte> buffer)
     {
         private readonly Span<byte> _buffer = buffer;
@@ -215,6 +265,8 @@ public static class UserStateCodec
             _position += 4;
             return value;
         }
+
+        public void Skip(int bytes) => _position += bytes;
 
         public ulong VarUInt() => State.VarInt.Read(_buffer, ref _position);
 
