@@ -160,7 +160,7 @@ internal sealed class PartitionWorker
         _partition.Promotions.Clear();
     }
 
-    private bool RankedAfter(int userId, long clockMs) => _partition.Users.Peek(userId) is { } user && user.RankedAt > clockMs;
+    private bool RankedAfter(int userId, long clockMs) => _partition.Users.PeekRanking(userId, [], out var rankedAt) >= 0 && rankedAt > clockMs;
 
     /// <summary>Retrieval and feature rows for the next at most <paramref name="users"/> users of the round.</summary>
     public void BuildChunk(long clockMs, int users)

@@ -90,6 +90,48 @@ public static class UserStateCodec
         return (long)r.VarUInt();
     }
 
+    /// <summary>
+    /// The first <paramref name="rooms"/>.Length ranked rooms (best first) and the time of the ranking, read by
+    /// skipping the vectors and affinities: the fan-out of a room_stop and each round's due users ask only this,
+    /// and a full decode dequantizes two vectors per question. Returns the number of rooms written.
+    /// </summary>
+    public static int ReadRanking(ReadOnlySpan<byte> source, Span<int> rooms, out long rankedAt)
+    {
+        var r = new ByteReader(source, Record);
+        var half = CheckVersion(r.Byte()) == Version;
+        var dimensions = (int)r.VarUInt();
+        var interestTs = (long)r.VarUInt();
+        Number(ref r, half);
+        SkipVector(ref r, dimensions, half: false);
+        if (half)
+        {
+            SkipVector(ref r, dimensions, half: true);
+        }
+
+        var affinities = r.Byte();
+        for (var i = 0; i < affinities; i++)
+        {
+            r.VarUInt();
+            Number(ref r, half);
+            r.VarUInt();
+        }
+
+        var ranked = r.Byte();
+        var written = 0;
+        for (var i = 0; i < ranked; i++)
+        {
+            var room = (int)r.VarUInt();
+            Number(ref r, half);
+            if (written < rooms.Length)
+            {
+                rooms[written++] = room;
+            }
+        }
+
+        rankedAt = interestTs + r.VarInt();
+        return written;
+    }
+
     /// <summary>Reads a state written by <see cref="Encode(UserState, Span{byte})"/> (either version) into <paramref name="user"/>.</summary>
     /// <exception cref="InvalidDataException">An unknown version, or another vector size than <paramref name="user"/> has.</exception>
     public static void Decode(ReadOnlySpan<byte> source, UserState user)
@@ -168,6 +210,14 @@ public static class UserStateCodec
         for (var i = 0; i < vector.Length; i++)
         {
             vector[i] = scale > 0 ? (sbyte)r.Byte() * scale : 0f;
+        }
+    }
+
+    private static void SkipVector(ref ByteReader r, int dimensions, bool half)
+    {
+        if (Number(ref r, half) > 0)
+        {
+            r.Take(dimensions);
         }
     }
 

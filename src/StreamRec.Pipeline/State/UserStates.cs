@@ -12,6 +12,12 @@ namespace StreamRec.Pipeline.State;
 /// </summary>
 public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimensions, int maxAffinities, int maxRanked)
 {
+    /// <summary>
+    /// Stack room for a UTF-8 key; longer ids go to the heap (see <see cref="Key"/>). Small, because a stackalloc is
+    /// zeroed on every call and reads run several times per event.
+    /// </summary>
+    private const int KeyBytes = 128;
+
     private readonly Dictionary<int, UserState> _open = [];
     private readonly Stack<UserState> _pool = new();
     private readonly ArrayBufferWriter<byte> _read = new(256);
@@ -73,7 +79,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
     /// <summary>Stores a user's state as restored from the changelog (no working copy may be open for it).</summary>
     internal void PutRestored(int user, UserState state)
     {
-        Span<byte> key = stackalloc byte[1024];
+        Span<byte> key = stackalloc byte[KeyBytes];
         var length = UserStateCodec.Encode(state, _write);
         store.Put(Key(user, key), _write.AsSpan(0, length));
     }
@@ -84,7 +90,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
     /// <summary>Deletes a user as the changelog's tombstone says (no working copy may be open for it).</summary>
     internal void DeleteRestored(int user)
     {
-        Span<byte> key = stackalloc byte[1024];
+        Span<byte> key = stackalloc byte[KeyBytes];
         store.Delete(Key(user, key));
     }
 
@@ -120,7 +126,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
             return open;
         }
 
-        Span<byte> key = stackalloc byte[1024];
+        Span<byte> key = stackalloc byte[KeyBytes];
         _read.ResetWrittenCount();
         if (!store.TryGet(Key(user, key), _read))
         {
@@ -133,13 +139,44 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
     }
 
     /// <summary>
+    /// The user's first ranked rooms, best first, into <paramref name="rooms"/> (as many as fit) and the time of the
+    /// ranking, without decoding the rest of the state (or opening it); -1 for a user never seen. Like
+    /// <see cref="Peek"/>, it reads the working copy when the user is open.
+    /// </summary>
+    public int PeekRanking(int user, Span<int> rooms, out long rankedAt)
+    {
+        if (_open.TryGetValue(user, out var open))
+        {
+            rankedAt = open.RankedAt;
+            var ranked = open.Ranked;
+            var count = Math.Min(rooms.Length, ranked.Length);
+            for (var i = 0; i < count; i++)
+            {
+                rooms[i] = ranked[i].Room;
+            }
+
+            return count;
+        }
+
+        Span<byte> key = stackalloc byte[KeyBytes];
+        _read.ResetWrittenCount();
+        if (!store.TryGet(Key(user, key), _read))
+        {
+            rankedAt = 0;
+            return -1;
+        }
+
+        return UserStateCodec.ReadRanking(_read.WrittenSpan, rooms, out rankedAt);
+    }
+
+    /// <summary>
     /// Writes every working copy back to the store, ending the tick's unit of work. The store itself is
     /// committed with the instance's checkpoint (<see cref="IStateDirectory.Commit"/>), so what is durable
     /// always matches the input positions stored with it.
     /// </summary>
     public void WriteBack()
     {
-        Span<byte> key = stackalloc byte[1024];
+        Span<byte> key = stackalloc byte[KeyBytes];
         foreach (var (user, state) in _open)
         {
             var length = UserStateCodec.Encode(state, _write);
@@ -159,7 +196,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
             _pool.Push(state);
         }
 
-        Span<byte> key = stackalloc byte[1024];
+        Span<byte> key = stackalloc byte[KeyBytes];
         store.Delete(Key(user, key));
         Changed?.Add(user);
     }
@@ -233,7 +270,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
 
     private bool Contains(int user)
     {
-        Span<byte> key = stackalloc byte[1024];
+        Span<byte> key = stackalloc byte[KeyBytes];
         _read.ResetWrittenCount();
         return store.TryGet(Key(user, key), _read);
     }
@@ -245,7 +282,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
             return open;
         }
 
-        Span<byte> key = stackalloc byte[1024];
+        Span<byte> key = stackalloc byte[KeyBytes];
         _read.ResetWrittenCount();
         var found = store.TryGet(Key(user, key), _read);
         if (!found && !create)
@@ -271,7 +308,7 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
     private ReadOnlySpan<byte> Key(int user, Span<byte> buffer)
     {
         var name = userIds.NameOf(user);
-        return Encoding.UTF8.GetMaxByteCount(name.Length) <= buffer.Length
+        return Encoding.UTF8.GetMaxByteCount(name.Length) <= buffer.Length || Encoding.UTF8.GetByteCount(name) <= buffer.Length
             ? buffer[..Encoding.UTF8.GetBytes(name, buffer)]
             : Encoding.UTF8.GetBytes(name);
     }

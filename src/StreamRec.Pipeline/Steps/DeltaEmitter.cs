@@ -50,7 +50,7 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
                 if (partition.Holders.NeedsCompaction(top[i].Room))
                 {
                     var room = top[i].Room;
-                    partition.Holders.Compact(room, holder => partition.Users.Peek(holder) is { } u && HoldsInTopK(u, room));
+                    partition.Holders.Compact(room, holder => HoldsInTopK(holder, room));
                 }
             }
         }
@@ -82,6 +82,17 @@ public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, P
     {
         ArgumentNullException.ThrowIfNull(user);
         return Contains(user.Ranked[..Math.Min(options.TopK, user.RankedCount)], room);
+    }
+
+    /// <summary>
+    /// True when <paramref name="room"/> is in the top K last sent to user <paramref name="userId"/> of the partition;
+    /// reads only the stored ranking, as the holder index asks this of many users that are not open.
+    /// </summary>
+    public bool HoldsInTopK(int userId, int room)
+    {
+        Span<int> top = stackalloc int[options.TopK];
+        var count = partition.Users.PeekRanking(userId, top, out _);
+        return count > 0 && top[..count].Contains(room);
     }
 
     private static string[] Exact(List<string> names) => names.Count == 0 ? [] : names.ToArray();

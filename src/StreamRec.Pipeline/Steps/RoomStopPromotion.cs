@@ -29,7 +29,7 @@ public sealed class RoomStopPromotion(PipelineOptions options, PipelineState sta
         {
             foreach (var user in partition.Holders.Candidates(room))
             {
-                if (!partition.Promotions.Contains(user) && partition.Users.Peek(user) is { } state && emitter.HoldsInTopK(state, room))
+                if (!partition.Promotions.Contains(user) && emitter.HoldsInTopK(user, room))
                 {
                     partition.Promotions.Add(user);
 

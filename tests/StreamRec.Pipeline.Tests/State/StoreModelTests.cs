@@ -144,6 +144,35 @@ public sealed class StoreModelTests
         Assert.Equal(withSession - 8, withTinySession);
     }
 
+    [Theory]
+    [InlineData(UserStateCodec.Version1)]
+    [InlineData(UserStateCodec.Version)]
+    public void UserStateCodec_ReadRanking_GivesTheDecodedListsFirstRoomsAndRankedAt(byte version)
+    {
+        Sample((user, _, _) =>
+        {
+            // Zero vectors are stored as their scale alone: the skip must not read their bytes.
+            if (user.Seq % 3 == 0)
+            {
+                Array.Clear(user.ShortInterest);
+            }
+
+            if (user.Seq % 5 == 0)
+            {
+                Array.Clear(user.Interest);
+            }
+
+            var buffer = new byte[UserStateCodec.MaxSize(8, 4, 6)];
+            var length = UserStateCodec.Encode(user, buffer, version);
+            var decoded = new UserState(8, 4, 6);
+            UserStateCodec.Decode(buffer.AsSpan(0, length), decoded);
+            Span<int> top = stackalloc int[3];
+            var count = UserStateCodec.ReadRanking(buffer.AsSpan(0, length), top, out var rankedAt);
+            var expected = decoded.Ranked.ToArray().Take(3).Select(r => r.Room).ToArray();
+            return rankedAt == decoded.RankedAt && top[..count].SequenceEqual(expected);
+        });
+    }
+
     private static void Sample(Func<UserState, float[], float[], bool> property)
     {
         var gen = Gen.Select(Gen.Float[-50f, 50f].Array[8], Gen.Float[-5f, 5f].Array[8], Gen.Long[0, 1L << 42],
