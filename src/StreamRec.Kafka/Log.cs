@@ -135,6 +135,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "Changelog: {Topic}[{Partition}] starts at offset {LogStart}, not 0: retention deleted records a restore needs (the embedded broker keeps only the newest ~5 MB per partition; real Kafka must compact this topic, not delete from it)")]
     public static partial void ChangelogTruncated(ILogger logger, string topic, int partition, long logStart);
 
+    [LoggerMessage(EventId = 3045, Level = LogLevel.Information, Message = "Changelog: partition {Partition} brought up to date from {Topic} on top of the local store: {Records} record(s) from offset {From} to {End} in {Seconds:F2} s")]
+    public static partial void ChangelogTailRestored(ILogger logger, int partition, string topic, int records, long from, long end, double seconds);
+
+    [LoggerMessage(EventId = 3046, Level = LogLevel.Information, Message = "Changelog: partition {Partition}'s local state is not used, it is restored from the start of {Topic}: {Reason}")]
+    public static partial void ChangelogFullRestore(ILogger logger, int partition, string topic, string reason);
+
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,

@@ -10,7 +10,9 @@ namespace StreamRec.Pipeline.Durability;
 /// ids: it names the restored users and converts their portable records to the local layout. <see cref="Apply"/>
 /// runs on the core's thread between batches: a dropped or restored partition loses its users, working copies and
 /// derived indexes, then a restored one gets the changelog's users, their holder and favourite entries and their
-/// pending re-ranks back, before any of its input is processed.
+/// pending re-ranks back, before any of its input is processed. An incremental restore keeps the partition's stored
+/// users (exactly the changelog's prefix), replaces those the tail names, and rebuilds the derived indexes from all
+/// of them, so it ends with the users a full restore gives.
 /// </summary>
 internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState state)
 {
@@ -43,7 +45,7 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
                 users.Add((id, local.AsSpan(0, UserStateCodec.Encode(user, local)).ToArray(), due));
             }
 
-            restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users));
+            restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users, restore.Incremental, ids.Users.Count));
         }
 
         return new DecodedHandover(handover.Dropped, restores);
@@ -60,6 +62,13 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
         foreach (var restore in handover.Restores)
         {
             var partition = state.Partitions[restore.Partition];
+            if (restore.Incremental)
+            {
+                ApplyTail(partition, restore);
+                checkpoints.ChangelogAt(restore.Partition, restore.EndOffset);
+                continue;
+            }
+
             Drop(partition);
             foreach (var (user, stored, due) in restore.Users)
             {
@@ -71,15 +80,7 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
                 _scratch.Clear();
                 UserStateCodec.Decode(stored, _scratch);
                 partition.Users.PutRestored(user, _scratch);
-                foreach (var room in _scratch.Ranked[..Math.Min(options.TopK, _scratch.RankedCount)])
-                {
-                    partition.Holders.Add(room.Room, user);
-                }
-
-                foreach (var affinity in _scratch.Affinities)
-                {
-                    partition.Favourites.Offer(affinity.Streamer, user, affinity.Engagement);
-                }
+                Index(partition, user, _scratch);
 
                 if (due is { } at)
                 {
@@ -88,6 +89,59 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             }
 
             checkpoints.ChangelogAt(restore.Partition, restore.EndOffset);
+        }
+    }
+
+    /// <summary>
+    /// The tail's users replace the stored ones. Pending re-ranks of users the tail does not name stay as the local
+    /// checkpoint left them (at least as recent as their changelog records); the others take their records' due times.
+    /// </summary>
+    private void ApplyTail(PartitionState partition, RestoredPartition restore)
+    {
+        // Only at start-up, before any input: open working copies are the checkpoint's, which the changelog holds.
+        partition.Users.WriteBack();
+        partition.Users.Changed?.Clear();
+        partition.Holders.Clear();
+        partition.Favourites.Clear();
+        partition.Promotions.Clear();
+        foreach (var (user, stored, due) in restore.Users)
+        {
+            partition.Reranks.Cancel(user);
+            if (stored is null)
+            {
+                partition.Users.DeleteRestored(user);
+                continue;
+            }
+
+            _scratch.Clear();
+            UserStateCodec.Decode(stored, _scratch);
+            partition.Users.PutRestored(user, _scratch);
+            if (due is { } at)
+            {
+                partition.Reranks.Mark(user, at);
+            }
+        }
+
+        // Every user of the partition, in id order, as a full restore adds them.
+        for (var user = 0; user < restore.KnownUsers; user++)
+        {
+            if (state.PartitionMap.Of(user) == partition.Index && partition.Users.Peek(user) is { } current)
+            {
+                Index(partition, user, current);
+            }
+        }
+    }
+
+    private void Index(PartitionState partition, int user, UserState current)
+    {
+        foreach (var room in current.Ranked[..Math.Min(options.TopK, current.RankedCount)])
+        {
+            partition.Holders.Add(room.Room, user);
+        }
+
+        foreach (var affinity in current.Affinities)
+        {
+            partition.Favourites.Offer(affinity.Streamer, user, affinity.Engagement);
         }
     }
 
