@@ -40,6 +40,8 @@ public sealed class MillionUserRestoreMeasurementTests(EmbeddedKafkaCluster clus
         var generator = new SyntheticUsers(pipeline, seed: 11);
         var bytes = new long[partitions];
         var filling = Stopwatch.StartNew();
+        long failed = 0;
+        string? firstError = null;
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, EnableIdempotence = true, LingerMs = 50, QueueBufferingMaxMessages = 1_000_000 }).Build())
         {
             for (var i = 0; i < count; i++)
@@ -53,7 +55,13 @@ public sealed class MillionUserRestoreMeasurementTests(EmbeddedKafkaCluster clus
                 {
                     try
                     {
-                        producer.Produce(new TopicPartition(topics.Changelog, partition), message);
+                        producer.Produce(new TopicPartition(topics.Changelog, partition), message, report =>
+                        {
+                            if (report.Error.IsError && Interlocked.Increment(ref failed) == 1)
+                            {
+                                firstError = $"{report.Error.Code}: {report.Error.Reason}";
+                            }
+                        });
                         break;
                     }
                     catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -66,7 +74,10 @@ public sealed class MillionUserRestoreMeasurementTests(EmbeddedKafkaCluster clus
             producer.Flush(timeout.Token);
         }
 
-        output.WriteLine($"filled {count} users into {partitions} changelog partitions in {filling.Elapsed.TotalSeconds:F1} s");
+        var ends = await KafkaReader.EndOffsetsAsync(cluster.BootstrapServers, Enumerable.Range(0, partitions).Select(p => new TopicPartition(topics.Changelog, p)));
+        output.WriteLine($"filled {count} users into {partitions} changelog partitions in {filling.Elapsed.TotalSeconds:F1} s: {ends.Values.Sum()} records on the broker, {failed} failed ({firstError})");
+        Assert.Equal(0, Interlocked.Read(ref failed));
+        Assert.Equal(count, ends.Values.Sum());
         var restore = await RunAsync(pipeline, partitions, timeout.Token, topics);
 
         Assert.Equal(count, restore.Records);
