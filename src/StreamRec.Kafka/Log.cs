@@ -141,6 +141,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3046, Level = LogLevel.Warning, Message = "Seq fence: {Topic}[{Partition}] starts at offset {LogStart}, past the fence at {Origin}: retention deleted {Skipped} delta(s) the previous owner may have sent after its last checkpoint, so a seq of theirs may be sent again with another list")]
     public static partial void SeqFenceTruncated(ILogger logger, string topic, int partition, long origin, long logStart, long skipped);
 
+    [LoggerMessage(EventId = 3047, Level = LogLevel.Information, Message = "Changelog: partition {Partition} brought up to date from {Topic} on top of the local store: {Records} record(s) from offset {From} to {End} in {Seconds:F2} s")]
+    public static partial void ChangelogTailRestored(ILogger logger, int partition, string topic, int records, long from, long end, double seconds);
+
+    [LoggerMessage(EventId = 3048, Level = LogLevel.Information, Message = "Changelog: partition {Partition}'s local state is not used, it is restored from the start of {Topic}: {Reason}")]
+    public static partial void ChangelogFullRestore(ILogger logger, int partition, string topic, string reason);
+
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
@@ -6,13 +5,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Kafka.Hosting;
 using StreamRec.Kafka.IntegrationTests.Clusters;
 using StreamRec.Kafka.IntegrationTests.Support;
-using StreamRec.Pipeline.Batches;
-using StreamRec.Pipeline.Ids;
-using StreamRec.Pipeline.Numerics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Partitioning;
 using StreamRec.Pipeline.Scoring;
-using StreamRec.Pipeline.State;
 using StreamRec.State;
 using Xunit.Abstractions;
 
@@ -37,9 +32,7 @@ public sealed class ChangelogRestoreMeasurementTests(EmbeddedKafkaCluster cluste
         var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "measure");
 
         // Full users: a 32-dimension vector, the most affinities and ranked rooms the defaults keep.
-        var ids = new IdTables();
-        var random = new Random(11);
-        var user = new UserState(pipeline.VectorDimensions, pipeline.MaxAffinities, pipeline.TopK + pipeline.RankedRunnersUp);
+        var generator = new SyntheticUsers(pipeline, seed: 11);
         var bytes = new long[Partitions];
         var users = 0;
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, EnableIdempotence = true, LingerMs = 20 }).Build())
@@ -48,7 +41,7 @@ public sealed class ChangelogRestoreMeasurementTests(EmbeddedKafkaCluster cluste
             {
                 var name = $"user-{users++:D7}";
                 var partition = UserPartitioner.PartitionOf(name, Partitions);
-                var record = Record(user, ids, random, name);
+                var record = generator.Next(pipeline.MaxAffinities);
                 bytes[partition] += record.Length + name.Length;
                 producer.Produce(new TopicPartition(topics.Changelog, partition), new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(name), Value = record });
             }
@@ -75,28 +68,5 @@ public sealed class ChangelogRestoreMeasurementTests(EmbeddedKafkaCluster cluste
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    private static byte[] Record(UserState user, IdTables ids, Random random, string name)
-    {
-        user.Clear();
-        user.InterestTs = 1_767_636_000_000 + random.Next(3_600_000);
-        user.Activity = new DecayedValue(1 + random.NextDouble() * 20, user.InterestTs);
-        for (var i = 0; i < user.Interest.Length; i++)
-        {
-            user.Interest[i] = (float)(random.NextDouble() - 0.5);
-        }
-
-        for (var a = 0; a < 16 && user.AffinityCount < 8; a++)
-        {
-            user.Engage(ids.Streamers.Intern($"streamer-{random.Next(300):D5}"), user.InterestTs - random.Next(86_400_000), TimeSpan.FromDays(2), 1 + random.Next(5));
-        }
-
-        user.SetRanked([.. Enumerable.Range(0, user.RankedCapacity).Select(i => new ScoredRoom(ids.Rooms.Intern($"room-{random.Next(3_000):D5}"), 5f - i))]);
-        user.RankedAt = user.InterestTs;
-        user.Seq = 1 + random.Next(500);
-        var buffer = new ArrayBufferWriter<byte>();
-        PortableUserStateCodec.Encode(user, ids, default, buffer);
-        return buffer.WrittenSpan.ToArray();
     }
 }

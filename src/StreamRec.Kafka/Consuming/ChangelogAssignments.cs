@@ -11,9 +11,12 @@ namespace StreamRec.Kafka.Consuming;
 /// <summary>
 /// What a rebalance means for changelog-backed state, decided in the group consumer's rebalance handlers (its
 /// thread). An assigned partition whose state this instance holds and whose changelog nobody else appended to
-/// since is kept; any other is restored: its changelog partition is read from the start to its end, and its input
-/// resumes at the group's committed offsets, which never pass the changelog. Partitions no longer assigned are
-/// dropped. Revocation suspends the partitions' changelog writes at once, as Kafka Streams suspends its tasks.
+/// since is kept. At start-up, a partition whose durable store is exactly the changelog up to its stored offset,
+/// while the changelog went on (another instance owned it meanwhile), reads only the records after that offset,
+/// applied on top of the store (<see cref="RestorePlan"/>). Any other is restored from the changelog's start. A
+/// restored partition's input resumes at the group's committed offsets, which never pass the changelog. Partitions
+/// no longer assigned are dropped. Revocation suspends the partitions' changelog writes at once, as Kafka Streams
+/// suspends its tasks.
 /// </summary>
 internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChangelog changelog, ILogger logger)
 {
@@ -24,11 +27,15 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
     private volatile bool _restoring;
     private long _restoredRecords;
     private long _restoreTicks;
+    private long _incrementalRestores;
 
     public bool Restoring => _restoring;
 
     /// <summary>Changelog records read by restores since the start.</summary>
     public long RestoredRecords => Interlocked.Read(ref _restoredRecords);
+
+    /// <summary>Restores that read only a changelog's tail, on top of the local store, since the start.</summary>
+    public long IncrementalRestores => Interlocked.Read(ref _incrementalRestores);
 
     /// <summary>Wall time spent reading the changelog for restores since the start.</summary>
     public TimeSpan RestoreTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _restoreTicks));
@@ -64,9 +71,13 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
             foreach (var partition in assigned.Order())
             {
                 var topicPartition = new TopicPartition(changelog.Topic, partition);
-                var end = consumer.QueryWatermarkOffsets(topicPartition, QueryTimeout).High.Value;
+                var watermarks = consumer.QueryWatermarkOffsets(topicPartition, QueryTimeout);
+                var end = watermarks.High.Value;
+
+                // Only the durable store says what it is a prefix of; after start-up a partition held here is up to date or gone.
                 var known = first ? ownership.DurableOffset(partition) : held.Contains(partition) ? changelog.KnownEnd(partition) : -1;
-                if (known == end)
+                var plan = RestorePlan.Choose(known, first && ownership.IsDurablePrefix(partition), watermarks.Low.Value, end);
+                if (plan.Kind == RestoreKind.Keep)
                 {
                     changelog.NoteEnd(partition, end);
                     _fence?.Kept(consumer, partition);
@@ -74,7 +85,12 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
                     continue;
                 }
 
-                restores.Add(Read(partition, end));
+                if (plan.Reason is { } reason)
+                {
+                    Log.ChangelogFullRestore(logger, partition, changelog.Topic, reason);
+                }
+
+                restores.Add(Read(partition, plan.From, end));
                 restored.Add(partition);
             }
         }
@@ -98,8 +114,8 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
         return restored;
     }
 
-    /// <summary>Reads one changelog partition from its start to <paramref name="end"/>.</summary>
-    private ChangelogRestore Read(int partition, long end)
+    /// <summary>Reads one changelog partition from <paramref name="from"/> (0: its start) to <paramref name="end"/>.</summary>
+    private ChangelogRestore Read(int partition, long from, long end)
     {
         var started = Stopwatch.GetTimestamp();
         var records = new List<KeyValuePair<byte[], byte[]?>>();
@@ -110,14 +126,14 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
             var config = Hosting.KafkaClientConfigs.ChangelogReader(options, partition);
             using var reader = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
             var start = reader.QueryWatermarkOffsets(topicPartition, QueryTimeout).Low.Value;
-            if (start > 0)
+            if (start > from)
             {
                 Log.ChangelogTruncated(logger, changelog.Topic, partition, start);
             }
 
-            reader.Assign(new TopicPartitionOffset(topicPartition, Offset.Beginning));
+            reader.Assign(new TopicPartitionOffset(topicPartition, from > 0 ? new Offset(from) : Offset.Beginning));
             var deadline = Stopwatch.GetTimestamp() + (long)(QueryTimeout.TotalSeconds * Stopwatch.Frequency);
-            var next = start;
+            var next = Math.Max(start, from);
             while (next < end)
             {
                 var result = reader.Consume(TimeSpan.FromMilliseconds(200));
@@ -155,8 +171,18 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
         Interlocked.Add(ref _restoreTicks, elapsed);
         changelog.NoteEnd(partition, end);
         var seconds = (double)elapsed / Stopwatch.Frequency;
-        Log.ChangelogRestored(logger, partition, changelog.Topic, records.Count, end, seconds);
-        var restore = new ChangelogRestore(partition, end, records);
+        if (from > 0)
+        {
+            Interlocked.Increment(ref _incrementalRestores);
+            Log.ChangelogTailRestored(logger, partition, changelog.Topic, records.Count, from, end, seconds);
+        }
+        else
+        {
+            Log.ChangelogRestored(logger, partition, changelog.Topic, records.Count, end, seconds);
+        }
+
+        // A tail that holds no marker (nobody checkpointed over it) reads the deltas from their log start: unbounded, still correct.
+        var restore = new ChangelogRestore(partition, end, records, Incremental: from > 0);
         if (_fence is not null)
         {
             var (origin, floors) = _fence.Fence(partition, marker);

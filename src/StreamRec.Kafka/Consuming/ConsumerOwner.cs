@@ -131,6 +131,9 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     /// <summary>Wall time the restores spent reading the changelog.</summary>
     public TimeSpan RestoreTime => _changelog?.RestoreTime ?? TimeSpan.Zero;
 
+    /// <summary>Restores that read only the changelog's tail, on top of the local store.</summary>
+    public long IncrementalRestores => _changelog?.IncrementalRestores ?? 0;
+
     /// <summary>The next rebalance's changes to the state, to be sent ahead of any record (null: none, or no changelog).</summary>
     public Pipeline.Durability.PartitionHandover? TakeHandover() => _changelog?.TakeHandover();
 

@@ -48,6 +48,9 @@ public sealed class KafkaSourceControl
     /// <summary>Wall time those restores spent reading the changelog.</summary>
     public TimeSpan RestoreTime => _users.RestoreTime;
 
+    /// <summary>Restores of them that read only the changelog's tail, on top of the local store.</summary>
+    public long IncrementalRestores => _users.IncrementalRestores;
+
     internal Task StopRequested => _stopRequested.Task;
 
     /// <summary>Completes when backpressure first paused a user-topic partition.</summary>

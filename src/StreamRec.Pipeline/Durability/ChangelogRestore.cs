@@ -1,11 +1,12 @@
 namespace StreamRec.Pipeline.Durability;
 
 /// <summary>
-/// A changelog partition read from its start up to <paramref name="EndOffset"/>, in offset order (a later record
-/// of a key replaces an earlier one; a null value is a tombstone): the partition's users as their last owner
-/// committed them. Buffers belong to the restore; nothing else holds them.
+/// A changelog partition read up to <paramref name="EndOffset"/>, in offset order (a later record of a key replaces
+/// an earlier one; a null value is a tombstone): from its start, the partition's users as their last owner committed
+/// them; when <paramref name="Incremental"/>, only the records after the offset the local store accounts for, to apply
+/// on top of it (<see cref="RestorePlan"/>). Buffers belong to the restore; nothing else holds them.
 /// </summary>
-public sealed record ChangelogRestore(int Partition, long EndOffset, IReadOnlyList<KeyValuePair<byte[], byte[]?>> Records)
+public sealed record ChangelogRestore(int Partition, long EndOffset, IReadOnlyList<KeyValuePair<byte[], byte[]?>> Records, bool Incremental = false)
 {
     /// <summary>
     /// The seq fence (see <see cref="SeqFenceMarker"/>): per user id, in the order first found, the highest seq on the

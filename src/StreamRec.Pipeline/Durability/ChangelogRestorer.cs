@@ -10,7 +10,9 @@ namespace StreamRec.Pipeline.Durability;
 /// ids: it names the restored users and converts their portable records to the local layout. <see cref="Apply"/>
 /// runs on the core's thread between batches: a dropped or restored partition loses its users, working copies and
 /// derived indexes, then a restored one gets the changelog's users, their holder and favourite entries and their
-/// pending re-ranks and promotions back, before any of its input is processed.
+/// pending re-ranks and promotions back, before any of its input is processed. An incremental restore keeps the
+/// partition's stored users (exactly the changelog's prefix), replaces those the tail names, and rebuilds the derived
+/// indexes from all of them, so it ends with the users a full restore gives.
 /// </summary>
 internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState state)
 {
@@ -44,7 +46,11 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             }
 
             var floors = restore.SeqFloors.Select(f => (ids.Users.Intern(f.Key), f.Value)).ToList();
-            restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users) { SeqFloors = floors, FenceOrigin = restore.FenceOrigin });
+            restores.Add(new RestoredPartition(restore.Partition, restore.EndOffset, restore.Records.Count, users, restore.Incremental, ids.Users.Count)
+            {
+                SeqFloors = floors,
+                FenceOrigin = restore.FenceOrigin,
+            });
         }
 
         return new DecodedHandover(handover.Dropped, restores);
@@ -61,6 +67,13 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
         foreach (var restore in handover.Restores)
         {
             var partition = state.Partitions[restore.Partition];
+            if (restore.Incremental)
+            {
+                ApplyTail(partition, restore);
+                checkpoints.ChangelogAt(restore.Partition, restore.EndOffset);
+                continue;
+            }
+
             Drop(partition);
             var floors = partition.Users.Floors;
             floors.Set(restore.FenceOrigin, restore.SeqFloors, restore.Users.Where(static u => u.State is not null).Select(static u => u.User).ToHashSet().Contains);
@@ -81,15 +94,7 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
                 }
 
                 partition.Users.PutRestored(user, _scratch);
-                foreach (var room in _scratch.Ranked[..Math.Min(options.TopK, _scratch.RankedCount)])
-                {
-                    partition.Holders.Add(room.Room, user);
-                }
-
-                foreach (var affinity in _scratch.Affinities)
-                {
-                    partition.Favourites.Offer(affinity.Streamer, user, affinity.Engagement);
-                }
+                Index(partition, user, _scratch);
 
                 if (pending.RerankDue is { } at)
                 {
@@ -104,6 +109,78 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             }
 
             checkpoints.ChangelogAt(restore.Partition, restore.EndOffset);
+        }
+    }
+
+    /// <summary>
+    /// The tail's users replace the stored ones. Pending re-ranks and promotions of users the tail does not name stay
+    /// as the local checkpoint left them (written with their changelog records, so a full restore gives the same); the
+    /// others take their records' pending work. The seq fence then applies to every user of the partition.
+    /// </summary>
+    private void ApplyTail(PartitionState partition, RestoredPartition restore)
+    {
+        // Only at start-up, before any input: open working copies are the checkpoint's, which the changelog holds.
+        partition.Users.WriteBack();
+        partition.Users.Changed?.Clear();
+        partition.Holders.Clear();
+        partition.Favourites.Clear();
+        foreach (var (user, stored, pending) in restore.Users)
+        {
+            partition.Reranks.Cancel(user);
+            partition.Promotions.Remove(user);
+            if (stored is null)
+            {
+                partition.Users.DeleteRestored(user);
+                continue;
+            }
+
+            _scratch.Clear();
+            UserStateCodec.Decode(stored, _scratch);
+            partition.Users.PutRestored(user, _scratch);
+            if (pending.RerankDue is { } at)
+            {
+                partition.Reranks.Mark(user, at);
+            }
+
+            if (pending.Promotion)
+            {
+                partition.Promotions.Add(user);
+            }
+        }
+
+        var floors = partition.Users.Floors;
+        floors.Set(restore.FenceOrigin, restore.SeqFloors, user => state.PartitionMap.Of(user) == partition.Index && partition.Users.Peek(user) is not null);
+        foreach (var (user, floor) in restore.SeqFloors)
+        {
+            if (state.PartitionMap.Of(user) == partition.Index && partition.Users.Peek(user) is { } fenced && floor > fenced.Seq)
+            {
+                // Another owner sent later seqs than the changelog holds: continue after them.
+                fenced.Seq = floor; // Peek's scratch copy, stored at once
+                partition.Users.PutRestored(user, fenced);
+                partition.Users.MarkChanged(user);
+            }
+        }
+
+        // Every user of the partition, in id order, as a full restore adds them.
+        for (var user = 0; user < restore.KnownUsers; user++)
+        {
+            if (state.PartitionMap.Of(user) == partition.Index && partition.Users.Peek(user) is { } current)
+            {
+                Index(partition, user, current);
+            }
+        }
+    }
+
+    private void Index(PartitionState partition, int user, UserState current)
+    {
+        foreach (var room in current.Ranked[..Math.Min(options.TopK, current.RankedCount)])
+        {
+            partition.Holders.Add(room.Room, user);
+        }
+
+        foreach (var affinity in current.Affinities)
+        {
+            partition.Favourites.Offer(affinity.Streamer, user, affinity.Engagement);
         }
     }
 

@@ -10,6 +10,7 @@ public sealed class PartitionOwnership
     private readonly bool[] _owned;
     private readonly bool[] _writable;
     private readonly long[] _durableOffsets;
+    private readonly bool[] _durablePrefixes;
 
     public PartitionOwnership(int partitions)
     {
@@ -18,6 +19,7 @@ public sealed class PartitionOwnership
         _writable = new bool[partitions];
         _durableOffsets = new long[partitions];
         Array.Fill(_durableOffsets, -1);
+        _durablePrefixes = new bool[partitions];
     }
 
     /// <summary>Held while the changelog is written and while partitions are suspended, so the two never interleave.</summary>
@@ -36,6 +38,12 @@ public sealed class PartitionOwnership
     /// changelog-backed state of it (published after each local commit, read at assignment).
     /// </summary>
     public long DurableOffset(int partition) => Interlocked.Read(ref _durableOffsets[partition]);
+
+    /// <summary>
+    /// True when the durable store of the partition is exactly the changelog up to <see cref="DurableOffset"/>, with no
+    /// change of its own beyond it, so a restore may apply only the records after that offset.
+    /// </summary>
+    public bool IsDurablePrefix(int partition) => Volatile.Read(ref _durablePrefixes[partition]);
 
     /// <summary>A new assignment: exactly <paramref name="partitions"/> are owned and writable.</summary>
     public void Assign(IReadOnlyCollection<int> partitions)
@@ -65,11 +73,12 @@ public sealed class PartitionOwnership
         }
     }
 
-    internal void PublishDurable(IReadOnlyList<long> offsets)
+    internal void PublishDurable(IReadOnlyList<long> offsets, IReadOnlyList<bool> prefixes)
     {
         for (var p = 0; p < _durableOffsets.Length; p++)
         {
             Interlocked.Exchange(ref _durableOffsets[p], offsets[p]);
+            Volatile.Write(ref _durablePrefixes[p], prefixes[p]);
         }
     }
 }

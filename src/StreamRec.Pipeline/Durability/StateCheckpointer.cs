@@ -30,7 +30,8 @@ public sealed class StateCheckpointer
     /// instead of counting lines); versions 1 to 3 are still read (what they lack starts empty, or unknown).
     /// </summary>
     internal const byte Version = 4;
-    private const byte ChangelogVersion = 1;
+    /// <summary>2 added, per partition, whether the store is exactly the changelog's prefix (1 is read as: not known to be).</summary>
+    private const byte ChangelogVersion = 2;
     private static readonly byte[] StateKey = "state"u8.ToArray();
 
     /// <summary>Beside the checkpoint, in the same batch: per partition, the changelog offset its store accounts for.</summary>
@@ -57,6 +58,12 @@ public sealed class StateCheckpointer
     private bool _compactPending;
     private readonly IStateChangelog? _changelog;
     private readonly long[] _changelogOffsets;
+
+    /// <summary>
+    /// Per partition: the store holds exactly what the changelog holds up to its offset, no change of its own beyond
+    /// (false once a checkpoint commits changes of a suspended partition), so a restore may read on from that offset.
+    /// </summary>
+    private readonly bool[] _changelogPrefix;
     private readonly ChangelogRestorer _restorer;
     private readonly Lock _sourcesLock = new();
 
@@ -71,6 +78,7 @@ public sealed class StateCheckpointer
         _changelog = changelog;
         _changelogOffsets = new long[options.Partitions];
         Array.Fill(_changelogOffsets, -1);
+        _changelogPrefix = new bool[options.Partitions];
         _restorer = new ChangelogRestorer(options, state);
         if (changelog is not null)
         {
@@ -91,7 +99,7 @@ public sealed class StateCheckpointer
         var started = time.GetTimestamp();
         Restore();
         RestoreTime = time.GetElapsedTime(started);
-        changelog?.Ownership.PublishDurable(_changelogOffsets);
+        changelog?.Ownership.PublishDurable(_changelogOffsets, _changelogPrefix);
     }
 
     /// <summary>Users restored from the changelog since the start (partitions that moved here).</summary>
@@ -268,8 +276,12 @@ public sealed class StateCheckpointer
         Interlocked.Add(ref _restoredUsers, handover.Restores.Sum(static r => (long)r.Users.Count(static u => u.State is not null)));
     }
 
-    /// <summary>The partition's store now accounts for the changelog up to <paramref name="offset"/> (-1: it holds none of it).</summary>
-    internal void ChangelogAt(int partition, long offset) => _changelogOffsets[partition] = offset;
+    /// <summary>The partition's store now holds exactly the changelog up to <paramref name="offset"/> (-1: it holds none of it).</summary>
+    internal void ChangelogAt(int partition, long offset)
+    {
+        _changelogOffsets[partition] = offset;
+        _changelogPrefix[partition] = offset >= 0;
+    }
 
     private void Write(byte[] validator, byte[] slicer, IReadOnlyList<RecordOrigin> positions, bool complete)
     {
@@ -370,7 +382,7 @@ public sealed class StateCheckpointer
         _directory.Commit();
         if (_changelog is not null)
         {
-            _changelog.Ownership.PublishDurable(_changelogOffsets);
+            _changelog.Ownership.PublishDurable(_changelogOffsets, _changelogPrefix);
             if (covers)
             {
                 ReleaseCovered(_batches);
@@ -405,8 +417,13 @@ public sealed class StateCheckpointer
                 if (!ownership.IsWritable(partition.Index))
                 {
                     covers &= !ownership.IsOwned(partition.Index);
+
+                    // This commit stores changes the changelog does not have: the store is ahead of its offset.
+                    _changelogPrefix[partition.Index] &= !partition.Users.HasChanges;
                     continue;
                 }
+
+                _changelogPrefix[partition.Index] = _changelogOffsets[partition.Index] >= 0;
 
                 var changed = partition.Users.TakeChanged();
                 foreach (var user in changed)
@@ -435,6 +452,7 @@ public sealed class StateCheckpointer
                 foreach (var (partition, end) in changelog.Append(records))
                 {
                     _changelogOffsets[partition] = end;
+                    _changelogPrefix[partition] = true;
                 }
             }
         }
@@ -456,15 +474,19 @@ public sealed class StateCheckpointer
         return new ChangelogRecord(partition.Index, SeqFenceMarker.Key.ToArray(), SeqFenceMarker.Encode(offset));
     }
 
-    /// <summary>Layout: u8 version = 1, varint partitions, then per partition zigzag offset (-1: none).</summary>
+    /// <summary>
+    /// Layout: u8 version = 2, varint partitions, then per partition zigzag offset (-1: none) and u8 1 when the store
+    /// is exactly the changelog up to it, else 0 (version 1 has no such byte).
+    /// </summary>
     private byte[] ChangelogOffsetsRecord()
     {
         var w = new SnapshotWriter();
         w.VarUInt(ChangelogVersion);
         w.VarUInt((ulong)_changelogOffsets.Length);
-        foreach (var offset in _changelogOffsets)
+        for (var p = 0; p < _changelogOffsets.Length; p++)
         {
-            w.VarInt(offset);
+            w.VarInt(_changelogOffsets[p]);
+            w.Bool(_changelogPrefix[p]);
         }
 
         return w.Written.ToArray();
@@ -480,14 +502,17 @@ public sealed class StateCheckpointer
 
         var r = new SnapshotReader(value.WrittenSpan.ToArray());
         var version = r.VarUInt();
-        if (version != ChangelogVersion || r.Count() != _changelogOffsets.Length)
+        if (version is < 1 or > ChangelogVersion || r.Count() != _changelogOffsets.Length)
         {
-            throw new InvalidDataException($"The state directory's changelog offsets have version {version} or another partition count; this version reads {ChangelogVersion}.");
+            throw new InvalidDataException($"The state directory's changelog offsets have version {version} or another partition count; this version reads 1 to {ChangelogVersion}.");
         }
 
         for (var p = 0; p < _changelogOffsets.Length; p++)
         {
             _changelogOffsets[p] = r.VarInt();
+
+            // Version 1 did not say whether the store had changes of its own beyond the offset: restore such a one in full.
+            _changelogPrefix[p] = version >= 2 && r.Bool();
         }
     }
 

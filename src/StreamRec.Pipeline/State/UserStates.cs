@@ -35,6 +35,9 @@ public sealed class UserStates(IKeyValueStore store, IdTable userIds, int dimens
     /// <summary>The seq fence of the last restore from the changelog (empty otherwise).</summary>
     internal SeqFloors Floors { get; } = new();
 
+    /// <summary>True when users changed since <see cref="TakeChanged"/> last ran, or working copies are open (when tracked).</summary>
+    internal bool HasChanges => Changed is not null && (Changed.Count > 0 || _open.Count > 0);
+
     /// <summary>Starts tracking which users change, for the changelog.</summary>
     internal void TrackChanges() => Changed ??= [];
 

@@ -6,10 +6,15 @@ namespace StreamRec.Pipeline.Tests.Durability;
 internal sealed class RecordingChangelog : IStateChangelog
 {
     public RecordingChangelog(int partitions)
+        : this([.. Enumerable.Range(0, partitions).Select(_ => new List<KeyValuePair<byte[], byte[]?>>())])
     {
-        Ownership = new PartitionOwnership(partitions);
-        Ownership.Assign([.. Enumerable.Range(0, partitions)]);
-        Partitions = [.. Enumerable.Range(0, partitions).Select(_ => new List<KeyValuePair<byte[], byte[]?>>())];
+    }
+
+    private RecordingChangelog(List<KeyValuePair<byte[], byte[]?>>[] partitions)
+    {
+        Ownership = new PartitionOwnership(partitions.Length);
+        Ownership.Assign([.. Enumerable.Range(0, partitions.Length)]);
+        Partitions = partitions;
     }
 
     public PartitionOwnership Ownership { get; }
@@ -25,6 +30,13 @@ internal sealed class RecordingChangelog : IStateChangelog
 
         return records.Select(r => r.Partition).Distinct().ToDictionary(p => p, p => (long)Partitions[p].Count);
     }
+
+    /// <summary>The same changelog as another instance sees it: the records shared, the ownership its own.</summary>
+    public RecordingChangelog Instance() => new(Partitions);
+
+    /// <summary>Each partition's records after the offset given for it, as an incremental restore reads them.</summary>
+    public PartitionHandover Tail(IReadOnlyList<long> from) =>
+        new([], [.. Partitions.Select((records, p) => new ChangelogRestore(p, records.Count, [.. records.Skip((int)from[p])], Incremental: true))]);
 
     /// <summary>Each partition read from its start to its end, as a restore reads it.</summary>
     public PartitionHandover Handover() =>
