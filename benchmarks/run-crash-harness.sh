@@ -158,3 +158,4 @@ print(f"deltas read: {len(crashed)} after the kills, {len(reference)} uninterrup
       f"({len(crashed) - len(reference)} re-sent)")
 sys.exit(1 if failed else 0)
 PY
+echo "harness: ${SECONDS}s in all"
