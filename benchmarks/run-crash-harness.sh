@@ -38,7 +38,8 @@ broker() { # starts an embedded broker; its bootstrap address is then in $bootst
   for _ in $(seq 300); do [ -s "$work/broker-$1.out" ] && { bootstrap=$(head -1 "$work/broker-$1.out"); return; }; sleep 0.1; done
   echo "broker $1 did not start: $(cat "$work/broker-$1.err")" >&2; exit 1
 }
-produced() { # records on recs.deltas so far
+produced() { # records on recs.deltas so far: asked of the broker, or counted by the follower below
+  if [ "$1" = "$crashed" ] && [ -n "${follower:-}" ]; then wc -l <"$work/followed.tsv"; return; fi
   kcat -b "$1" -C -t recs.deltas -o -1 -e -q -f '%p %o\n' 2>/dev/null |
     awk '$2 >= end[$1] {end[$1] = $2 + 1} END {for (p in end) n += end[p]; print n + 0}'
 }
@@ -59,6 +60,9 @@ full=$(echo "$(date +%s.%N) - $start" | bc)
 total=$(produced "$reference")
 echo "log: $(wc -l <"$work/log.jsonl") events; uninterrupted run: ${full}s, $total deltas"
 
+# A consumer follows recs.deltas while the kills happen, so a kill point "N more deltas" is seen at once.
+kcat -b "$crashed" -C -t recs.deltas -o beginning -q -u -f '%p\n' >"$work/followed.tsv" 2>/dev/null &
+pids+=($!) follower=$!
 start=$(date +%s)
 landed=0 i=0
 # Until KILLS kills landed: a start may finish before its kill point (then the next start tries again).
@@ -86,7 +90,8 @@ while [ "$landed" -lt "$kills" ] && [ "$i" -lt $((kills * 3)) ]; do
   rc=0; wait "$pid" 2>/dev/null || rc=$?
   # A start that ended by itself must have ended well: caught up, exit 0.
   [ "$outcome" = killed ] || [ "$rc" -eq 0 ] || { echo "start $i exited $rc:"; tail -20 "$work/run-$i.log"; exit 1; }
-  echo "start $i: ${outcome} ${point} (recs.deltas ${before} -> $(produced "$crashed"))"
+  opened=$(grep -o 'restored [A-Za-z]*, [0-9]* stored input positions, [0-9]* users, [0-9]* deltas' "$work/run-$i.log" | head -1 || true)
+  echo "start $i: ${outcome} ${point} (recs.deltas ${before} -> $(produced "$crashed"); state: ${opened:-not opened})"
 done
 if ! (run "$crashed" "$work/state" 2>"$work/final.log"); then
   echo "the final run failed:"; tail -20 "$work/final.log"; exit 1
