@@ -23,11 +23,13 @@ RANDOM=$seed
 dotnet build "$root/src/StreamRec.Cli" -c Release -v quiet -nologo >/dev/null
 cli=(dotnet "$root/src/StreamRec.Cli/bin/Release/net10.0/streamrec.dll")
 "${cli[@]}" simulate --users "$users" --rooms "$rooms" --hours "$hours" --seed 3 --out "$work/log.jsonl" 2>/dev/null
-# A merge that waits for every partition, so the order is the data's alone and the file replay is comparable.
+# A merge that waits for every partition, and no idle watermark (event time moved by the wall clock once input
+# stops): the order and the re-ranks are the data's alone, so runs and the file replay are comparable.
 # A 6 s session timeout: a restart after SIGKILL waits for the dead member's session (45 s by default).
 cat >"$work/settings.json" <<'JSON'
 {"Kafka": {"MergeWait": "00:00:30", "PartitionIdleTimeout": "00:00:30", "PollTimeout": "00:00:00.020",
-           "CommitInterval": "00:00:00.200", "Consumer": {"fetch.wait.max.ms": "20", "session.timeout.ms": "6000"}},
+           "CommitInterval": "00:00:00.200", "IdleWatermarkAfter": "01:00:00",
+           "Consumer": {"fetch.wait.max.ms": "20", "session.timeout.ms": "6000"}},
  "Pipeline": {"CheckpointInterval": "00:00:00.500"}, "Http": {"Port": 0}}
 JSON
 
