@@ -66,13 +66,15 @@ public sealed class RunCrashTests : IDisposable
 
         Assert.Equal(killPoints.Length, killed);
         Assert.NotEmpty(reference);
-        var referenceLists = reference.Where(d => d.Seq is not null).ToDictionary(d => (d.User, d.Seq), d => d.Top);
+        // A restore from the changelog fences seqs: what was sent after the last checkpoint is sent again under higher
+        // seqs, so a list is compared with the user's lists of the uninterrupted run, not with the one at the same seq.
+        var referenceLists = reference.Where(d => d.Seq is not null).Select(d => (d.User, d.Top)).ToHashSet();
         var conflicting = crashed.Where(d => d.Seq is not null).GroupBy(d => (d.User, d.Seq)).Where(g => g.Select(d => d.Top).Distinct().Count() > 1).Select(g => g.Key);
         Assert.Empty(conflicting);
-        var strays = crashed.Where(d => d.Seq is not null && referenceLists.GetValueOrDefault((d.User, d.Seq)) != d.Top).Select(d => (d.User, d.Seq));
+        var strays = crashed.Where(d => d.Seq is not null && !referenceLists.Contains((d.User, d.Top))).Select(d => (d.User, d.Seq));
         Assert.Empty(strays);
         var (expected, actual) = (FinalLists(reference), FinalLists(crashed));
-        var differing = expected.Keys.Union(actual.Keys).Where(u => expected.GetValueOrDefault(u) != actual.GetValueOrDefault(u)).ToList();
+        var differing = expected.Keys.Union(actual.Keys).Where(u => expected.GetValueOrDefault(u).Top != actual.GetValueOrDefault(u).Top).ToList();
         Assert.True(differing.Count == 0, $"{differing.Count} users' final lists differ, e.g. " + string.Join("; ", differing.Take(3).Select(u =>
             $"{u}: seq {expected.GetValueOrDefault(u).Seq} uninterrupted, {actual.GetValueOrDefault(u).Seq} after the kills")));
     }
