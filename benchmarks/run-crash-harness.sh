@@ -159,8 +159,8 @@ check(conflicts == 0, f"conflicting (user_id, seq): {conflicts} of {len(got_pair
 # seqs), so a list is checked against the user's lists of the uninterrupted run, not the one at the same seq.
 ref_lists = {}
 for (user, _), lists in ref_pairs.items():
-    ref_lists.setdefault(user, set()).update(lists)
-strays = sum(1 for (user, _), lists in got_pairs.items() if lists[0] not in ref_lists.get(user, ()))
+    ref_lists.setdefault(user, set()).update(json.dumps(top) for top in lists)
+strays = sum(1 for (user, _), lists in got_pairs.items() if json.dumps(lists[0]) not in ref_lists.get(user, ()))
 check(strays == 0, f"(user_id, seq) with a list the uninterrupted run never sent the user: {strays}")
 a, b = final(reference), final(crashed)
 differing = sorted(u for u in set(a) | set(b) if a.get(u, "absent") != b.get(u, "absent"))
