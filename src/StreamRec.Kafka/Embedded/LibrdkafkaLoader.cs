@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace StreamRec.Kafka.Embedded;
 
 /// <summary>
-/// Binds <see cref="NativeMethods.LibraryName"/> to the librdkafka file that librdkafka.redist copies
-/// under <c>runtimes/&lt;rid&gt;/native</c> next to the application.
+/// Binds <see cref="NativeMethods.LibraryName"/> to the librdkafka file that librdkafka.redist copies next to the
+/// application (our builds are RID-specific, see Platform.props), or under <c>runtimes/&lt;rid&gt;/native</c> in a
+/// portable build.
 /// </summary>
 /// <remarks>
 /// On Debian the package's default <c>librdkafka.so</c> cannot load (it wants <c>libsasl2.so.3</c>,
