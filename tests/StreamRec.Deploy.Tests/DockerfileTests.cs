@@ -18,6 +18,17 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Dockerfile_RestoreLayer_CopiesEveryRootBuildFile()
+    {
+        // Every project imports the root props files (Platform.props through Directory.Build.props): one left out
+        // fails the image's restore, which no test here can run.
+        var copied = RootCopy().Match(Dockerfile).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var build = Directory.GetFiles(RepositoryFiles.Root, "*.props").Select(Path.GetFileName).Append("global.json");
+
+        Assert.All(build, file => Assert.Contains(file, copied));
+    }
+
+    [Fact]
     public void Dockerfile_Publish_IsForLinuxX64Only()
     {
         Assert.Matches(@"dotnet restore \S+ -r linux-x64", Dockerfile);
@@ -61,6 +72,9 @@ public sealed partial class DockerfileTests
 
         return found;
     }
+
+    [GeneratedRegex(@"^COPY ((?:[^/\s]+ )+)\./$", RegexOptions.Multiline)]
+    private static partial Regex RootCopy();
 
     [GeneratedRegex(@"^COPY (src/\S+\.csproj) ", RegexOptions.Multiline)]
     private static partial Regex CopiedProject();
