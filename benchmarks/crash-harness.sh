@@ -8,7 +8,7 @@ kills=${1:-12} users=${2:-50000} rooms=${3:-1000} hours=${4:-1} seed=${5:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-dotnet build "$root/src/StreamRec.Cli" -c Release -v quiet -nologo >/dev/null
+dotnet build "$root/src/StreamRec.Cli" -c Release -v quiet -nologo >"${TMPDIR:-/tmp}/streamrec-harness-build.log" 2>&1 || { echo "the build failed:"; grep -E "error" "${TMPDIR:-/tmp}/streamrec-harness-build.log" | sort -u | head -20; exit 1; }
 cli=(dotnet "$root/src/StreamRec.Cli/bin/Release/net10.0/streamrec.dll")
 "${cli[@]}" simulate --users "$users" --rooms "$rooms" --hours "$hours" --seed "$seed" --out "$work/log.jsonl" 2>/dev/null
 echo '{"Pipeline":{"CheckpointInterval":"00:00:00.500"}}' >"$work/settings.json"
