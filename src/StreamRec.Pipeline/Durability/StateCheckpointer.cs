@@ -485,8 +485,11 @@ public sealed class StateCheckpointer
         w.VarUInt((ulong)_changelogOffsets.Length);
         for (var p = 0; p < _changelogOffsets.Length; p++)
         {
-            w.VarInt(_changelogOffsets[p]);
-            w.Bool(_changelogPrefix[p]);
+            // A seq fence that still names users the state does not hold lives in memory only: the next start must
+            // restore the partition in full, which reads the fence again, not keep the store without it.
+            var fenced = _state.Partitions[p].Users.Floors.HoldsBack;
+            w.VarInt(fenced ? -1 : _changelogOffsets[p]);
+            w.Bool(!fenced && _changelogPrefix[p]);
         }
 
         return w.Written.ToArray();

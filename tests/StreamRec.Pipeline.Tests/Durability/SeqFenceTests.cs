@@ -95,32 +95,21 @@ public sealed class SeqFenceTests
     [Fact]
     public void Handover_WithSeqFence_RaisesRestoredSeqsAndAnAbsentUserStartsAtItsFloor()
     {
-        var changelogA = new RecordingChangelog(Options.Partitions);
-        using var directoryA = new InMemoryStateDirectory();
-        var stateA = PipelineState.Open(Options, directoryA, TimeProvider.System, resumesAfterStop: true, changelogA);
-        using (var core = new StreamCore(Options, stateA, new BaselineScorer(), new PipelineMetrics()))
-        {
-            Process(core, stateA);
-        }
-
-        stateA.Checkpoints!.Complete([]);
-        var seqU1 = Seq(stateA, "u1");
-        var seqU2 = Seq(stateA, "u2");
-
         // After its checkpoint A sent u1 five more deltas and a new user u9 seven; u2's tail holds only older seqs.
         using var directoryB = new InMemoryStateDirectory();
-        var changelogB = new FencedChangelog(Options.Partitions) { Floor = 900 };
-        var stateB = PipelineState.Open(Options, directoryB, TimeProvider.System, resumesAfterStop: true, changelogB);
-        var fence = new Dictionary<string, long> { ["u1"] = seqU1 + 5, ["u9"] = 7, ["u2"] = seqU2 - 1 };
-        var handover = Fenced(changelogA.Handover(), stateB, fence, origin: 40);
+        long seqU1 = 0, seqU2 = 0;
+        var (stateB, changelogB) = Takeover(directoryB, floor: 900, origin: 40, stateA =>
+        {
+            (seqU1, seqU2) = (Seq(stateA, "u1"), Seq(stateA, "u2"));
+            return new Dictionary<string, long> { ["u1"] = seqU1 + 5, ["u9"] = 7, ["u2"] = seqU2 - 1 };
+        });
         using var coreB = new StreamCore(Options, stateB, new BaselineScorer(), new PipelineMetrics());
-        stateB.Checkpoints!.ApplyHandover(ChangelogRestorer.Decode(handover, Options, stateB.Ids));
 
         Assert.Equal(seqU1 + 5, Seq(stateB, "u1"));
         Assert.Equal(seqU2, Seq(stateB, "u2"));
 
         // Until u9 exists again, the fence's origin is what a later restore must read from: markers stay there.
-        stateB.Checkpoints.Complete([]);
+        stateB.Checkpoints!.Complete([]);
         var u9Partition = Partition(stateB, "u9");
         Assert.Equal(40, LastMarker(changelogB, u9Partition));
         Assert.Equal(seqU1 + 5, Portable(changelogB, "u1"));
@@ -146,20 +135,9 @@ public sealed class SeqFenceTests
     [Fact]
     public void Handover_FencedUserForgottenAndBackWhileReprocessing_StillStartsAfterTheFence()
     {
-        var changelogA = new RecordingChangelog(Options.Partitions);
-        using var directoryA = new InMemoryStateDirectory();
-        var stateA = PipelineState.Open(Options, directoryA, TimeProvider.System, resumesAfterStop: true, changelogA);
-        using (var core = new StreamCore(Options, stateA, new BaselineScorer(), new PipelineMetrics()))
-        {
-            Process(core, stateA);
-        }
-
-        stateA.Checkpoints!.Complete([]);
         using var directoryB = new InMemoryStateDirectory();
-        var stateB = PipelineState.Open(Options, directoryB, TimeProvider.System, resumesAfterStop: true, new FencedChangelog(Options.Partitions));
-        var handover = Fenced(changelogA.Handover(), stateB, new Dictionary<string, long> { ["u1"] = 20 }, origin: 0);
+        var (stateB, _) = Takeover(directoryB, floor: 0, origin: 0, _ => new Dictionary<string, long> { ["u1"] = 20 });
         using var coreB = new StreamCore(Options, stateB, new BaselineScorer(), new PipelineMetrics());
-        stateB.Checkpoints!.ApplyHandover(ChangelogRestorer.Decode(handover, Options, stateB.Ids));
 
         // A forgot u1 after its checkpoint and u1 came back under seqs 1, 2, ...: on B, u1 comes back after the fence.
         var deltas = new List<RecommendationDelta>();
@@ -177,6 +155,56 @@ public sealed class SeqFenceTests
 
         Assert.True(deltas.Single(d => d.UserId == "u1" && d.Forgotten).Seq > 20);
         Assert.Equal(21, deltas.First(d => d.UserId == "u1" && !d.Forgotten).Seq);
+    }
+
+    [Fact]
+    public void Checkpoint_FenceStillNamesAUserNotBackYet_StoresNoChangelogOffsetForThatPartitionSoTheNextStartRestoresIt()
+    {
+        using var directoryB = new InMemoryStateDirectory();
+        var (stateB, changelogB) = Takeover(directoryB, floor: 900, origin: 40, _ => new Dictionary<string, long> { ["u9"] = 7 });
+        var fenced = Partition(stateB, "u9");
+        stateB.Checkpoints!.Complete([]);
+
+        // The fence is in memory only: a start that kept the partition's store would let u9 begin again at seq 1.
+        var reopened = new FencedChangelog(Options.Partitions);
+        _ = PipelineState.Open(Options, directoryB, TimeProvider.System, resumesAfterStop: true, reopened);
+        Assert.Equal(-1, reopened.Ownership.DurableOffset(fenced));
+        Assert.Equal(RestoreKind.Full, RestorePlan.Choose(reopened.Ownership.DurableOffset(fenced), reopened.Ownership.IsDurablePrefix(fenced), 0, changelogB.Inner.Partitions[fenced].Count).Kind);
+        Assert.True(reopened.Ownership.DurableOffset(1 - fenced) >= 0, "the partition without a held-back fence keeps its offset");
+
+        // Once u9 is back, the fence has done its work: the partition's offset is stored again.
+        using (var core = new StreamCore(Options, stateB, new BaselineScorer(), new PipelineMetrics()))
+        {
+            core.Process(Ev.Batch(stateB, Ev.Click(Ev.T0 + 30_000, "u9", "r1")));
+        }
+
+        stateB.Checkpoints.Complete([]);
+        var later = new FencedChangelog(Options.Partitions);
+        _ = PipelineState.Open(Options, directoryB, TimeProvider.System, resumesAfterStop: true, later);
+        Assert.Equal(changelogB.Inner.Partitions[fenced].Count, later.Ownership.DurableOffset(fenced));
+    }
+
+    /// <summary>
+    /// A processes <see cref="Process"/>'s events and checkpoints; B, on <paramref name="directory"/>, restores A's changelog
+    /// under the seq fence <paramref name="fence"/> (given A's state) read from <paramref name="origin"/>.
+    /// </summary>
+    private static (PipelineState B, FencedChangelog Changelog) Takeover(
+        InMemoryStateDirectory directory, long floor, long origin, Func<PipelineState, Dictionary<string, long>> fence)
+    {
+        var changelogA = new RecordingChangelog(Options.Partitions);
+        using var directoryA = new InMemoryStateDirectory();
+        var stateA = PipelineState.Open(Options, directoryA, TimeProvider.System, resumesAfterStop: true, changelogA);
+        using (var core = new StreamCore(Options, stateA, new BaselineScorer(), new PipelineMetrics()))
+        {
+            Process(core, stateA);
+        }
+
+        stateA.Checkpoints!.Complete([]);
+        var changelogB = new FencedChangelog(Options.Partitions) { Floor = floor };
+        var stateB = PipelineState.Open(Options, directory, TimeProvider.System, resumesAfterStop: true, changelogB);
+        var handover = Fenced(changelogA.Handover(), stateB, fence(stateA), origin);
+        stateB.Checkpoints!.ApplyHandover(ChangelogRestorer.Decode(handover, Options, stateB.Ids));
+        return (stateB, changelogB);
     }
 
     private static PartitionHandover Fenced(PartitionHandover handover, PipelineState state, Dictionary<string, long> fence, long origin) =>
