@@ -33,7 +33,7 @@ public static class KafkaConnector
     /// <param name="resumeAt">
     /// Positions stored with durable state: each listed partition is read from there (the group's committed
     /// offsets, or the rooms topic's beginning, only where none is stored), as Kafka Streams reads its offsets
-    /// column family first.
+    /// column family first. Null when the run has no durable state: then no batch is sent for its positions alone.
     /// </param>
     /// <param name="changelog">
     /// The changelog durable state is backed by, or null: partitions that move to this instance are then restored from
@@ -57,9 +57,13 @@ public static class KafkaConnector
                     new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger, outage, startOffsets),
                     outage);
             },
-            () => new EventTimeMerger(time, new MergeTiming(
-                options.MergeWait, options.PartitionIdleTimeout, options.MaxWatermarkDrift, pipeline.MaxEventTimeLead, pipeline.EventTimeJumpRecords, options.IdleWatermarkAfter),
-                pipeline.MaxEventBytes),
+            () => new EventTimeMerger(
+                time,
+                new MergeTiming(
+                    options.MergeWait, options.PartitionIdleTimeout, options.MaxWatermarkDrift, pipeline.MaxEventTimeLead, pipeline.EventTimeJumpRecords, options.IdleWatermarkAfter,
+                    resumeAt is null ? null : pipeline.CheckpointInterval),
+                pipeline.MaxEventBytes,
+                startOffsets),
             pipeline.BatchSize,
             options.StopWhenCaughtUp));
     }

@@ -15,7 +15,8 @@ namespace StreamRec.Kafka.IntegrationTests;
 
 /// <summary>
 /// Incremental restore on the embedded broker: an instance whose store holds its partitions up to a changelog offset
-/// gets them back after another instance wrote to their changelog, and reads only what that instance wrote.
+/// gets them back after another instance wrote to their changelog, and reads only what that instance wrote. And a
+/// restore is stored even when no record follows it.
 /// </summary>
 public sealed class IncrementalRestoreTests(EmbeddedKafkaCluster cluster) : IClassFixture<EmbeddedKafkaCluster>
 {
@@ -64,7 +65,7 @@ public sealed class IncrementalRestoreTests(EmbeddedKafkaCluster cluster) : ICla
             Assert.Equal(UsersBetween(p => endsOfA[p], p => endsOfB[p]), controlA.RestoredRecords);
 
             // A's store now holds exactly the users a full restore of the changelog gives, and so does B's, which did one.
-            var changelog = Latest(await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token));
+            var changelog = DurableRun.LatestUsers(await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token));
             var storedA = StoredUsers(directoryA);
             Assert.Equal(changelog.Where(u => u.Value is not null).Select(u => u.Key).Order(StringComparer.Ordinal), storedA.Keys.Order(StringComparer.Ordinal));
             Assert.All(storedA, u => Assert.True(Portable.Same(changelog[u.Key]!, u.Value, ignoreDue: true), $"{u.Key} on A differs from the changelog: {Portable.Describe(u.Value)} vs {Portable.Describe(changelog[u.Key]!)}"));
@@ -76,22 +77,45 @@ public sealed class IncrementalRestoreTests(EmbeddedKafkaCluster cluster) : ICla
         }
     }
 
-    private static async Task<KafkaSourceControl> RunAsync(KafkaOptions kafka, string directory, CancellationToken cancellationToken)
+    [Fact]
+    public async Task Run_RestoresFromTheChangelogAndStopsBeforeAnyRecord_StoresTheRestoredUsers()
     {
-        using var state = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directory }, 0);
-        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance, stateDirectory: state);
-        await job.RunAsync(cancellationToken);
-        return await job.Control;
+        using var timeout = new CancellationTokenSource(3 * KafkaTestDefaults.Timeout);
+        using var log = SimulatedLog.Small();
+        var topics = KafkaTestDefaults.UniqueTopics("restore-stop");
+        await cluster.CreateTopicsAsync([.. topics.All], Partitions);
+        var group = $"group-{Guid.NewGuid():N}";
+        var session = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20", ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "1000" };
+        var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "a", group) with { Consumer = session };
+        var kafkaB = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "b", group) with { Consumer = session };
+        var directoryA = Directory.CreateTempSubdirectory("streamrec-restore-stop-a-").FullName;
+        var directoryB = Directory.CreateTempSubdirectory("streamrec-restore-stop-b-").FullName;
+        try
+        {
+            // No rooms topic records: once A has read the user topics, a new instance has nothing at all to read.
+            await log.ProduceUserEventsAsync(kafkaA, timeout.Token);
+            await RunAsync(kafkaA, directoryA, timeout.Token);
+            var written = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token);
+            var changelog = DurableRun.LatestUsers(written);
+            Assert.NotEmpty(changelog);
+
+            // B restores every partition from the changelog, finds its input read to the end, and stops.
+            var (summaryB, controlB) = await DurableRun.RunAsync(kafkaB, Pipeline, directoryB, timeout.Token);
+            Assert.Equal(written.Count(r => !SeqFenceMarker.IsMarker(r.Message.Key)), controlB.RestoredRecords);
+            Assert.Equal(0, summaryB.RecordsIn);
+
+            var storedB = StoredUsers(directoryB);
+            Assert.Equal(changelog.Where(u => u.Value is not null).Select(u => u.Key).Order(StringComparer.Ordinal), storedB.Keys.Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(directoryA, recursive: true);
+            Directory.Delete(directoryB, recursive: true);
+        }
     }
 
-    private static Dictionary<string, byte[]> StoredUsers(string directory)
-    {
-        using var state = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directory }, 0);
-        return Portable.Users(state, Pipeline with { Partitions = Partitions });
-    }
+    private static async Task<KafkaSourceControl> RunAsync(KafkaOptions kafka, string directory, CancellationToken cancellationToken) =>
+        (await DurableRun.RunAsync(kafka, Pipeline, directory, cancellationToken)).Control;
 
-    /// <summary>The last record of each key, as a compacted topic keeps it (null: a tombstone).</summary>
-    private static Dictionary<string, byte[]?> Latest(IEnumerable<ConsumeResult<byte[]?, byte[]?>> records) =>
-        records.Where(r => !SeqFenceMarker.IsMarker(r.Message.Key)).OrderBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value)
-            .GroupBy(r => Encoding.UTF8.GetString(r.Message.Key!)).ToDictionary(g => g.Key, g => g.Last().Message.Value);
+    private static Dictionary<string, byte[]> StoredUsers(string directory) => DurableRun.StoredUsers(directory, Pipeline, Partitions);
 }

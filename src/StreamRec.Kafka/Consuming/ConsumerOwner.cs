@@ -128,6 +128,9 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     /// <summary>Changelog records read by restores (0 without a changelog).</summary>
     public long RestoredRecords => _changelog?.RestoredRecords ?? 0;
 
+    /// <summary>The topics this consumer reads.</summary>
+    public IReadOnlyList<string> Topics => _topics;
+
     /// <summary>Wall time the restores spent reading the changelog.</summary>
     public TimeSpan RestoreTime => _changelog?.RestoreTime ?? TimeSpan.Zero;
 

@@ -25,8 +25,13 @@ namespace StreamRec.Kafka.Consuming;
 /// <para>A value over <paramref name="maxRecordBytes"/> is kept as a prefix of one byte more (enough for the
 /// validator to reject it as oversized), with its SHA-256, as the file reader keeps long lines: one huge message
 /// can neither fill memory downstream nor make its dead letter too large for the DLQ.</para>
+/// <para>With durable state, positions start at the stored ones (<paramref name="resumeAt"/>), so a checkpoint
+/// written before a partition delivers keeps where it resumes; and while no record is taken an empty batch carries
+/// them every <see cref="MergeTiming.CheckpointHeartbeat"/>, so the work of the last batches is checkpointed even
+/// when nothing follows them (a backlog read in a few large batches, then quiet input).</para>
 /// </remarks>
-internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int maxRecordBytes = int.MaxValue - 1)
+internal sealed class EventTimeMerger(
+    TimeProvider time, MergeTiming timing, int maxRecordBytes = int.MaxValue - 1, IReadOnlyDictionary<TopicPartition, long>? resumeAt = null)
 {
     private readonly long _lead = (long)timing.MaxLead.TotalMilliseconds;
     private readonly long _drift = (long)timing.MaxDrift.TotalMilliseconds;
@@ -38,7 +43,9 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
 
     /// <summary>The source watermark: event time up to which every active partition has delivered.</summary>
     /// <summary>Per partition read so far (rooms included), the offset after the last record taken: what durable state resumes from.</summary>
-    private readonly Dictionary<TopicPartition, long> _positions = [];
+    private readonly Dictionary<TopicPartition, long> _positions = resumeAt is null ? [] : new(resumeAt);
+    private long? _lastBatchAt;
+    private long _lastBatchWatermark = long.MinValue;
 
     public long Watermark => _watermark;
 
@@ -85,16 +92,59 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
         if (batch is not null)
         {
             _lastInputAt = now;
+            _lastBatchAt = now;
+            _lastBatchWatermark = watermark;
             batch.Watermark = watermark;
             // A batch of room records only has nothing to commit, but its positions still count for durable state.
-            batch.Checkpoint = new KafkaCheckpoint(
-                acknowledger, offsets ?? [], [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))]);
-
+            batch.Checkpoint = new KafkaCheckpoint(acknowledger, offsets ?? [], Positions());
             return new MergeOutcome(batch, null, false);
         }
 
         var caughtUp = retryAfter is null && inputs.All(input => input.IsRevoked || (input.AtEnd && input.Count == 0));
-        return retryAfter is null ? Idle(inputs, now, caughtUp) : new MergeOutcome(null, retryAfter, false);
+        var outcome = retryAfter is null ? Idle(inputs, now, caughtUp) : new MergeOutcome(null, retryAfter, false);
+        return outcome.Batch is null ? Heartbeat(outcome, now, acknowledger) : outcome;
+    }
+
+    /// <summary>
+    /// An empty batch that carries the positions and nothing else: no records, and the last batch's watermark, so
+    /// event time moves exactly as it would without it.
+    /// </summary>
+    public RawRecordBatch PositionsOnly(IOffsetAcknowledger acknowledger)
+    {
+        _lastBatchAt = time.GetTimestamp();
+        return new RawRecordBatch(0, 0) { Watermark = _lastBatchWatermark, Checkpoint = new KafkaCheckpoint(acknowledger, new Dictionary<TopicPartition, long>(), Positions()) };
+    }
+
+    /// <summary>
+    /// Partitions restored from the changelog or dropped in a rebalance: their state is no longer what this instance
+    /// read, so their stored positions no longer apply (a restored partition resumes at the group's committed offsets).
+    /// </summary>
+    public void Forget(IEnumerable<string> topics, IEnumerable<int> partitions)
+    {
+        var numbers = partitions.ToHashSet();
+        var names = topics.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _positions.Keys.Where(p => names.Contains(p.Topic) && numbers.Contains(p.Partition.Value)).ToList())
+        {
+            _positions.Remove(key);
+        }
+    }
+
+    private RecordOrigin[] Positions() => [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))];
+
+    private MergeOutcome Heartbeat(MergeOutcome idle, long now, IOffsetAcknowledger acknowledger)
+    {
+        if (timing.CheckpointHeartbeat is not { } every || _positions.Count == 0)
+        {
+            return idle;
+        }
+
+        var left = every - (_lastBatchAt is { } last ? time.GetElapsedTime(last, now) : TimeSpan.MaxValue);
+        if (left <= TimeSpan.Zero)
+        {
+            return new MergeOutcome(PositionsOnly(acknowledger), null, idle.CaughtUp);
+        }
+
+        return idle with { RetryAfter = idle.RetryAfter is { } retry && retry < left ? retry : left };
     }
 
     private void Add(RawRecordBatch batch, in BufferedRecord record, TopicPartition partition)
@@ -257,6 +307,7 @@ internal sealed class EventTimeMerger(TimeProvider time, MergeTiming timing, int
             if (watermark > _watermark)
             {
                 _watermark = watermark;
+                _lastBatchWatermark = watermark;
                 _lastIdleWatermarkAt = now;
                 return new MergeOutcome(new RawRecordBatch(0, 0) { Watermark = watermark }, null, caughtUp);
             }

@@ -107,7 +107,11 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
             var inputs = Inputs();
             if (_control.Users.TakeHandover() is { } handover)
             {
-                Push(_stage.Shape.Outlet, new RawRecordBatch(0, 0) { Handover = handover });
+                // With the positions as they now stand, so a checkpoint (a stop's, say) can follow the restore at once.
+                _merger.Forget(_control.Users.Topics, handover.Dropped.Concat(handover.Restores.Select(static r => r.Partition)));
+                var restore = _merger.PositionsOnly(_control.Users);
+                restore.Handover = handover;
+                Push(_stage.Shape.Outlet, restore);
                 return;
             }
 

@@ -7,4 +7,6 @@ namespace StreamRec.Kafka.Consuming;
 /// <param name="MaxLead">How far ahead of the watermark a record may be before it is taken as far ahead (it does not move it).</param>
 /// <param name="JumpRecords">Consecutive far-ahead records of a partition that show its event time really moved on.</param>
 /// <param name="IdleWatermarkAfter">Wall time with no input at all after which event time advances with the wall clock.</param>
-internal sealed record MergeTiming(TimeSpan MergeWait, TimeSpan IdleTimeout, TimeSpan MaxDrift, TimeSpan MaxLead, int JumpRecords, TimeSpan IdleWatermarkAfter);
+/// <param name="CheckpointHeartbeat">With durable state, how often the positions are sent while no record is taken (null: never).</param>
+internal sealed record MergeTiming(
+    TimeSpan MergeWait, TimeSpan IdleTimeout, TimeSpan MaxDrift, TimeSpan MaxLead, int JumpRecords, TimeSpan IdleWatermarkAfter, TimeSpan? CheckpointHeartbeat = null);

@@ -29,7 +29,11 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
         private readonly List<RejectedRecord> _rejected = [];
         private readonly List<SourceCheckpoint> _deferred = [];
         private bool _restored;
-        private IReadOnlyList<Input.RecordOrigin> _lastPositions = [];
+        private IReadOnlyList<Input.RecordOrigin>? _lastPositions;
+        private long _lastWatermark = long.MinValue;
+
+        // Something changed the state since the last checkpoint request: a batch that carries only positions asks for one.
+        private bool _owed;
 
         public EventBatch Process(RawRecordBatch raw)
         {
@@ -53,11 +57,14 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             }
 
             metrics.AddStepTime(PipelineStep.Decode, System.Diagnostics.Stopwatch.GetTimestamp() - started);
-            if (batch.Checkpoint is not null && state.Checkpoints is { } checkpoints && checkpoints.TryRequest())
+            _owed |= batch.RecordsIn > 0 || raw.Handover is not null || raw.Watermark != _lastWatermark;
+            _lastWatermark = raw.Watermark;
+            if (batch.Checkpoint is not null && _owed && state.Checkpoints is { } checkpoints && checkpoints.TryRequest())
             {
                 var snapshot = new Durability.SnapshotWriter();
                 _validator.Save(snapshot);
                 batch.CheckpointRequest = new Durability.CheckpointRequest(snapshot.Written.ToArray());
+                _owed = false;
             }
 
             return batch;
@@ -96,11 +103,13 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
 
         /// <summary>
         /// A stop of an input that goes on (Kafka) is not its end: held records stay held (they are read again),
-        /// and an empty batch carries a checkpoint of the state as it stands, at the last positions read.
+        /// and an empty batch carries a checkpoint of the state as it stands, at the last positions the source sent
+        /// (none sent: nothing to account for; a source with durable state sends them with a restore, so the
+        /// restored users are stored even when no record followed).
         /// </summary>
         private EventBatch? StopCheckpoint()
         {
-            if (_validator.IsHolding || _lastPositions.Count == 0)
+            if (_validator.IsHolding || _lastPositions is null)
             {
                 return null;
             }

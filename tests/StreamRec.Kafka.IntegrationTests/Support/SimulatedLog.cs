@@ -57,6 +57,15 @@ internal sealed class SimulatedLog : IDisposable
         await new EventLogProducer(kafka, users, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(cancellationToken);
     }
 
+    /// <summary>Produces the user topics' share of the log only: the rooms topic stays empty.</summary>
+    public async Task ProduceUserEventsAsync(KafkaOptions kafka, CancellationToken cancellationToken)
+    {
+        var users = System.IO.Path.Combine(_directory, "users-only.jsonl");
+        await File.WriteAllLinesAsync(
+            users, Events.Where(e => e is not (RoomStartEvent or RoomStopEvent or RoomUpdateEvent)).Select(e => JsonSerializer.Serialize(e, ContractJson.Default.LiveEvent)), cancellationToken);
+        await new EventLogProducer(kafka, users, paceLag: null, TimeProvider.System, NullLogger.Instance).RunAsync(cancellationToken);
+    }
+
     /// <summary>The deltas the file replay writes for this log, as JSON lines.</summary>
     public async Task<IReadOnlyList<string>> ReplayAsync(PipelineOptions options, CancellationToken cancellationToken)
     {

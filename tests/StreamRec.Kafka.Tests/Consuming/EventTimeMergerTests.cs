@@ -323,6 +323,53 @@ public sealed class EventTimeMergerTests
         Assert.Equal(default, batch.Envelope(1));
     }
 
+    [Fact]
+    public void Next_DurableStateAndNoRecordForACheckpointInterval_SendsThePositionsAlone()
+    {
+        var every = TimeSpan.FromMilliseconds(500);
+        var clicks = Input("clicks", 0, order: 10, (100, 7));
+        var merger = new EventTimeMerger(_time, Timing() with { CheckpointHeartbeat = every });
+        var records = merger.Next([clicks], 100, _acknowledger).Batch!;
+
+        _time.Advance(every - TimeSpan.FromMilliseconds(100));
+        var early = merger.Next([clicks], 100, _acknowledger);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        var due = merger.Next([clicks], 100, _acknowledger).Batch!;
+
+        Assert.Null(early.Batch);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), early.RetryAfter);
+        Assert.Equal(0, due.Count);
+        Assert.Equal(records.Watermark, due.Watermark);
+        Assert.Equal(["clicks@8"], due.Checkpoint!.Positions.Select(p => $"{p.Source}@{p.Position}"));
+        Assert.Empty(((KafkaCheckpoint)due.Checkpoint).NextOffsets);
+    }
+
+    [Fact]
+    public void Next_NoDurableStateAndNoRecordForLong_SendsNoBatchOfPositions()
+    {
+        var clicks = Input("clicks", 0, order: 10, (100, 7));
+        var merger = Merger();
+        merger.Next([clicks], 100, _acknowledger);
+
+        _time.Advance(IdleAfter - TimeSpan.FromMilliseconds(1));
+
+        Assert.Null(merger.Next([clicks], 100, _acknowledger).Batch);
+    }
+
+    [Fact]
+    public void Forget_PartitionsRestoredFromTheChangelog_DropTheirStoredPositionsOnly()
+    {
+        var stored = new Dictionary<TopicPartition, long>
+        {
+            [new("clicks", 0)] = 10, [new("clicks", 1)] = 20, [new("comments", 1)] = 30, [new("rooms", 1)] = 5,
+        };
+        var merger = new EventTimeMerger(_time, Timing(), resumeAt: stored);
+
+        merger.Forget(["clicks", "comments"], [1]);
+
+        Assert.Equal(["clicks@10", "rooms@5"], merger.PositionsOnly(_acknowledger).Checkpoint!.Positions.Select(p => $"{p.Source}@{p.Position}").Order(StringComparer.Ordinal));
+    }
+
     /// <summary>rooms delivered one record at <paramref name="ts"/> and is empty now (not at its end); clicks is at its end.</summary>
     private (PartitionBuffer Rooms, PartitionBuffer Clicks, EventTimeMerger Merger) RoomsDrainedAt(long ts)
     {
