@@ -75,7 +75,7 @@ public sealed class CrashTakeoverTests(EmbeddedKafkaCluster cluster, ITestOutput
             }
 
             var afterA = await EndsAsync(topics);
-            var changelogOfA = Latest(await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token));
+            var changelogOfA = DurableRun.LatestUsers(await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token));
             await log.ProduceLinesAsync(kafka, 2 * third, log.Events.Count, timeout.Token);
 
             // B restores A's partitions (after A's session timed out) and is killed at its first delta.
@@ -179,11 +179,6 @@ public sealed class CrashTakeoverTests(EmbeddedKafkaCluster cluster, ITestOutput
 
     private static long Seq(ConsumeResult<byte[]?, byte[]?> delta) =>
         JsonSerializer.Deserialize(delta.Message.Value!, ContractJson.Default.RecommendationDelta)!.Seq;
-
-    /// <summary>The last record of each user key (null: a tombstone); fence markers left out.</summary>
-    private static Dictionary<string, byte[]?> Latest(IEnumerable<ConsumeResult<byte[]?, byte[]?>> records) =>
-        records.Where(r => !SeqFenceMarker.IsMarker(r.Message.Key)).OrderBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value)
-            .GroupBy(r => Encoding.UTF8.GetString(r.Message.Key!)).ToDictionary(g => g.Key, g => g.Last().Message.Value);
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 }

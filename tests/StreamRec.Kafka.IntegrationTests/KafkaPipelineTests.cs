@@ -105,6 +105,9 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
             Assert.NotEmpty(deltas);
             Assert.All(deltas, d => Assert.Equal(Json(reference[(d.UserId, d.Seq)]), Json(d)));
 
+            // The first run stopped cleanly, every delta acknowledged: the second sends none of them again.
+            Assert.Equal(deltas.Count, deltas.Select(d => (d.UserId, d.Seq)).Distinct().Count());
+
             // A stop is not the end of the input, so the second run leaves pending re-ranks pending: only the file
             // replay's end-of-input flush is missing.
             var sent = deltas.Select(d => (d.UserId, d.Seq)).ToHashSet();
@@ -202,25 +205,25 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
 
             Directory.Delete(directoryA, recursive: true);
             var changelogOfA = await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token);
-            var checkpointedByA = Latest(changelogOfA);
+            var checkpointedByA = DurableRun.LatestUsers(changelogOfA);
 
             // Instance B, with an empty state directory, joins the group and gets A's partitions: it restores them from
             // the changelog, and finds nothing more to read but the rooms topic, which every instance reads whole.
             var roomsOfFirstHalf = log.Events.Take(half).Count(e => e is StreamRec.Contracts.Events.RoomEvent);
-            var (restoreB, restoredB) = await RunWithStateAsync(kafkaB, directoryB, timeout.Token);
+            var (restoreB, restoredB) = await DurableRun.RunAsync(kafkaB, Pipeline, directoryB, timeout.Token);
             Assert.Equal(roomsOfFirstHalf, restoreB.RecordsIn);
             Assert.Equal(changelogOfA.Count(r => !SeqFenceMarker.IsMarker(r.Message.Key)), restoredB.RestoredRecords);
 
             // What B restored is what A had checkpointed: every user, every field (the vector within float rounding). Not
             // always the pending re-rank: B may already have run one A left pending (ChangelogTests compares it exactly).
-            var storedB = StoredUsers(directoryB, Partitions);
+            var storedB = DurableRun.StoredUsers(directoryB, Pipeline, Partitions);
             Assert.NotEmpty(checkpointedByA);
             Assert.Equal(checkpointedByA.Where(u => u.Value is not null).Select(u => u.Key).Order(StringComparer.Ordinal), storedB.Keys.Order(StringComparer.Ordinal));
             Assert.All(storedB, u => Assert.True(Portable.Same(checkpointedByA[u.Key]!, u.Value, ignoreDue: true), $"{u.Key} on B differs from A's checkpoint: {Portable.Describe(u.Value)} vs {Portable.Describe(checkpointedByA[u.Key]!)}"));
 
             // The second half goes to B, whose store is now up to date with the changelog: kept, not restored again.
             await log.ProduceLinesAsync(kafkaA, half, log.Events.Count, timeout.Token);
-            var (summaryB, controlB) = await RunWithStateAsync(kafkaB, directoryB, timeout.Token);
+            var (summaryB, controlB) = await DurableRun.RunAsync(kafkaB, Pipeline, directoryB, timeout.Token);
             Assert.Equal(log.Events.Count - half, summaryB.RecordsIn);
             Assert.Equal(0, controlB.RestoredRecords);
 
@@ -245,8 +248,8 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
             Assert.True(continued > 0, "no user of A's changed on B");
 
             // B's changelog and B's store agree on every user.
-            var changelog = Latest(await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token));
-            var finalB = StoredUsers(directoryB, Partitions);
+            var changelog = DurableRun.LatestUsers(await KafkaReader.ReadAllAsync(cluster.BootstrapServers, topics.Changelog, timeout.Token));
+            var finalB = DurableRun.StoredUsers(directoryB, Pipeline, Partitions);
             Assert.Equal(changelog.Where(u => u.Value is not null).Select(u => u.Key).Order(StringComparer.Ordinal), finalB.Keys.Order(StringComparer.Ordinal));
             Assert.All(finalB, u => Assert.True(Portable.Same(changelog[u.Key]!, u.Value), $"{u.Key}'s changelog record differs from B's store"));
         }
@@ -586,25 +589,6 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
 
     private static List<string> ByUserAndSeq(IEnumerable<string> lines) =>
         [.. lines.Select(line => (Delta: Parse(line), Line: line)).OrderBy(x => x.Delta.UserId, StringComparer.Ordinal).ThenBy(x => x.Delta.Seq).Select(x => x.Line)];
-
-    private static async Task<(KafkaRunSummary Summary, KafkaSourceControl Control)> RunWithStateAsync(KafkaOptions kafka, string directory, CancellationToken cancellationToken)
-    {
-        using var state = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directory }, 0);
-        var job = new KafkaPipelineJob(kafka, Pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance, stateDirectory: state);
-        var summary = await job.RunAsync(cancellationToken);
-        return (summary, await job.Control);
-    }
-
-    private static Dictionary<string, byte[]> StoredUsers(string directory, int partitions)
-    {
-        using var state = RocksDbPartition.Open(new RocksDbStoreOptions { Directory = directory }, 0);
-        return Portable.Users(state, Pipeline with { Partitions = partitions });
-    }
-
-    /// <summary>The last record of each user key, as a compacted topic keeps it (null: a tombstone); seq fence markers left out.</summary>
-    private static Dictionary<string, byte[]?> Latest(IEnumerable<ConsumeResult<byte[]?, byte[]?>> records) =>
-        records.Where(r => !SeqFenceMarker.IsMarker(r.Message.Key)).OrderBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value)
-            .GroupBy(r => Encoding.UTF8.GetString(r.Message.Key!)).ToDictionary(g => g.Key, g => g.Last().Message.Value);
 
     private static string Header(ConsumeResult<byte[]?, byte[]?> result, string name) =>
         Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes(name));

@@ -106,6 +106,12 @@ public sealed class KafkaPipelineJob(
         try
         {
             await DrainAsync(control, done, cancellationToken).ConfigureAwait(false);
+
+            // Every output is acknowledged now: the stop's checkpoint need not hold them for the next start to send again.
+            if (done.IsCompletedSuccessfully)
+            {
+                checkpoints?.Settle();
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -72,6 +72,7 @@ public sealed class StateCheckpointer
     private long _batches;
     private long _coveredBatches;
     private long _restoredUsers;
+    private (byte[] Validator, byte[] Slicer, IReadOnlyList<RecordOrigin> Positions, int Outbox)? _lastStop;
 
     internal StateCheckpointer(PipelineOptions options, PipelineState state, IStateDirectory directory, TimeProvider time, bool resumesAfterStop, IStateChangelog? changelog = null)
     {
@@ -177,6 +178,8 @@ public sealed class StateCheckpointer
     /// </summary>
     internal void AfterBatch(EventBatch batch)
     {
+        // Only the state right after a checkpoint can be written again with its positions.
+        _lastStop = null;
         var positions = batch.Checkpoint?.Positions ?? [];
         _deltas += batch.Deltas.Count;
         _deadLetters += batch.DeadLetters.Count;
@@ -194,6 +197,21 @@ public sealed class StateCheckpointer
         if (batch.CheckpointRequest is { } request)
         {
             Write(request.Validator, request.Slicer, positions, complete: false);
+            _lastStop = ResumesAfterStop ? (request.Validator, request.Slicer, positions, _unacknowledged.Count) : null;
+        }
+    }
+
+    /// <summary>
+    /// After a stop (the stream has ended, every output acknowledged): when the last batch carried a checkpoint (a
+    /// stop's does), it is written again without the outputs acknowledged after it was taken, so the next start does
+    /// not send them again.
+    /// </summary>
+    public void Settle()
+    {
+        DropAcknowledged();
+        if (_lastStop is { } stop && _unacknowledged.Count < stop.Outbox)
+        {
+            Write(stop.Validator, stop.Slicer, stop.Positions, complete: false);
         }
     }
 
