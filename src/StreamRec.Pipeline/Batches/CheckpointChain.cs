@@ -14,6 +14,9 @@ internal sealed class CheckpointChain(IReadOnlyList<SourceCheckpoint> checkpoint
         }
     }
 
-    public override IReadOnlyList<Input.RecordOrigin> Positions =>
-        [.. checkpoints.SelectMany(static c => c.Positions).GroupBy(static p => (p.Source, p.Partition)).Select(static g => g.Last())];
+    /// <summary>
+    /// The last checkpoint's: every source's checkpoint names all the positions read so far, so a union would only
+    /// bring back a partition the source has since let go of (restored from the changelog, or dropped).
+    /// </summary>
+    public override IReadOnlyList<Input.RecordOrigin> Positions => checkpoints[^1].Positions;
 }

@@ -50,14 +50,17 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             AddDeadLetters(batch);
             metrics.AddRecords(raw.Count, batch.Events.Count);
             raw.Release();
-            batch.Checkpoint = Checkpoint(raw.Checkpoint);
+
+            // The positions alone, with nothing changed since the last request: nothing to checkpoint or acknowledge.
+            var idle = batch.RecordsIn == 0 && raw.Handover is null && raw.Watermark == _lastWatermark;
+            batch.Checkpoint = idle && !_owed ? null : Checkpoint(raw.Checkpoint);
             if (batch.Checkpoint is { } done)
             {
                 _lastPositions = done.Positions;
             }
 
             metrics.AddStepTime(PipelineStep.Decode, System.Diagnostics.Stopwatch.GetTimestamp() - started);
-            _owed |= batch.RecordsIn > 0 || raw.Handover is not null || raw.Watermark != _lastWatermark;
+            _owed |= !idle;
             _lastWatermark = raw.Watermark;
             if (batch.Checkpoint is not null && _owed && state.Checkpoints is { } checkpoints && checkpoints.TryRequest())
             {
