@@ -52,9 +52,10 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
 
     /// <summary>
     /// An assignment: restores what moved here (before returning, so the handover is queued before any record of
-    /// it can be buffered) and returns the partition numbers restored, whose input must start at the committed offsets.
+    /// it can be buffered) and returns the partitions restored, each with the input offsets per topic its restored
+    /// state accounts for (null: not known, start at the committed offsets, which never pass the changelog).
     /// </summary>
-    public HashSet<int> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyCollection<TopicPartition> partitions)
+    public Dictionary<int, IReadOnlyDictionary<string, long>?> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyCollection<TopicPartition> partitions)
     {
         var assigned = partitions.Select(static p => p.Partition.Value).ToHashSet();
         var ownership = changelog.Ownership;
@@ -64,7 +65,7 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
         var held = _held ?? [.. Enumerable.Range(0, ownership.Partitions)];
         var dropped = held.Where(p => !assigned.Contains(p)).Order().ToList();
         var restores = new List<ChangelogRestore>();
-        var restored = new HashSet<int>();
+        var restored = new Dictionary<int, IReadOnlyDictionary<string, long>?>();
         _restoring = true;
         try
         {
@@ -90,8 +91,9 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
                     Log.ChangelogFullRestore(logger, partition, changelog.Topic, reason);
                 }
 
-                restores.Add(Read(partition, plan.From, end));
-                restored.Add(partition);
+                var restore = Read(partition, plan.From, end);
+                restores.Add(restore);
+                restored[partition] = restore.ResumeAt;
             }
         }
         finally
@@ -120,6 +122,7 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
         var started = Stopwatch.GetTimestamp();
         var records = new List<KeyValuePair<byte[], byte[]?>>();
         long? marker = null;
+        IReadOnlyList<KeyValuePair<string, long>>? resumeAt = null;
         var topicPartition = new TopicPartition(changelog.Topic, partition);
         if (end > 0)
         {
@@ -156,6 +159,7 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
                 if (SeqFenceMarker.IsMarker(key))
                 {
                     marker = SeqFenceMarker.Decode(result.Message.Value);
+                    resumeAt = SeqFenceMarker.Positions(result.Message.Value) ?? resumeAt;
                 }
                 else
                 {
@@ -182,7 +186,10 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
         }
 
         // A tail that holds no marker (nobody checkpointed over it) reads the deltas from their log start: unbounded, still correct.
-        var restore = new ChangelogRestore(partition, end, records, Incremental: from > 0);
+        var restore = new ChangelogRestore(partition, end, records, Incremental: from > 0)
+        {
+            ResumeAt = resumeAt?.ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal),
+        };
         if (_fence is not null)
         {
             var (origin, floors) = _fence.Fence(partition, marker);

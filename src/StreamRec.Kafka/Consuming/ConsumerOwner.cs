@@ -410,14 +410,15 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     /// <summary>
     /// Durable state names where each partition's processing stood at start-up (once: a partition that comes back in
     /// a later rebalance resumes from the offsets committed since). With a changelog, a partition restored from it
-    /// starts at the committed offsets, and one kept through a rebalance where this instance's processing stood.
+    /// starts where the restored state's last checkpoint stood (its marker's positions), or at the committed offsets
+    /// when the changelog does not say; one kept through a rebalance where this instance's processing stood.
     /// </summary>
-    private Offset StartOf(TopicPartition partition, HashSet<int> restored)
+    private Offset StartOf(TopicPartition partition, Dictionary<int, IReadOnlyDictionary<string, long>?> restored)
     {
-        if (restored.Contains(partition.Partition.Value))
+        if (restored.TryGetValue(partition.Partition.Value, out var resumeAt))
         {
             _startOffsets.Remove(partition);
-            return Offset.Unset;
+            return resumeAt is not null && resumeAt.TryGetValue(partition.Topic, out var stored) ? ResumeAt(partition, stored) : Offset.Unset;
         }
 
         if (_startOffsets.Remove(partition, out var next))

@@ -129,6 +129,9 @@ internal sealed class EventTimeMerger(
         }
     }
 
+    /// <summary>A partition restored from the changelog resumes where the state it restored stood.</summary>
+    public void ResumeAt(string topic, int partition, long offset) => _positions[new TopicPartition(topic, partition)] = offset;
+
     private RecordOrigin[] Positions() => [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))];
 
     private MergeOutcome Heartbeat(MergeOutcome idle, long now, IOffsetAcknowledger acknowledger)

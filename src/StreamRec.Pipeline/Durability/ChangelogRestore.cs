@@ -16,4 +16,10 @@ public sealed record ChangelogRestore(int Partition, long EndOffset, IReadOnlyLi
 
     /// <summary>The deltas partition offset the fence was read from.</summary>
     public long FenceOrigin { get; init; }
+
+    /// <summary>
+    /// Per topic, the input offset the restored state accounts for on this partition, from the last marker read
+    /// (<see cref="SeqFenceMarker.Positions"/>); null when the records read hold no such marker.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? ResumeAt { get; init; }
 }

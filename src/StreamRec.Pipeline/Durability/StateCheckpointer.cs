@@ -388,7 +388,7 @@ public sealed class StateCheckpointer
         }
 
         // The changelog first: once the local checkpoint commits, the changelog already holds everything it does.
-        var covers = _changelog is null || WriteChangelog();
+        var covers = _changelog is null || WriteChangelog(positions);
         _checkpoint.Put(StateKey, w.Written);
         if (_changelog is not null)
         {
@@ -421,7 +421,7 @@ public sealed class StateCheckpointer
     /// False when a partition this instance still owns was suspended (between a revocation and the next assignment):
     /// its changes wait for the next checkpoint, and so do the offsets this one would let the consumer commit.
     /// </summary>
-    private bool WriteChangelog()
+    private bool WriteChangelog(IReadOnlyList<RecordOrigin> positions)
     {
         var changelog = _changelog!;
         var ownership = changelog.Ownership;
@@ -461,7 +461,7 @@ public sealed class StateCheckpointer
 
                 if (changed.Length > 0 && changelog.DeltasFloor(partition.Index) is { } floor)
                 {
-                    records.Add(FenceMarker(partition, floor));
+                    records.Add(FenceMarker(partition, floor, positions));
                 }
             }
 
@@ -485,11 +485,15 @@ public sealed class StateCheckpointer
     /// this checkpoint is appended after this moment, at an offset at or above the floor. Deltas of this checkpoint's
     /// batches may land above it too; their seqs are at most the users' written ones, so reading them only costs time.
     /// </summary>
-    private static ChangelogRecord FenceMarker(PartitionState partition, long floor)
+    private static ChangelogRecord FenceMarker(PartitionState partition, long floor, IReadOnlyList<RecordOrigin> positions)
     {
         var floors = partition.Users.Floors;
         var offset = floors.HoldsBack ? Math.Min(floors.Origin, floor) : floor;
-        return new ChangelogRecord(partition.Index, SeqFenceMarker.Key.ToArray(), SeqFenceMarker.Encode(offset));
+
+        // The input positions of this partition that the users written before the marker account for (the rooms
+        // topic's partition of the same number comes along; a restore applies only its user topics).
+        var resumeAt = positions.Where(p => !p.IsFile && p.Partition == partition.Index).Select(static p => KeyValuePair.Create(p.Source, p.Position)).ToList();
+        return new ChangelogRecord(partition.Index, SeqFenceMarker.Key.ToArray(), SeqFenceMarker.Encode(offset, resumeAt));
     }
 
     /// <summary>

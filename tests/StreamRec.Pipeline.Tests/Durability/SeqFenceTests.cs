@@ -16,19 +16,35 @@ public sealed class SeqFenceTests
     private static readonly PipelineOptions Options = new PipelineOptions { Partitions = 2, TopK = 2, RankedRunnersUp = 1 }.Validate();
 
     [Fact]
-    public void SeqFenceMarker_AnyOffset_RoundTripsAndAnotherVersionOrACutShortRecordIsRefused()
+    public void SeqFenceMarker_AnyOffsetAndPositions_RoundTripVersion1IsStillReadAnotherVersionOrACutShortRecordIsRefused()
     {
+        var positions = new[] { KeyValuePair.Create("live.clicks", 0L), KeyValuePair.Create("live.comments", 5_000_000_123L), KeyValuePair.Create("直播", long.MaxValue) };
         foreach (var offset in new long[] { 0, 1, 127, 128, 5_000_000_123, long.MaxValue })
         {
+            // Version 1 (no positions) is what earlier versions wrote: still read.
             var written = SeqFenceMarker.Encode(offset);
             Assert.Equal(1, written[0]);
             Assert.Equal(offset, SeqFenceMarker.Decode(written));
+            Assert.Null(SeqFenceMarker.Positions(written));
+
+            var withPositions = SeqFenceMarker.Encode(offset, positions);
+            Assert.Equal(2, withPositions[0]);
+            Assert.Equal(offset, SeqFenceMarker.Decode(withPositions));
+            Assert.Equal(positions, SeqFenceMarker.Positions(withPositions));
         }
 
+        Assert.Empty(SeqFenceMarker.Positions(SeqFenceMarker.Encode(7, []))!);
         var other = SeqFenceMarker.Encode(300);
-        other[0] = 2;
-        Assert.Contains("version 2", Assert.Throws<InvalidDataException>(() => SeqFenceMarker.Decode(other)).Message, StringComparison.Ordinal);
+        other[0] = 3;
+        Assert.Contains("version 3", Assert.Throws<InvalidDataException>(() => SeqFenceMarker.Decode(other)).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => SeqFenceMarker.Decode(SeqFenceMarker.Encode(300).AsSpan(0, 2)));
+        var full = SeqFenceMarker.Encode(300, positions);
+        for (var cut = 1; cut < full.Length; cut++)
+        {
+            Assert.Throws<InvalidDataException>(() => SeqFenceMarker.Positions(full.AsSpan(0, cut)));
+        }
+
+        Assert.Throws<InvalidDataException>(() => SeqFenceMarker.Decode([.. full, 0]));
         Assert.Throws<InvalidDataException>(() => SeqFenceMarker.Decode([]));
     }
 
@@ -56,8 +72,12 @@ public sealed class SeqFenceTests
         }
 
         Assert.Equal(1, UserPartitioner.PartitionOf("new-0", Options.Partitions));
-        state.Checkpoints!.Complete([]);
+        state.Checkpoints!.Complete([Pipeline.Input.RecordOrigin.KafkaMessage("live.clicks", 0, 41), Pipeline.Input.RecordOrigin.KafkaMessage("live.clicks", 1, 17), Pipeline.Input.RecordOrigin.KafkaMessage("live.rooms", 1, 3)]);
         var written = changelog.Inner.Partitions;
+
+        // Each marker also says where the partition's input resumes for the users written before it.
+        Assert.Equal([KeyValuePair.Create("live.clicks", 41L)], SeqFenceMarker.Positions(written[0][^1].Value));
+        Assert.Equal([KeyValuePair.Create("live.clicks", 17L), KeyValuePair.Create("live.rooms", 3L)], SeqFenceMarker.Positions(written[1][^1].Value));
 
         Assert.All(written, p => Assert.True(p.Count > 1, "each partition holds users and a marker"));
         Assert.All(written, p =>
@@ -77,7 +97,7 @@ public sealed class SeqFenceTests
 
         var before = written.Select(p => p.Count).ToArray();
         changelog.Floor = 2000;
-        state.Checkpoints.Complete([]);
+        state.Checkpoints!.Complete([]);
         Assert.True(written[0].Count > before[0] + 1, "u1's partition got u1 and a marker");
         for (var p = 0; p < written.Length; p++)
         {
