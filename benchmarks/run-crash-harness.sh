@@ -77,14 +77,15 @@ while [ "$landed" -lt "$kills" ] && [ "$i" -lt $((kills * 3)) ]; do
   (run "$crashed" "$work/state" 2>"$work/run-$i.log") &
   pid=$!
   before=$(produced "$crashed")
-  if [ $((RANDOM % 3)) -eq 0 ]; then
-    # Early: start-up, the wait for the dead member's session (6 s), the restore.
-    delay=$(echo "scale=1; $((RANDOM % 100)) * ($full + 6) / 100" | bc)
+  if [ "$i" -gt 1 ] && [ $((RANDOM % 3)) -eq 0 ]; then
+    # Early, in a restart: start-up, the wait for the dead member's session (6 s), the restore.
+    delay=$(echo "scale=1; $((RANDOM % 100)) * 8 / 100" | bc)
     point="${delay}s after start"
     sleep "$delay"
   else
-    # Mid-stream: once this start has added a random share of what is left (bounded: a hang fails).
-    grow=$(( (total > before ? total - before : 1) * (RANDOM % 60 + 5) / 100 + 1 ))
+    # Mid-stream: once this start has added 20-100% of a KILLS-th of the uninterrupted run's deltas (re-sent ones
+    # count too, so every start gets past them), which leaves work for every kill (bounded: a hang fails).
+    grow=$(( total / kills * (RANDOM % 80 + 20) / 100 + 1 ))
     point="after $grow more deltas"
     deadline=$(( $(date +%s) + 120 ))
     while kill -0 "$pid" 2>/dev/null && [ "$(produced "$crashed")" -lt $((before + grow)) ]; do
