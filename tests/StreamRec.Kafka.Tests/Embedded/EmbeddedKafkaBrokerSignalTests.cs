@@ -15,7 +15,12 @@ public sealed class EmbeddedKafkaBrokerSignalTests
     public async Task Start_MockClusterThread_HasEverySignalBlocked()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "reads thread signal masks from /proc (Linux)");
-        await using var broker = EmbeddedKafkaBroker.Start();
+        await using var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaBrokerOptions { Topics = new Dictionary<string, int> { ["masks"] = 1 } });
+
+        // The mock thread names itself when it starts running, which Start does not wait for; once it has served a
+        // round trip it is running and named (reading /proc at once missed it in one CI run).
+        using var timeout = new CancellationTokenSource(KafkaTestClient.RoundTripTimeout);
+        await KafkaTestClient.ProduceAsync(broker.BootstrapServers, "masks", [("k", "v")], timeout.Token);
 
         var mocks = MockThreadMasks();
 
