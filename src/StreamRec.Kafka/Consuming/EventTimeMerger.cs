@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Confluent.Kafka;
+using StreamRec.Pipeline.Durability;
 using StreamRec.Pipeline.Input;
 
 namespace StreamRec.Kafka.Consuming;
@@ -116,21 +117,29 @@ internal sealed class EventTimeMerger(
     }
 
     /// <summary>
-    /// Partitions restored from the changelog or dropped in a rebalance: their state is no longer what this instance
-    /// read, so their stored positions no longer apply (a restored partition resumes at the group's committed offsets).
+    /// A rebalance: the user topics' partitions it dropped or restored from the changelog are no longer what this
+    /// instance read, so their positions go; a restored one resumes where the state it restored stood, when the
+    /// changelog says (else at the group's committed offsets, with no position until it delivers).
     /// </summary>
-    public void Forget(IEnumerable<string> topics, IEnumerable<int> partitions)
+    public void Handover(IReadOnlyList<string> topics, PartitionHandover handover)
     {
-        var numbers = partitions.ToHashSet();
-        var names = topics.ToHashSet(StringComparer.Ordinal);
-        foreach (var key in _positions.Keys.Where(p => names.Contains(p.Topic) && numbers.Contains(p.Partition.Value)).ToList())
+        var gone = handover.Dropped.Concat(handover.Restores.Select(static r => r.Partition)).ToHashSet();
+        foreach (var key in _positions.Keys.Where(p => gone.Contains(p.Partition.Value) && topics.Contains(p.Topic)).ToList())
         {
             _positions.Remove(key);
         }
-    }
 
-    /// <summary>A partition restored from the changelog resumes where the state it restored stood.</summary>
-    public void ResumeAt(string topic, int partition, long offset) => _positions[new TopicPartition(topic, partition)] = offset;
+        foreach (var restore in handover.Restores)
+        {
+            foreach (var (topic, offset) in restore.ResumeAt ?? new Dictionary<string, long>())
+            {
+                if (topics.Contains(topic))
+                {
+                    _positions[new TopicPartition(topic, restore.Partition)] = offset;
+                }
+            }
+        }
+    }
 
     private RecordOrigin[] Positions() => [.. _positions.Select(static p => RecordOrigin.KafkaMessage(p.Key.Topic, p.Key.Partition.Value, p.Value))];
 

@@ -108,19 +108,7 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
             if (_control.Users.TakeHandover() is { } handover)
             {
                 // With the positions as they now stand, so a checkpoint (a stop's, say) can follow the restore at once.
-                var topics = _control.Users.Topics;
-                _merger.Forget(topics, handover.Dropped.Concat(handover.Restores.Select(static r => r.Partition)));
-                foreach (var restored in handover.Restores)
-                {
-                    foreach (var topic in topics)
-                    {
-                        if (restored.ResumeAt?.TryGetValue(topic, out var offset) == true)
-                        {
-                            _merger.ResumeAt(topic, restored.Partition, offset);
-                        }
-                    }
-                }
-
+                _merger.Handover(_control.Users.Topics, handover);
                 var restore = _merger.PositionsOnly(_control.Users);
                 restore.Handover = handover;
                 Push(_stage.Shape.Outlet, restore);

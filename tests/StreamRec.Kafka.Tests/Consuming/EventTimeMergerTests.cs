@@ -357,17 +357,19 @@ public sealed class EventTimeMergerTests
     }
 
     [Fact]
-    public void Forget_PartitionsRestoredFromTheChangelog_DropTheirStoredPositionsOnly()
+    public void Handover_PartitionsRestoredOrDropped_LoseTheirStoredPositionsAndARestoreResumesWhereItsChangelogSays()
     {
         var stored = new Dictionary<TopicPartition, long>
         {
-            [new("clicks", 0)] = 10, [new("clicks", 1)] = 20, [new("comments", 1)] = 30, [new("rooms", 1)] = 5,
+            [new("clicks", 0)] = 10, [new("clicks", 1)] = 20, [new("comments", 1)] = 30, [new("rooms", 1)] = 5, [new("clicks", 2)] = 40,
         };
         var merger = new EventTimeMerger(_time, Timing(), resumeAt: stored);
+        var restore = new Pipeline.Durability.ChangelogRestore(1, 0, []) { ResumeAt = new Dictionary<string, long> { ["clicks"] = 25, ["rooms"] = 99 } };
 
-        merger.Forget(["clicks", "comments"], [1]);
+        merger.Handover(["clicks", "comments"], new Pipeline.Durability.PartitionHandover([2], [restore]));
 
-        Assert.Equal(["clicks@10", "rooms@5"], merger.PositionsOnly(_acknowledger).Checkpoint!.Positions.Select(p => $"{p.Source}@{p.Position}").Order(StringComparer.Ordinal));
+        // Rooms are global: neither forgotten nor moved by a restore.
+        Assert.Equal(["clicks@10", "clicks@25", "rooms@5"], merger.PositionsOnly(_acknowledger).Checkpoint!.Positions.Select(p => $"{p.Source}@{p.Position}").Order(StringComparer.Ordinal));
     }
 
     /// <summary>rooms delivered one record at <paramref name="ts"/> and is empty now (not at its end); clicks is at its end.</summary>
