@@ -32,7 +32,7 @@ public sealed class IncrementalRestoreTests(EmbeddedKafkaCluster cluster) : ICla
         var topics = KafkaTestDefaults.UniqueTopics("incremental");
         await cluster.CreateTopicsAsync([.. topics.All], Partitions);
         var group = $"group-{Guid.NewGuid():N}";
-        var session = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20", ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "1000" };
+        var session = KafkaTestDefaults.FastRejoin;
         var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "a", group) with { Consumer = session };
         var kafkaB = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "b", group) with { Consumer = session };
         var third = log.Events.Count / 3;
@@ -85,7 +85,7 @@ public sealed class IncrementalRestoreTests(EmbeddedKafkaCluster cluster) : ICla
         var topics = KafkaTestDefaults.UniqueTopics("restore-stop");
         await cluster.CreateTopicsAsync([.. topics.All], Partitions);
         var group = $"group-{Guid.NewGuid():N}";
-        var session = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20", ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "1000" };
+        var session = KafkaTestDefaults.FastRejoin;
         var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "a", group) with { Consumer = session };
         var kafkaB = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "b", group) with { Consumer = session };
         var directoryA = Directory.CreateTempSubdirectory("streamrec-restore-stop-a-").FullName;

@@ -188,7 +188,7 @@ public abstract class KafkaPipelineTests(IKafkaCluster cluster)
         var topicsB = topics with { Deltas = topics.Deltas + "-b" };
         await cluster.CreateTopicsAsync([.. topics.All, topicsA.Deltas, topicsB.Deltas], Partitions);
         var group = $"group-{Guid.NewGuid():N}";
-        var session = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20", ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "1000" };
+        var session = KafkaTestDefaults.FastRejoin;
         var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topicsA, "a", group) with { Consumer = session };
         var kafkaB = KafkaTestDefaults.Options(cluster.BootstrapServers, topicsB, "b", group) with { Consumer = session };
         var half = log.Events.Count / 2;

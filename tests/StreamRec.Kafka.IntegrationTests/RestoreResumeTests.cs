@@ -22,7 +22,7 @@ public sealed class RestoreResumeTests(EmbeddedKafkaCluster cluster) : IClassFix
         using var log = SimulatedLog.Small();
         var topics = KafkaTestDefaults.UniqueTopics("restore-resume");
         await cluster.CreateTopicsAsync([.. topics.All], Partitions);
-        var session = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "20", ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "1000" };
+        var session = KafkaTestDefaults.FastRejoin;
         var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "a", $"group-{Guid.NewGuid():N}") with { Consumer = session };
 
         // Another group over the same topics and changelog: it has no committed offsets at all, the most they can lag.
