@@ -352,8 +352,10 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             var result = consumer.Consume(timeout);
             while (result is not null)
             {
-                Handle(consumer, result);
-                if (++received == MaxRecordsPerWake)
+                // A partition that reached its buffer bound is paused before anything more is taken: one wake would
+                // otherwise take up to MaxRecordsPerWake records of it, far past the bound (10,000 held at a bound of 20).
+                received++;
+                if (Handle(consumer, result) || received == MaxRecordsPerWake)
                 {
                     break;
                 }
@@ -375,11 +377,12 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         return received;
     }
 
-    private void Handle(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> result)
+    /// <summary>Buffers one consumed record; true when its partition's buffer is now at its bound.</summary>
+    private bool Handle(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> result)
     {
         if (!_byPartition.TryGetValue(result.TopicPartition, out var buffer))
         {
-            return;
+            return false;
         }
 
         if (_resumedAt.Remove(result.TopicPartition, out var stored) && result.Offset.Value > stored)
@@ -390,7 +393,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         if (result.IsPartitionEOF)
         {
             buffer.MarkAtEnd();
-            return;
+            return false;
         }
 
         // The producer stamps each message with its event time, so this orders the merge without parsing JSON.
@@ -405,6 +408,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
         }
 
         buffer.Add(new BufferedRecord(result.Message.Value, timestamp, result.Offset.Value, result.Message.Key));
+        return buffer.Count >= _options.MaxBufferedRecordsPerPartition;
     }
 
     /// <summary>

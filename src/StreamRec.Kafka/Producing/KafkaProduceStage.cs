@@ -18,7 +18,8 @@ namespace StreamRec.Kafka.Producing;
 /// </summary>
 internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, ProducedBatch>>
 {
-    private const int MaxPendingBatches = 256;
+    /// <summary>Batches taken in but not yet acknowledged at most, however few messages they hold.</summary>
+    internal const int MaxPendingBatches = 256;
 
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly KafkaTopics _topics;
