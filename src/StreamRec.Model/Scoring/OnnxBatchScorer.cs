@@ -30,7 +30,7 @@ namespace StreamRec.Model.Scoring;
 public sealed class OnnxBatchScorer : IDisposable
 {
     /// <summary>Rows per ONNX Runtime run when a call holds more.</summary>
-    private const int RunRows = 64;
+    internal const int RunRows = 64;
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;

@@ -27,7 +27,9 @@ namespace StreamRec.Ranking.Serving;
 /// </para>
 /// <para>
 /// Thread-safety: like <see cref="OnnxBatchScorer"/>, <see cref="Score"/> is called from one thread at a time (the
-/// scoring stage), and <see cref="Dispose"/> must not race with it. Reloads run concurrently with scoring.
+/// scoring stage), and <see cref="Dispose"/> must not race with it. Reloads run concurrently with scoring. A large call
+/// is scored on <see cref="OnnxScorerOptions.Lanes"/> threads at once (see <see cref="OnnxLaneScorer"/>), every row
+/// exactly as one thread scores it.
 /// </para>
 /// </remarks>
 public sealed class OnnxScorer : IScorer, IDisposable
@@ -35,14 +37,15 @@ public sealed class OnnxScorer : IScorer, IDisposable
     private readonly string _modelPath;
     private readonly string _manifestPath;
     private readonly OnnxBatchScorerOptions _sessionOptions;
+    private readonly int _lanes;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private readonly FileSystemWatcher? _watcher;
     private readonly SemaphoreSlim _reloads = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _handover = new();
-    private OnnxBatchScorer _active;
-    private OnnxBatchScorer? _pending;
+    private OnnxLaneScorer _active;
+    private OnnxLaneScorer? _pending;
     private ModelManifest _latest;
     private ModelFingerprint _attempted;
     private int _reloadScheduled;
@@ -62,6 +65,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
         _modelPath = Path.GetFullPath(modelPath);
         _manifestPath = ModelManifest.PathForModel(_modelPath);
         _sessionOptions = new OnnxBatchScorerOptions { IntraOpNumThreads = options.IntraOpNumThreads };
+        _lanes = options.Lanes;
 
         _attempted = ModelFingerprint.Of(_modelPath, _manifestPath);
         _active = Load();
@@ -183,7 +187,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
 
     private void Swap()
     {
-        OnnxBatchScorer next;
+        OnnxLaneScorer next;
         try
         {
             next = Load();
@@ -230,12 +234,12 @@ public sealed class OnnxScorer : IScorer, IDisposable
         ModelSwapped?.Invoke(this, new ModelSwappedEventArgs(previous, next.Manifest));
     }
 
-    private OnnxBatchScorer Load()
+    private OnnxLaneScorer Load()
     {
-        OnnxBatchScorer scorer;
+        OnnxLaneScorer scorer;
         try
         {
-            scorer = new OnnxBatchScorer(_modelPath, FeatureExtractor.FeatureNames, _sessionOptions);
+            scorer = new OnnxLaneScorer(_modelPath, FeatureExtractor.FeatureNames, _lanes, _sessionOptions);
         }
         catch (ModelManifestMismatchException ex)
         {

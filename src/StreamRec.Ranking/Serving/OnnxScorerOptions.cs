@@ -19,6 +19,13 @@ public sealed record OnnxScorerOptions
     /// </summary>
     public int IntraOpNumThreads { get; init; } = 1;
 
+    /// <summary>
+    /// Threads that score one large call at once, each whole rows with its own session (see
+    /// <see cref="Model.Scoring.OnnxLaneScorer"/>): scores are the same bytes for any value. In the pipeline the
+    /// partitions wait while a tick is scored, so by default one lane per core, at most 2.
+    /// </summary>
+    public int Lanes { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
+
     public OnnxScorerOptions Validate()
     {
         if (PollInterval <= TimeSpan.Zero && PollInterval != Timeout.InfiniteTimeSpan)
@@ -29,6 +36,11 @@ public sealed record OnnxScorerOptions
         if (IntraOpNumThreads < 1)
         {
             throw new ArgumentException($"IntraOpNumThreads must be at least 1, got {IntraOpNumThreads}.");
+        }
+
+        if (Lanes is < 1 or > 64)
+        {
+            throw new ArgumentException($"Lanes must be in [1, 64], got {Lanes}.");
         }
 
         return this;
