@@ -40,6 +40,7 @@ internal static class BenchCommand
                 Partitions = result.GetValue(partitions) ?? settings.Partitions,
                 Directory = result.GetValue(directory)?.FullName ?? settings.Directory,
                 Kafka = !result.GetValue(noKafka),
+                Pipeline = PipelineSettings.Read(null),
             };
             if (settings.Users < 1 || settings.Rooms < 1 || settings.Duration <= TimeSpan.Zero || settings.Partitions is < 1 or > 256)
             {
@@ -49,11 +50,12 @@ internal static class BenchCommand
 
             try
             {
+                settings.Pipeline.Validate();
                 var report = await RunAsync(settings, cancellationToken);
                 Print(report, result.GetValue(json));
                 return 0;
             }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException or ArgumentException)
             {
                 await System.Console.Error.WriteLineAsync($"bench: {ex.Message}");
                 return 1;
@@ -69,7 +71,7 @@ internal static class BenchCommand
         var (log, _, simulateRate, peakLive) = BenchWorld.Ensure(settings, cancellationToken);
 
         Step("decode: read, decode and validate only");
-        var (events, decodeRate) = DecodeMeasurement.Run(log, new PipelineOptions(), cancellationToken);
+        var (events, decodeRate) = DecodeMeasurement.Run(log, settings.Pipeline, cancellationToken);
 
         Step("replay: baseline scorer, with the state measured at the end");
         var baseline = await ReplayMeasurement.RunAsync(log, ScorerOptions.Baseline, settings.Partitions, measureState: true, cancellationToken);
@@ -90,10 +92,10 @@ internal static class BenchCommand
         if (settings.Kafka)
         {
             Step($"kafka: {settings.KafkaEvents:N0} events through the embedded broker, {settings.Partitions} partitions, and plain produce→consume of the same");
-            kafka = await KafkaMeasurement.RunAsync(log, settings.KafkaEvents, settings.Partitions, cancellationToken);
+            kafka = await KafkaMeasurement.RunAsync(log, settings.KafkaEvents, settings.Partitions, settings.Pipeline, cancellationToken);
             var rate = kafka.Value.Pipeline / 2;
             Step($"freshness: a live run through the embedded broker at {rate:N0} events/s (half the measured rate) for {settings.LiveDuration.TotalSeconds:0} s");
-            live = await FreshnessMeasurement.RunAsync(log, rate, settings.LiveDuration, settings.Partitions, cancellationToken);
+            live = await FreshnessMeasurement.RunAsync(log, rate, settings.LiveDuration, settings.Partitions, settings.Pipeline, cancellationToken);
         }
 
         var users = baseline.GetProperty("users").GetInt64();

@@ -1,3 +1,5 @@
+using StreamRec.Pipeline.Options;
+
 namespace StreamRec.Cli.Commands.Bench;
 
 /// <summary>The world and the measurements of one <c>streamrec bench</c> run.</summary>
@@ -25,6 +27,12 @@ internal sealed record BenchSettings
     public string Directory { get; init; } = Path.Combine("out", "bench");
 
     public bool Kafka { get; init; } = true;
+
+    /// <summary>
+    /// The pipeline's settings for every measurement, read as <c>replay</c> and <c>run</c> read them (the replays'
+    /// child processes read the same environment), so one run measures one configuration.
+    /// </summary>
+    public PipelineOptions Pipeline { get; init; } = new();
 
     /// <summary>The small world of <c>--quick</c>: runs in well under a minute, for CI.</summary>
     public static BenchSettings Quick { get; } = new()

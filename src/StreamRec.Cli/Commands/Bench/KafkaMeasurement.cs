@@ -18,7 +18,7 @@ namespace StreamRec.Cli.Commands.Bench;
 internal static class KafkaMeasurement
 {
     public static async Task<(double PipelineEventsPerSec, double RawEventsPerSec, long Events)> RunAsync(
-        string log, int events, int partitions, CancellationToken cancellationToken)
+        string log, int events, int partitions, PipelineOptions pipeline, CancellationToken cancellationToken)
     {
         var prefix = Path.Combine(Path.GetTempPath(), $"streamrec-bench-{Guid.NewGuid():N}.jsonl");
         try
@@ -39,7 +39,7 @@ internal static class KafkaMeasurement
             var rawRate = ConsumeAll(broker.BootstrapServers, raw, produced, cancellationToken);
             var kafka = Options(broker.BootstrapServers, piped, "bench-pipeline");
             var stopwatch = Stopwatch.StartNew();
-            var summary = await new KafkaPipelineJob(kafka, new PipelineOptions(), new BaselineScorer(), TimeProvider.System, NullLogger.Instance)
+            var summary = await new KafkaPipelineJob(kafka, pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance)
                 .RunAsync(cancellationToken).ConfigureAwait(false);
             return (summary.RecordsIn / stopwatch.Elapsed.TotalSeconds, rawRate, produced);
         }
