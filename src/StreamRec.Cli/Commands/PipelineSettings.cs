@@ -10,7 +10,14 @@ namespace StreamRec.Cli.Commands;
 /// </summary>
 internal static class PipelineSettings
 {
-    public static PipelineOptions Read(FileInfo? file)
+    public static PipelineOptions Read(FileInfo? file) => Read("Pipeline", new PipelineOptions(), file);
+
+    /// <summary>
+    /// Binds one section onto <paramref name="options"/> (defaults where nothing is set): the settings file's, then the
+    /// <c>STREAMREC_{section}__*</c> environment variables. Also how the model scorer's <c>Scorer</c> section is read.
+    /// </summary>
+    public static T Read<T>(string section, T options, FileInfo? file = null)
+        where T : class
     {
         var builder = new ConfigurationBuilder();
         if (file is not null)
@@ -24,8 +31,7 @@ internal static class PipelineSettings
         }
 
         builder.AddEnvironmentVariables("STREAMREC_");
-        var options = new PipelineOptions();
-        builder.Build().GetSection("Pipeline").Bind(options);
+        builder.Build().GetSection(section).Bind(options);
         return options;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using StreamRec.Pipeline.Scoring;
 using StreamRec.Ranking.Serving;
@@ -58,14 +57,7 @@ internal sealed class ScorerOptions
                 $"Ranking model '{path}' does not exist; pass --model FILE, train one with 'streamrec train', or use --scorer baseline.", path);
         }
 
-        return new OnnxScorer(path, ModelOptions(), TimeProvider.System, loggers.CreateLogger<OnnxScorer>());
-    }
-
-    /// <summary>The model scorer's settings: defaults, then <c>STREAMREC_Scorer__*</c> environment variables (for example <c>Lanes</c>).</summary>
-    private static OnnxScorerOptions ModelOptions()
-    {
-        var options = new OnnxScorerOptions();
-        new ConfigurationBuilder().AddEnvironmentVariables("STREAMREC_").Build().GetSection("Scorer").Bind(options);
-        return options;
+        // STREAMREC_Scorer__* (for example Lanes), read as the pipeline's settings are.
+        return new OnnxScorer(path, PipelineSettings.Read("Scorer", new OnnxScorerOptions()), TimeProvider.System, loggers.CreateLogger<OnnxScorer>());
     }
 }

@@ -68,9 +68,6 @@ public sealed class OnnxLaneScorer : IDisposable
     /// <inheritdoc cref="OnnxBatchScorer.FeatureCount"/>
     public int FeatureCount => _lanes[0].FeatureCount;
 
-    /// <summary>Lanes the model is open in.</summary>
-    public int Lanes => _lanes.Length;
-
     /// <inheritdoc cref="OnnxBatchScorer.Score"/>
     public void Score(ReadOnlySpan<float> featureRows, int rowCount, Span<float> scores)
     {

@@ -51,11 +51,20 @@ internal static class BenchCommand
             try
             {
                 settings.Pipeline.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                await System.Console.Error.WriteLineAsync($"bench: {ex.Message}");
+                return 2;
+            }
+
+            try
+            {
                 var report = await RunAsync(settings, cancellationToken);
                 Print(report, result.GetValue(json));
                 return 0;
             }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException or ArgumentException)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException)
             {
                 await System.Console.Error.WriteLineAsync($"bench: {ex.Message}");
                 return 1;
