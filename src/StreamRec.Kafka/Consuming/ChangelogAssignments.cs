@@ -14,8 +14,11 @@ namespace StreamRec.Kafka.Consuming;
 /// since is kept. At start-up, a partition whose durable store is exactly the changelog up to its stored offset,
 /// while the changelog went on (another instance owned it meanwhile), reads only the records after that offset,
 /// applied on top of the store (<see cref="RestorePlan"/>). Any other is restored from the changelog's start. A
-/// restored partition's input resumes at the group's committed offsets, which never pass the changelog. Partitions
-/// no longer assigned are dropped. Revocation suspends the partitions' changelog writes at once, as Kafka Streams
+/// restored partition's input resumes where its last seq fence marker says, else at the group's committed offsets,
+/// which never pass the changelog. At start-up, a tail that this state directory wrote itself after its last commit
+/// (every record stamped with its identity: a kill between a checkpoint's append and its commit) is not applied: the
+/// partition is kept at the local checkpoint, whose users, rooms and input positions agree, and the tail's users are
+/// written again at the next checkpoint (<see cref="SupersededTail"/>). Partitions no longer assigned are dropped. Revocation suspends the partitions' changelog writes at once, as Kafka Streams
 /// suspends its tasks.
 /// </summary>
 internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChangelog changelog, ILogger logger)
@@ -65,6 +68,7 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
         var held = _held ?? [.. Enumerable.Range(0, ownership.Partitions)];
         var dropped = held.Where(p => !assigned.Contains(p)).Order().ToList();
         var restores = new List<ChangelogRestore>();
+        var superseded = new List<SupersededTail>();
         var restored = new Dictionary<int, IReadOnlyDictionary<string, long>?>();
         _restoring = true;
         try
@@ -91,7 +95,19 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
                     Log.ChangelogFullRestore(logger, partition, changelog.Topic, reason);
                 }
 
-                var restore = Read(partition, plan.From, end);
+                var tail = Read(partition, plan.From, end);
+                if (first && tail.WrittenHere && (plan.Kind == RestoreKind.Tail || !ownership.HoldsCheckpoint))
+                {
+                    // Written here after the last local commit: the local checkpoint is the consistent cut, resumed as kept.
+                    superseded.Add(new SupersededTail(partition, [.. tail.Records.Select(static r => r.Key)]));
+                    Interlocked.Add(ref _restoreTicks, tail.Elapsed);
+                    changelog.NoteEnd(partition, end);
+                    _fence?.Kept(consumer, partition);
+                    Log.ChangelogTailSuperseded(logger, partition, changelog.Topic, tail.Records.Count, plan.From, end);
+                    continue;
+                }
+
+                var restore = Restore(partition, plan.From, end, tail);
                 restores.Add(restore);
                 restored[partition] = restore.ResumeAt;
             }
@@ -108,21 +124,26 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
             Log.ChangelogDropped(logger, dropped);
         }
 
-        if (dropped.Count > 0 || restores.Count > 0)
+        if (dropped.Count > 0 || restores.Count > 0 || superseded.Count > 0)
         {
-            _handovers.Enqueue(new PartitionHandover(dropped, restores));
+            _handovers.Enqueue(new PartitionHandover(dropped, restores) { Superseded = superseded });
         }
 
         return restored;
     }
 
-    /// <summary>Reads one changelog partition from <paramref name="from"/> (0: its start) to <paramref name="end"/>.</summary>
-    private ChangelogRestore Read(int partition, long from, long end)
+    /// <summary>
+    /// Reads one changelog partition from <paramref name="from"/> (0: its start) to <paramref name="end"/>: its user
+    /// records, its last seq fence marker, and whether every record read carries this state directory's identity.
+    /// </summary>
+    private ChangelogTail Read(int partition, long from, long end)
     {
         var started = Stopwatch.GetTimestamp();
         var records = new List<KeyValuePair<byte[], byte[]?>>();
         long? marker = null;
         IReadOnlyList<KeyValuePair<string, long>>? resumeAt = null;
+        var read = 0;
+        var writtenHere = true;
         var topicPartition = new TopicPartition(changelog.Topic, partition);
         if (end > 0)
         {
@@ -151,6 +172,9 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
                 }
 
                 next = result.Offset.Value + 1;
+                read++;
+                writtenHere &= result.Message.Headers is { } headers && headers.TryGetLastBytes(KafkaStateChangelog.WriterHeader, out var writer)
+                    && changelog.Ownership.WrittenHere(writer);
                 if (result.Message.Key is not { } key)
                 {
                     continue;
@@ -170,7 +194,13 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
             reader.Close();
         }
 
-        var elapsed = Stopwatch.GetTimestamp() - started;
+        return new ChangelogTail(records, marker, resumeAt, read > 0 && writtenHere, Stopwatch.GetTimestamp() - started);
+    }
+
+    /// <summary>A read changelog partition, as the restore applies it: counted, logged, and with its seq fence.</summary>
+    private ChangelogRestore Restore(int partition, long from, long end, ChangelogTail tail)
+    {
+        var (records, marker, resumeAt, _, elapsed) = tail;
         Interlocked.Add(ref _restoredRecords, records.Count);
         Interlocked.Add(ref _restoreTicks, elapsed);
         changelog.NoteEnd(partition, end);
@@ -198,4 +228,12 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
 
         return restore;
     }
+
+    /// <param name="Records">The user records, in offset order.</param>
+    /// <param name="Marker">The last seq fence marker's deltas offset, or null when none was read.</param>
+    /// <param name="ResumeAt">The last marker's input positions, or null.</param>
+    /// <param name="WrittenHere">True when every record read carries this state directory's identity.</param>
+    /// <param name="Elapsed">Stopwatch ticks the read took.</param>
+    private readonly record struct ChangelogTail(
+        List<KeyValuePair<byte[], byte[]?>> Records, long? Marker, IReadOnlyList<KeyValuePair<string, long>>? ResumeAt, bool WrittenHere, long Elapsed);
 }

@@ -14,6 +14,9 @@ public sealed class KafkaStateChangelog : IStateChangelog
     /// <summary>Records in flight at once: well within the producer's queue, which the deltas in flight share.</summary>
     private const int MaxInFlight = 10_000;
 
+    /// <summary>The header that names the state directory a record was written from (<see cref="PartitionOwnership.Writer"/>).</summary>
+    public const string WriterHeader = "streamrec.writer";
+
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly TimeSpan _timeout;
     private readonly long[] _knownEnds;
@@ -67,6 +70,7 @@ public sealed class KafkaStateChangelog : IStateChangelog
         // Not disposed: after a timeout, late delivery reports still signal them.
         var done = new ManualResetEventSlim();
         var slots = new SemaphoreSlim(MaxInFlight);
+        var writer = Ownership.Writer.IsEmpty ? null : Ownership.Writer.ToArray();
         foreach (var record in records)
         {
             if (!slots.Wait(_timeout))
@@ -75,6 +79,11 @@ public sealed class KafkaStateChangelog : IStateChangelog
             }
 
             var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
+            if (writer is not null)
+            {
+                message.Headers = [new Header(WriterHeader, writer)];
+            }
+
             _producer.Produce(new TopicPartition(Topic, record.Partition), message, report =>
             {
                 slots.Release();

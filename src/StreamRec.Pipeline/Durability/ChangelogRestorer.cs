@@ -12,7 +12,8 @@ namespace StreamRec.Pipeline.Durability;
 /// derived indexes, then a restored one gets the changelog's users, their holder and favourite entries and their
 /// pending re-ranks and promotions back, before any of its input is processed. An incremental restore keeps the
 /// partition's stored users (exactly the changelog's prefix), replaces those the tail names, and rebuilds the derived
-/// indexes from all of them, so it ends with the users a full restore gives.
+/// indexes from all of them, so it ends with the users a full restore gives. A superseded tail
+/// (<see cref="SupersededTail"/>) changes no state: its users are only marked changed.
 /// </summary>
 internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState state)
 {
@@ -53,7 +54,8 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             });
         }
 
-        return new DecodedHandover(handover.Dropped, restores);
+        var superseded = handover.Superseded.Select(t => (t.Partition, t.Keys.Select(k => ids.Users.Intern(Encoding.UTF8.GetString(k))).ToArray())).ToList();
+        return new DecodedHandover(handover.Dropped, restores, superseded);
     }
 
     public void Apply(DecodedHandover handover, StateCheckpointer checkpoints)
@@ -109,6 +111,16 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             }
 
             checkpoints.ChangelogAt(restore.Partition, restore.EndOffset);
+        }
+
+        foreach (var (index, users) in handover.Superseded)
+        {
+            // Absent users are written as tombstones: the kept cut does not hold them yet.
+            var partition = state.Partitions[index];
+            foreach (var user in users)
+            {
+                partition.Users.MarkChanged(user);
+            }
         }
     }
 

@@ -22,6 +22,17 @@ public sealed class PartitionOwnership
         _durablePrefixes = new bool[partitions];
     }
 
+    /// <summary>
+    /// The state directory's identity (empty until it is opened), stamped on every changelog record this instance
+    /// writes: at start-up, a changelog tail that carries only this identity was written here after the directory's
+    /// last commit (a kill between the append and the commit), so the local checkpoint, not the tail, is the state
+    /// every input position of the directory agrees with.
+    /// </summary>
+    public ReadOnlyMemory<byte> Writer { get; private set; }
+
+    /// <summary>True when the state directory holds a committed checkpoint (published with <see cref="Writer"/>).</summary>
+    public bool HoldsCheckpoint { get; private set; }
+
     /// <summary>Held while the changelog is written and while partitions are suspended, so the two never interleave.</summary>
     public Lock Gate { get; } = new();
 
@@ -71,6 +82,16 @@ public sealed class PartitionOwnership
                 _writable[p] = false;
             }
         }
+    }
+
+    /// <summary>True when <paramref name="writer"/> is this state directory's identity.</summary>
+    public bool WrittenHere(ReadOnlySpan<byte> writer) => !Writer.IsEmpty && writer.SequenceEqual(Writer.Span);
+
+    /// <summary>Once, when the state directory is opened and before any consumer starts.</summary>
+    internal void PublishWriter(byte[] writer, bool holdsCheckpoint)
+    {
+        Writer = writer;
+        HoldsCheckpoint = holdsCheckpoint;
     }
 
     internal void PublishDurable(IReadOnlyList<long> offsets, IReadOnlyList<bool> prefixes)

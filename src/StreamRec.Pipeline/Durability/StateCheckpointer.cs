@@ -37,6 +37,9 @@ public sealed class StateCheckpointer
     /// <summary>Beside the checkpoint, in the same batch: per partition, the changelog offset its store accounts for.</summary>
     private static readonly byte[] ChangelogKey = "changelog"u8.ToArray();
 
+    /// <summary>The directory's identity (<see cref="PartitionOwnership.Writer"/>), committed when the directory is first opened.</summary>
+    private static readonly byte[] WriterKey = "writer"u8.ToArray();
+
     private readonly PipelineOptions _options;
     private readonly PipelineState _state;
     private readonly IStateDirectory _directory;
@@ -100,7 +103,11 @@ public sealed class StateCheckpointer
         var started = time.GetTimestamp();
         Restore();
         RestoreTime = time.GetElapsedTime(started);
-        changelog?.Ownership.PublishDurable(_changelogOffsets, _changelogPrefix);
+        if (changelog is not null)
+        {
+            changelog.Ownership.PublishWriter(Writer(), IsRestored);
+            changelog.Ownership.PublishDurable(_changelogOffsets, _changelogPrefix);
+        }
     }
 
     /// <summary>Users restored from the changelog since the start (partitions that moved here).</summary>
@@ -515,6 +522,24 @@ public sealed class StateCheckpointer
         }
 
         return w.Written.ToArray();
+    }
+
+    /// <summary>
+    /// Committed at once when new, before anything is appended under it: a kill before the first checkpoint's commit
+    /// must still find, at the next start, the identity that checkpoint's changelog records carry.
+    /// </summary>
+    private byte[] Writer()
+    {
+        var value = new ArrayBufferWriter<byte>(16);
+        if (_checkpoint.TryGet(WriterKey, value))
+        {
+            return value.WrittenSpan.ToArray();
+        }
+
+        var writer = Guid.NewGuid().ToByteArray();
+        _checkpoint.Put(WriterKey, writer);
+        _directory.Commit();
+        return writer;
     }
 
     private void RestoreChangelogOffsets()
