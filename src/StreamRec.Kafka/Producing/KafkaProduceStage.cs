@@ -94,7 +94,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
                     {
                         Key = Encoding.UTF8.GetBytes(delta.UserId),
                         // A forgotten user's withdrawal is a tombstone, so compacted copies of the topic drop the user too.
-                        Value = delta.Forgotten ? null : JsonSerializer.SerializeToUtf8Bytes(delta, ContractJson.Default.RecommendationDelta),
+                        Value = delta.Forgotten ? null : DeltaJson.ToUtf8Bytes(delta),
                         Timestamp = new Timestamp(delta.Ts, TimestampType.CreateTime),
                     });
                 }

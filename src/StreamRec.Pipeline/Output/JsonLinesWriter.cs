@@ -11,19 +11,22 @@ public sealed class JsonLinesWriter<T> : IDisposable
     private readonly Utf8JsonWriter _json;
     private const int FlushBytes = 1 << 20;
 
-    private readonly JsonTypeInfo<T> _type;
+    private readonly Action<Utf8JsonWriter, T> _write;
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(FlushBytes + (64 * 1024));
     private readonly bool _compressed;
     private long _offset;
 
-    public JsonLinesWriter(string path, JsonTypeInfo<T> type)
+    /// <param name="path">The file.</param>
+    /// <param name="type">How a value is serialized.</param>
+    /// <param name="write">A writer that gives the same bytes as <paramref name="type"/> faster (null: the serializer).</param>
+    public JsonLinesWriter(string path, JsonTypeInfo<T> type, Action<Utf8JsonWriter, T>? write = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
         _compressed = IsCompressed(path);
         _stream = _compressed ? new GZipStream(file, CompressionLevel.Fastest) : file;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-        _type = type;
+        _write = Writer(type, write);
     }
 
     /// <summary>
@@ -35,7 +38,12 @@ public sealed class JsonLinesWriter<T> : IDisposable
     /// <exception cref="InvalidDataException">
     /// The file holds fewer lines than that, or is shorter than <paramref name="keepBytes"/>, or that byte does not end a line.
     /// </exception>
-    public JsonLinesWriter(string path, JsonTypeInfo<T> type, long keepLines, long keepBytes = -1)
+    /// <param name="path">The file.</param>
+    /// <param name="type">How a value is serialized.</param>
+    /// <param name="keepLines">The lines to keep.</param>
+    /// <param name="keepBytes">Where they end, or -1 to count them.</param>
+    /// <param name="write">A writer that gives the same bytes as <paramref name="type"/> faster (null: the serializer).</param>
+    public JsonLinesWriter(string path, JsonTypeInfo<T> type, long keepLines, long keepBytes = -1, Action<Utf8JsonWriter, T>? write = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keepLines);
         if (IsCompressed(path))
@@ -60,7 +68,13 @@ public sealed class JsonLinesWriter<T> : IDisposable
 
         _stream = file;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-        _type = type;
+        _write = Writer(type, write);
+    }
+
+    private static Action<Utf8JsonWriter, T> Writer(JsonTypeInfo<T> type, Action<Utf8JsonWriter, T>? write)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return write ?? ((json, value) => JsonSerializer.Serialize(json, value, type));
     }
 
     private static bool IsCompressed(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
@@ -125,7 +139,7 @@ public sealed class JsonLinesWriter<T> : IDisposable
 
     public void Write(T value)
     {
-        JsonSerializer.Serialize(_json, value, _type);
+        _write(_json, value);
         _json.Flush();
         _buffer.GetSpan(1)[0] = (byte)'\n';
         _buffer.Advance(1);

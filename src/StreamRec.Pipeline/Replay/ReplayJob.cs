@@ -177,7 +177,7 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
     private (JsonLinesWriter<Contracts.Outputs.RecommendationDelta> Deltas, JsonLinesWriter<Contracts.Outputs.DeadLetter>? DeadLetters) OpenOutputs(Durability.StateCheckpointer? checkpoints)
     {
         var outputExisted = File.Exists(replay.Output);
-        var deltas = Open(replay.Output, "--out", ContractJson.Default.RecommendationDelta, checkpoints?.DurableDeltas, checkpoints?.DurableDeltaBytes ?? -1);
+        var deltas = Open(replay.Output, "--out", ContractJson.Default.RecommendationDelta, checkpoints?.DurableDeltas, checkpoints?.DurableDeltaBytes ?? -1, DeltaJson.Write);
         try
         {
             return (deltas, replay.DeadLetters is null ? null : Open(replay.DeadLetters, "--dlq", ContractJson.Default.DeadLetter, checkpoints?.DurableDeadLetters, checkpoints?.DurableDeadLetterBytes ?? -1));
@@ -194,11 +194,12 @@ public sealed class ReplayJob(ReplayOptions replay, PipelineOptions options, ISc
         }
 
         // A resumed replay continues its outputs after the lines its last checkpoint counted as written (at their offset when stored).
-        static JsonLinesWriter<T> Open<T>(string path, string role, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, long? keepLines, long keepBytes)
+        static JsonLinesWriter<T> Open<T>(
+            string path, string role, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, long? keepLines, long keepBytes, Action<System.Text.Json.Utf8JsonWriter, T>? write = null)
         {
             try
             {
-                return keepLines is { } keep ? new JsonLinesWriter<T>(path, type, keep, keepBytes) : new JsonLinesWriter<T>(path, type);
+                return keepLines is { } keep ? new JsonLinesWriter<T>(path, type, keep, keepBytes, write) : new JsonLinesWriter<T>(path, type, write);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -1,4 +1,5 @@
 using StreamRec.Contracts.Outputs;
+using StreamRec.Contracts.Serialization;
 using StreamRec.Pipeline.Batches;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
@@ -12,7 +13,7 @@ namespace StreamRec.Pipeline.Steps;
 public sealed class DeltaEmitter(PipelineOptions options, PipelineState state, PartitionState partition)
 {
     /// <summary>Scores are published rounded, so output bytes do not hinge on the last float bits.</summary>
-    private const int ScoreDigits = 6;
+    private const int ScoreDigits = DeltaJson.ScoreDigits;
 
     private readonly List<int> _previous = [];
     private readonly List<string> _added = [];
