@@ -18,8 +18,8 @@ namespace StreamRec.Kafka.Consuming;
 /// which never pass the changelog. At start-up, a tail that this state directory wrote itself after its last commit
 /// (every record stamped with its identity: a kill between a checkpoint's append and its commit) is not applied: the
 /// partition is kept at the local checkpoint, whose users, rooms and input positions agree, and the tail's users are
-/// written again at the next checkpoint (<see cref="SupersededTail"/>). Partitions no longer assigned are dropped. Revocation suspends the partitions' changelog writes at once, as Kafka Streams
-/// suspends its tasks.
+/// written again at the next checkpoint (<see cref="SupersededTail"/>). Partitions no longer assigned are dropped.
+/// Revocation suspends the partitions' changelog writes at once, as Kafka Streams suspends its tasks.
 /// </summary>
 internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChangelog changelog, ILogger logger)
 {
