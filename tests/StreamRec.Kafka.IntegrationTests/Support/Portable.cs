@@ -11,19 +11,27 @@ internal static class Portable
 {
     public static long Seq(byte[] record) => Decode(record, new IdTables()).User.Seq;
 
-    /// <summary>Every user of a state directory, written in the portable layout (the instance's numbers named).</summary>
+    /// <summary>
+    /// Every user of a state directory, written in the portable layout (the instance's numbers named): the stored ones and
+    /// the working copies its checkpoint holds open (a checkpoint between two batches of a tick holds users first seen in
+    /// that tick only there, and the changelog has them already).
+    /// </summary>
     public static Dictionary<string, byte[]> Users(IStateDirectory directory, PipelineOptions options)
     {
         var state = PipelineState.Open(options, directory, TimeProvider.System, resumesAfterStop: true);
         var users = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var partition in state.Partitions)
         {
-            foreach (var (key, _) in partition.Users.Store.All())
+            for (var id = 0; id < state.Ids.Users.Count; id++)
             {
-                var id = state.Ids.Users.Find(Encoding.UTF8.GetString(key));
+                if (partition.Users.Peek(id) is not { } user)
+                {
+                    continue;
+                }
+
                 var buffer = new ArrayBufferWriter<byte>();
-                PortableUserStateCodec.Encode(partition.Users.Peek(id)!, state.Ids, new PendingWork(partition.Reranks.TryGetDue(id, out var due) ? due : null, partition.Promotions.Contains(id)), buffer);
-                users[Encoding.UTF8.GetString(key)] = buffer.WrittenSpan.ToArray();
+                PortableUserStateCodec.Encode(user, state.Ids, new PendingWork(partition.Reranks.TryGetDue(id, out var due) ? due : null, partition.Promotions.Contains(id)), buffer);
+                users.Add(state.Ids.Users.NameOf(id), buffer.WrittenSpan.ToArray());
             }
         }
 
