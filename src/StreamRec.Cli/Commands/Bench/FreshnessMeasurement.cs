@@ -90,10 +90,7 @@ internal static class FreshnessMeasurement
         for (var i = 0; i < events.Count; i++)
         {
             var due = TimeSpan.FromSeconds(i / eventsPerSec);
-            if (clock.Elapsed < due)
-            {
-                await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
-            }
+            await Pacing.UntilAsync(clock, due, cancellationToken).ConfigureAwait(false);
 
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var live = events[i] with { Ts = now };

@@ -26,11 +26,8 @@ internal static class LiveTraffic
             foreach (var e in new LiveCommerceSimulator(world).Events())
             {
                 var due = TimeSpan.FromSeconds(sent / eventsPerSec);
-                if (clock.Elapsed < due)
-                {
-                    // Pacing a producer, not waiting for a condition: the rate is the point.
-                    await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
-                }
+                // Pacing a producer, not waiting for a condition: the rate is the point.
+                await Pacing.UntilAsync(clock, due, cancellationToken).ConfigureAwait(false);
 
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var value = JsonSerializer.SerializeToUtf8Bytes(e with { Ts = now }, ContractJson.Default.LiveEvent);
