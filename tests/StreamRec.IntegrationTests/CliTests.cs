@@ -156,10 +156,11 @@ public sealed class CliTests : IDisposable
         [
             "decode_events_per_sec", "replay_events_per_sec", "replay_scored_events_per_sec", "onnx_raw_rows_per_sec", "scoring_ratio",
             "kafka_events_per_sec", "kafka_raw_events_per_sec", "kafka_ratio", "state_bytes_per_user", "peak_rss_bytes", "deltas_per_event",
-            "reranks_per_event", "freshness_p50_ms", "freshness_p99_ms", "stop_to_delta_p99_ms",
+            "reranks_per_event", "freshness_p50_ms", "freshness_p99_ms", "stop_to_delta_p99_ms", "hop_p99_ms",
         ];
         Assert.All(measured, key => Assert.True(root.GetProperty(key).GetDouble() > 0, $"{key} = {root.GetProperty(key)}"));
         Assert.True(root.GetProperty("freshness_max_ms").GetDouble() >= root.GetProperty("freshness_p99_ms").GetDouble());
+        Assert.InRange(root.GetProperty("hop_p50_ms").GetDouble(), 0, root.GetProperty("hop_p99_ms").GetDouble());
         Assert.Equal(root.GetProperty("replay_events_per_sec").GetDouble() / root.GetProperty("decode_events_per_sec").GetDouble(), root.GetProperty("replay_decode_ratio").GetDouble(), 6);
         Assert.True(File.Exists(Path.Combine(_directory, "bench", root.GetProperty("world").GetString()!)));
     }

@@ -97,7 +97,7 @@ internal static class BenchCommand
         var scorerSeconds = Math.Max(1e-3, scored.GetProperty("scoring_ms").GetInt64() / 1000.0);
 
         (double Pipeline, double Raw, long Events)? kafka = null;
-        (double P50, double P99, double Max, double StopP99, long Deltas)? live = null;
+        (double P50, double P99, double Max, double StopP99, long Deltas, double HopP50, double HopP99)? live = null;
         if (settings.Kafka)
         {
             Step($"kafka: {settings.KafkaEvents:N0} events through the embedded broker, {settings.Partitions} partitions, and plain produce→consume of the same");
@@ -133,6 +133,8 @@ internal static class BenchCommand
             FreshnessP99Ms = Finite(live?.P99),
             FreshnessMaxMs = Finite(live?.Max),
             StopToDeltaP99Ms = Finite(live?.StopP99),
+            HopP50Ms = Finite(live?.HopP50),
+            HopP99Ms = Finite(live?.HopP99),
             StateBytesPerUser = (double)baseline.GetProperty("state_bytes").GetInt64() / Math.Max(1, users),
             StoreBytesPerUser = (double)baseline.GetProperty("store_bytes").GetInt64() / Math.Max(1, users),
             PeakRssBytes = baseline.GetProperty("peak_rss_bytes").GetInt64(),
@@ -171,6 +173,7 @@ internal static class BenchCommand
             ("kafka raw produce→consume events/s", F(report.KafkaRawEventsPerSec), string.Empty),
             ("freshness p50 / p99 / max ms", $"{F(report.FreshnessP50Ms)} / {F(report.FreshnessP99Ms)} / {F(report.FreshnessMaxMs)}", $"at {F(report.LiveEventsPerSec)} events/s"),
             ("room_stop → last holder's delta p99 ms", F(report.StopToDeltaP99Ms), string.Empty),
+            ("one broker hop (send → read) p50 / p99 ms", $"{F(report.HopP50Ms)} / {F(report.HopP99Ms)}", "a delta's freshness holds two"),
             ("state bytes per user (store only)", $"{F(report.StateBytesPerUser)} ({F(report.StoreBytesPerUser)})", $"{report.Users:N0} users"),
             ("peak RSS, baseline / model replay", $"{report.PeakRssBytes / 1e6:N0} MB / {report.PeakRssScoredBytes / 1e6:N0} MB", string.Empty),
             ("deltas / re-ranks / rows per event", $"{R(report.DeltasPerEvent)} / {R(report.ReranksPerEvent)} / {report.RowsPerEvent:0.0}", string.Empty),

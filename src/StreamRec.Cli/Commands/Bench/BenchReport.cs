@@ -59,6 +59,11 @@ internal sealed record BenchReport
 
     [JsonPropertyName("stop_to_delta_p99_ms")] public double? StopToDeltaP99Ms { get; init; }
 
+    /// <summary>One broker hop with the live run's client settings (send → read), at the live rate: a delta's freshness holds two.</summary>
+    [JsonPropertyName("hop_p50_ms")] public double? HopP50Ms { get; init; }
+
+    [JsonPropertyName("hop_p99_ms")] public double? HopP99Ms { get; init; }
+
     [JsonPropertyName("state_bytes_per_user")] public double StateBytesPerUser { get; init; }
 
     [JsonPropertyName("store_bytes_per_user")] public double StoreBytesPerUser { get; init; }

@@ -38,14 +38,18 @@ internal static class FreshnessMeasurement
     /// <summary>Enough events that even a slow machine's live run holds room stops (simulated logs have their first within ~1,000).</summary>
     private const int MinEvents = 10_000;
 
-    public static async Task<(double P50, double P99, double Max, double StopP99, long Deltas)> RunAsync(
+    /// <summary>How long the broker-hop measurement after the live run produces, at the live rate.</summary>
+    private static readonly TimeSpan HopDuration = TimeSpan.FromSeconds(5);
+
+    public static async Task<(double P50, double P99, double Max, double StopP99, long Deltas, double HopP50, double HopP99)> RunAsync(
         string log, double eventsPerSec, TimeSpan duration, int partitions, PipelineOptions pipeline, CancellationToken cancellationToken)
     {
         var events = (int)Math.Max(MinEvents, eventsPerSec * duration.TotalSeconds);
         var lines = File.ReadLines(log).Take(events + (int)(eventsPerSec * CoolDown.TotalSeconds)).Select(l => JsonSerializer.Deserialize(l, ContractJson.Default.LiveEvent)!).ToList();
         var topics = KafkaMeasurement.Topics("live");
+        const string hopTopic = "live.hop";
         using var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaBrokerOptions { DefaultPartitions = partitions });
-        foreach (var topic in topics.All)
+        foreach (var topic in topics.All.Append(hopTopic))
         {
             broker.CreateTopic(topic, topic == topics.Metrics ? 1 : partitions);
         }
@@ -59,7 +63,7 @@ internal static class FreshnessMeasurement
             Consumer = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "5" },
             Producer = new Dictionary<string, string> { ["linger.ms"] = "1" },
         };
-        using var reader = new DeltaReader(broker.BootstrapServers, topics.Deltas, partitions);
+        using var reader = new TimedReader(broker.BootstrapServers, topics.Deltas, partitions);
         var job = new KafkaPipelineJob(kafka, pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
         var run = job.RunAsync(cancellationToken).AsTask();
         var control = await job.Control.ConfigureAwait(false);
@@ -68,12 +72,50 @@ internal static class FreshnessMeasurement
         var (stops, windowEnd) = await ProduceLiveAsync(kafka, topics, lines, events, eventsPerSec, cancellationToken).ConfigureAwait(false);
         control.Stop();
         await run.ConfigureAwait(false);
-        var deltas = reader.Stop().Where(d => d.Delta.Ts <= windowEnd).ToList();
+        var deltas = reader.Stop()
+            .Select(r => (r.ReadAt, Delta: JsonSerializer.Deserialize(r.Value, ContractJson.Default.RecommendationDelta)!))
+            .Where(d => d.Delta.Ts <= windowEnd).ToList();
+        var hop = await HopAsync(kafka, hopTopic, partitions, lines, eventsPerSec, cancellationToken).ConfigureAwait(false);
 
         var freshness = deltas.Select(d => (double)(d.ReadAt - d.Delta.Ts)).Order().ToArray();
         var stopLatencies = StopLatencies(stops, deltas);
         return (Percentile(freshness, 0.50), Percentile(freshness, 0.99), freshness.Length == 0 ? double.NaN : freshness[^1],
-            Percentile(stopLatencies, 0.99), deltas.Count);
+            Percentile(stopLatencies, 0.99), deltas.Count, Percentile(hop, 0.50), Percentile(hop, 0.99));
+    }
+
+    /// <summary>
+    /// One broker hop with the live run's client settings, on the same broker, after it: the log's events sent at the
+    /// live rate to a topic of their own and read back, the wall time from sending to reading. A delta's freshness
+    /// holds two such hops (the event into the pipeline, the delta out of it), so this tells the broker's share from the
+    /// pipeline's.
+    /// </summary>
+    private static async Task<double[]> HopAsync(
+        KafkaOptions kafka, string topic, int partitions, List<LiveEvent> events, double eventsPerSec, CancellationToken cancellationToken)
+    {
+        using var reader = new TimedReader(kafka.BootstrapServers, topic, partitions);
+        using var producer = KafkaClientConfigs.CreateProducer(kafka with { InstanceId = "bench-live-hop" }, NullLogger.Instance);
+        var count = Math.Min(events.Count, (int)(eventsPerSec * HopDuration.TotalSeconds));
+
+        // Sent and read before the measured records (an empty value tells it apart), so the reader's first fetch is not timed.
+        for (var p = 0; p < partitions; p++)
+        {
+            producer.Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]?> { Value = [] });
+        }
+
+        producer.Flush(cancellationToken);
+        reader.WaitUntil(partitions, TimeSpan.FromSeconds(30));
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await Pacing.UntilAsync(clock, TimeSpan.FromSeconds(i / eventsPerSec), cancellationToken).ConfigureAwait(false);
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var value = JsonSerializer.SerializeToUtf8Bytes(events[i] with { Ts = now }, ContractJson.Default.LiveEvent);
+            producer.Produce(new TopicPartition(topic, i % partitions), new Message<byte[]?, byte[]?> { Value = value, Timestamp = new Timestamp(now, TimestampType.CreateTime) });
+        }
+
+        producer.Flush(cancellationToken);
+        reader.WaitUntil(partitions + count, TimeSpan.FromSeconds(30));
+        return [.. reader.Stop().Where(static r => r.Value.Length > 0).Select(static r => (double)(r.ReadAt - r.Timestamp)).Order()];
     }
 
     /// <summary>
@@ -145,30 +187,49 @@ internal static class FreshnessMeasurement
 
     private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    /// <summary>Reads the delta topic on its own thread, noting the wall time each delta was read.</summary>
-    private sealed class DeltaReader : IDisposable
+    /// <summary>Reads a topic on its own thread, noting the wall time each record was read.</summary>
+    private sealed class TimedReader : IDisposable
     {
         private readonly IConsumer<byte[]?, byte[]?> _consumer;
         private readonly Thread _thread;
-        private readonly List<(long ReadAt, byte[] Value)> _read = [];
+        private readonly List<(long ReadAt, long Timestamp, byte[] Value)> _read = [];
+        private readonly object _gate = new();
         private volatile bool _stopping;
 
-        public DeltaReader(string bootstrap, string topic, int partitions)
+        public TimedReader(string bootstrap, string topic, int partitions)
         {
             _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
             {
-                BootstrapServers = bootstrap, GroupId = $"bench-deltas-{Guid.NewGuid():N}", EnableAutoCommit = false, FetchWaitMaxMs = 5,
+                BootstrapServers = bootstrap, GroupId = $"bench-reader-{Guid.NewGuid():N}", EnableAutoCommit = false, FetchWaitMaxMs = 5,
             }).Build();
             _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-            _thread = new Thread(Read) { IsBackground = true, Name = "bench-delta-reader" };
+            _thread = new Thread(Read) { IsBackground = true, Name = "bench-reader" };
             _thread.Start();
         }
 
-        public List<(long ReadAt, RecommendationDelta Delta)> Stop()
+        public List<(long ReadAt, long Timestamp, byte[] Value)> Stop()
         {
             _stopping = true;
             _thread.Join();
-            return [.. _read.Select(r => (r.ReadAt, JsonSerializer.Deserialize(r.Value, ContractJson.Default.RecommendationDelta)!))];
+            return _read;
+        }
+
+        /// <summary>Returns once <paramref name="count"/> records were read; a shortfall after <paramref name="limit"/> is an error.</summary>
+        public void WaitUntil(int count, TimeSpan limit)
+        {
+            lock (_gate)
+            {
+                var waited = Stopwatch.StartNew();
+                while (_read.Count < count && waited.Elapsed < limit)
+                {
+                    Monitor.Wait(_gate, limit - waited.Elapsed);
+                }
+
+                if (_read.Count < count)
+                {
+                    throw new TimeoutException($"bench: the broker hop read {_read.Count} of {count} records within {limit}.");
+                }
+            }
         }
 
         public void Dispose()
@@ -185,9 +246,14 @@ internal static class FreshnessMeasurement
             {
                 // Parsed after the run: parsing here delayed the reading of the next deltas of a burst (a stop's
                 // thousands of promotions), which the measurement then charged to the pipeline.
-                if (_consumer.Consume(TimeSpan.FromMilliseconds(50)) is { IsPartitionEOF: false, Message.Value: { } value })
+                if (_consumer.Consume(TimeSpan.FromMilliseconds(50)) is { IsPartitionEOF: false, Message: { Value: { } value } message })
                 {
-                    _read.Add((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), value));
+                    var readAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    lock (_gate)
+                    {
+                        _read.Add((readAt, message.Timestamp.UnixTimestampMs, value));
+                        Monitor.PulseAll(_gate);
+                    }
                 }
             }
         }
