@@ -38,6 +38,9 @@ internal static class FreshnessMeasurement
     /// <summary>Enough events that even a slow machine's live run holds room stops (simulated logs have their first within ~1,000).</summary>
     private const int MinEvents = 10_000;
 
+    /// <summary>How long the live run may wait for its partitions.</summary>
+    private static readonly TimeSpan AssignmentLimit = TimeSpan.FromSeconds(60);
+
     /// <summary>How long the broker-hop measurement after the live run produces, at the live rate.</summary>
     private static readonly TimeSpan HopDuration = TimeSpan.FromSeconds(5);
 
@@ -67,7 +70,25 @@ internal static class FreshnessMeasurement
         var job = new KafkaPipelineJob(kafka, pipeline, new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
         var run = job.RunAsync(cancellationToken).AsTask();
         var control = await job.Control.ConfigureAwait(false);
-        await control.FirstAssignment.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Bounded, as the demo's wait is: a group that never assigns, or a job that fails first, must not leave the bench waiting.
+        var assigned = control.FirstAssignment.WaitAsync(AssignmentLimit, cancellationToken);
+        if (await Task.WhenAny(assigned, run).ConfigureAwait(false) == run)
+        {
+            await run.ConfigureAwait(false);
+            throw new InvalidOperationException("the live run ended before it was assigned any partition");
+        }
+
+        try
+        {
+            await assigned.ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            control.Stop();
+            await run.ConfigureAwait(false);
+            throw new TimeoutException($"the live run got no partitions within {AssignmentLimit.TotalSeconds:0} s");
+        }
 
         var (stops, windowEnd) = await ProduceLiveAsync(kafka, topics, lines, events, eventsPerSec, cancellationToken).ConfigureAwait(false);
         control.Stop();
