@@ -20,19 +20,17 @@ internal static class Portable
     {
         var state = PipelineState.Open(options, directory, TimeProvider.System, resumesAfterStop: true);
         var users = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var partition in state.Partitions)
+        for (var id = 0; id < state.Ids.Users.Count; id++)
         {
-            for (var id = 0; id < state.Ids.Users.Count; id++)
+            var partition = state.Partitions[state.PartitionMap.Of(id)];
+            if (partition.Users.Peek(id) is not { } user)
             {
-                if (partition.Users.Peek(id) is not { } user)
-                {
-                    continue;
-                }
-
-                var buffer = new ArrayBufferWriter<byte>();
-                PortableUserStateCodec.Encode(user, state.Ids, new PendingWork(partition.Reranks.TryGetDue(id, out var due) ? due : null, partition.Promotions.Contains(id)), buffer);
-                users.Add(state.Ids.Users.NameOf(id), buffer.WrittenSpan.ToArray());
+                continue;
             }
+
+            var buffer = new ArrayBufferWriter<byte>();
+            PortableUserStateCodec.Encode(user, state.Ids, new PendingWork(partition.Reranks.TryGetDue(id, out var due) ? due : null, partition.Promotions.Contains(id)), buffer);
+            users.Add(state.Ids.Users.NameOf(id), buffer.WrittenSpan.ToArray());
         }
 
         return users;
