@@ -93,6 +93,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     /// <summary>Records not yet processed per partition (<c>topic[partition]</c>), from the last fetched high watermark.</summary>
     public IReadOnlyDictionary<string, long> Lag => _lag;
 
+    /// <summary>The first assignment; faulted when the consumer fails or closes before it, so no one waits for it in vain.</summary>
     public Task<IReadOnlyList<TopicPartition>> FirstAssignment => _firstAssignment.Task;
 
     /// <summary>
@@ -247,6 +248,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
             UpdateLag(consumer);
             Close(consumer);
             Log.Closed(_logger, _name, committed);
+            _firstAssignment.TrySetException(new InvalidOperationException($"{_name}: closed before any partition was assigned"));
             _completion.TrySetResult();
         }
         catch (Exception ex)
@@ -259,6 +261,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
 
             // Surfaced to the stream, which fails with it; the job then reports it.
             _failure = ex;
+            _firstAssignment.TrySetException(ex);
             _completion.TrySetException(ex);
             _wake();
         }

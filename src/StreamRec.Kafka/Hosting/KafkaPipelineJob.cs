@@ -46,10 +46,25 @@ public sealed class KafkaPipelineJob(
     // there, and nothing waits on its drain.
     private static readonly Attributes LiveInputBuffers = Attributes.CreateInputBuffer(2, 2);
 
-    /// <summary>The source's control once the stream runs (assignment, lag).</summary>
+    /// <summary>The source's control once the stream runs (assignment, lag); faulted with the run's failure when it fails before.</summary>
     public Task<KafkaSourceControl> Control => _control.Task;
 
     public async ValueTask<KafkaRunSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A run that fails before its stream starts (options, broker metadata, state) has no control to hand out:
+            // whoever waits for one learns why at once instead of waiting out a limit. A no-op once the control is set.
+            _control.TrySetException(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<KafkaRunSummary> RunCoreAsync(CancellationToken cancellationToken)
     {
         kafka.Validate();
         options.Validate();
