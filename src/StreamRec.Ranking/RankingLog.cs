@@ -14,6 +14,9 @@ internal static partial class RankingLog
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Model {Path} is being replaced, waiting for both files: {Reason}")]
     public static partial void ModelFilesOutOfStep(ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Model {Path} changed but could not be loaded; reported if still unchanged at the next poll: {Reason}")]
+    public static partial void ModelLoadUnconfirmed(ILogger logger, string path, string reason);
+
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Loaded model {Path}, version {Version}")]
     public static partial void ModelLoaded(ILogger logger, string path, string version);
 

@@ -22,8 +22,10 @@ namespace StreamRec.Ranking.Serving;
 /// injected <see cref="TimeProvider"/>, loads the new version on a background thread. A loaded model is handed over
 /// and adopted at the start of the next <see cref="Score"/> call, so each call (one pipeline round, all rows of its
 /// users) is scored by one model, and the old session is disposed by the thread that used it. A load that fails
-/// (half-written file, wrong features, model and manifest out of step) keeps the current model, is logged and raises
-/// <see cref="ModelLoadFailed"/>; the next change is tried again.
+/// (half-written file, wrong features, model and manifest out of step) keeps the current model and the next change is
+/// tried again. A failure is logged and raises <see cref="ModelLoadFailed"/> once the files are still unchanged at the
+/// next poll: a copy that stalls mid-write (a plain <c>cp</c> on a busy machine) looks corrupt while it is at rest, and
+/// only a file that stays so is reported. Without polling, a failure is reported at once.
 /// </para>
 /// <para>
 /// Thread-safety: like <see cref="OnnxBatchScorer"/>, <see cref="Score"/> is called from one thread at a time (the
@@ -44,10 +46,12 @@ public sealed class OnnxScorer : IScorer, IDisposable
     private readonly SemaphoreSlim _reloads = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _handover = new();
+    private readonly bool _confirmFailures;
     private OnnxLaneScorer _active;
     private OnnxLaneScorer? _pending;
     private ModelManifest _latest;
     private ModelFingerprint _attempted;
+    private Exception? _unconfirmed;
     private int _reloadScheduled;
     private bool _disposed;
 
@@ -66,6 +70,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
         _manifestPath = ModelManifest.PathForModel(_modelPath);
         _sessionOptions = new OnnxBatchScorerOptions { IntraOpNumThreads = options.IntraOpNumThreads };
         _lanes = options.Lanes;
+        _confirmFailures = options.PollInterval != Timeout.InfiniteTimeSpan;
 
         _attempted = ModelFingerprint.Of(_modelPath, _manifestPath);
         _active = Load();
@@ -171,12 +176,24 @@ public sealed class OnnxScorer : IScorer, IDisposable
             // Cleared before looking, so a change during this pass schedules another one.
             Volatile.Write(ref _reloadScheduled, 0);
             var fingerprint = ModelFingerprint.Of(_modelPath, _manifestPath);
-            if (fingerprint == _attempted || _stopping.IsCancellationRequested)
+            if (_stopping.IsCancellationRequested)
             {
                 return;
             }
 
+            if (fingerprint == _attempted)
+            {
+                // Unchanged since a failed attempt: not a copy in progress, a bad file.
+                if (Interlocked.Exchange(ref _unconfirmed, null) is { } failure)
+                {
+                    ReportFailure(failure);
+                }
+
+                return;
+            }
+
             _attempted = fingerprint;
+            _unconfirmed = null;
             Swap();
         }
         finally
@@ -206,11 +223,16 @@ public sealed class OnnxScorer : IScorer, IDisposable
             RankingLog.ModelFilesOutOfStep(_logger, _modelPath, ex.Message);
             return;
         }
+        catch (Exception ex) when (_confirmFailures)
+        {
+            RankingLog.ModelLoadUnconfirmed(_logger, _modelPath, ex.Message);
+            _unconfirmed = ex;
+            return;
+        }
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            RankingLog.ModelLoadFailed(_logger, ex, _modelPath, Manifest.ModelVersion);
-            ModelLoadFailed?.Invoke(this, new ModelLoadFailedEventArgs(ex));
+            ReportFailure(ex);
             return;
         }
 
@@ -232,6 +254,12 @@ public sealed class OnnxScorer : IScorer, IDisposable
 
         RankingLog.ModelSwapped(_logger, _modelPath, next.Manifest.ModelVersion, previous.ModelVersion);
         ModelSwapped?.Invoke(this, new ModelSwappedEventArgs(previous, next.Manifest));
+    }
+
+    private void ReportFailure(Exception error)
+    {
+        RankingLog.ModelLoadFailed(_logger, error, _modelPath, Manifest.ModelVersion);
+        ModelLoadFailed?.Invoke(this, new ModelLoadFailedEventArgs(error));
     }
 
     private OnnxLaneScorer Load()

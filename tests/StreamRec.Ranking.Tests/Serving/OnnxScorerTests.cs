@@ -6,6 +6,7 @@ namespace StreamRec.Ranking.Tests.Serving;
 
 public sealed class OnnxScorerTests(TwoModelsFixture models) : IClassFixture<TwoModelsFixture>, IDisposable
 {
+    private const int UnconfirmedFailure = 4005;
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempDirectory _directory = new();
@@ -119,10 +120,15 @@ public sealed class OnnxScorerTests(TwoModelsFixture models) : IClassFixture<Two
         var path = _directory.File("ranker.onnx");
         TwoModelsFixture.Install(models.ModelA, path);
         var time = new FakeTimeProvider();
-        using var scorer = new OnnxScorer(path, Polling(), time);
+        var log = new LogSignal<OnnxScorer>(UnconfirmedFailure);
+        using var scorer = new OnnxScorer(path, Polling(), time, log);
         var failed = Next<ModelLoadFailedEventArgs>(h => scorer.ModelLoadFailed += h);
 
         File.WriteAllBytes(path, [0x08, 0x01, 0xFF, 0xFF, 0x13, 0x37]);
+        var unconfirmed = log.Next();
+        time.Advance(Poll);
+        await unconfirmed.WaitAsync(Patience);
+        Assert.False(failed.IsCompleted);
         time.Advance(Poll);
         var failure = await failed.WaitAsync(Patience);
 
@@ -152,6 +158,33 @@ public sealed class OnnxScorerTests(TwoModelsFixture models) : IClassFixture<Two
         time.Advance(Poll);
         File.Copy(ModelManifest.PathForModel(models.ModelB), ModelManifest.PathForModel(path), overwrite: true);
         File.SetLastWriteTimeUtc(ModelManifest.PathForModel(path), DateTime.UtcNow);
+        time.Advance(Poll);
+        var swap = await swapped.WaitAsync(Patience);
+
+        Assert.Equal("model-b", swap.Current.ModelVersion);
+        Assert.Equal(models.ExpectedB, Score(scorer));
+        Assert.Equal(0, Volatile.Read(ref failures));
+    }
+
+    [Fact]
+    public async Task Reload_CopyStalledMidWriteAtAPoll_WaitsForTheRestWithoutFailing()
+    {
+        var path = _directory.File("ranker.onnx");
+        TwoModelsFixture.Install(models.ModelA, path);
+        var time = new FakeTimeProvider();
+        var log = new LogSignal<OnnxScorer>(UnconfirmedFailure);
+        using var scorer = new OnnxScorer(path, Polling(), time, log);
+        var failures = 0;
+        scorer.ModelLoadFailed += (_, _) => Interlocked.Increment(ref failures);
+        var swapped = Next<ModelSwappedEventArgs>(h => scorer.ModelSwapped += h);
+
+        // What a poll sees when it falls inside a plain copy of model B that has stopped for a moment.
+        var whole = File.ReadAllBytes(models.ModelB);
+        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+        var unconfirmed = log.Next();
+        time.Advance(Poll);
+        await unconfirmed.WaitAsync(Patience);
+        TwoModelsFixture.Install(models.ModelB, path);
         time.Advance(Poll);
         var swap = await swapped.WaitAsync(Patience);
 
