@@ -39,8 +39,10 @@ public static class KafkaConnector
     /// The changelog durable state is backed by, or null: partitions that move to this instance are then restored from
     /// it before their input (each batch carrying a <see cref="RawRecordBatch.Handover"/> comes first), and dropped when they leave.
     /// </param>
+    /// <param name="exchange">Also read the room-aggregate exchange topic, whose records come with the batches (see <see cref="RawRecordBatch.Exchanged"/>).</param>
     public static Source<RawRecordBatch, KafkaSourceControl> Source(
-        KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger, IReadOnlyList<RecordOrigin>? resumeAt = null, KafkaStateChangelog? changelog = null)
+        KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger, IReadOnlyList<RecordOrigin>? resumeAt = null, KafkaStateChangelog? changelog = null,
+        bool exchange = false)
     {
         var startOffsets = (resumeAt ?? []).Where(static p => !p.IsFile).ToDictionary(static p => new TopicPartition(p.Source, p.Partition), static p => p.Position);
         options.Validate();
@@ -55,7 +57,8 @@ public static class KafkaConnector
                         "users", KafkaClientConfigs.GroupConsumer(options), options.Topics.UserTopics, global: false, orderBase: 1_000_000, options, time, logger, outage, startOffsets,
                         changelog is null ? null : new ChangelogAssignments(options, changelog, logger)),
                     new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger, outage, startOffsets),
-                    outage);
+                    outage,
+                    exchange ? new ExchangeReader(options, logger) : null);
             },
             () => new EventTimeMerger(
                 time,

@@ -150,6 +150,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3049, Level = LogLevel.Warning, Message = "Changelog: partition {Partition}'s tail in {Topic} ({Records} record(s) from offset {From} to {End}) was written by this state directory after its last commit (stopped between a checkpoint's append and its commit): kept at the local checkpoint, which the input resumes from; those users are written again at the next checkpoint")]
     public static partial void ChangelogTailSuperseded(ILogger logger, int partition, string topic, int records, long from, long end);
 
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Error, Message = "The room-aggregate exchange reader of {Topic} stopped")]
+    public static partial void ExchangeReaderFailed(ILogger logger, Exception error, string topic);
+
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,

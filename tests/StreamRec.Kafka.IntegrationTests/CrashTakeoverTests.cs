@@ -157,7 +157,7 @@ public sealed class CrashTakeoverTests(EmbeddedKafkaCluster cluster, ITestOutput
                 {
                     ["Clicks"] = topics.Clicks, ["Comments"] = topics.Comments, ["Purchases"] = topics.Purchases, ["Privacy"] = topics.Privacy,
                     ["Rooms"] = topics.Rooms, ["Deltas"] = topics.Deltas, ["DeadLetters"] = topics.DeadLetters, ["Metrics"] = topics.Metrics,
-                    ["Changelog"] = topics.Changelog,
+                    ["Changelog"] = topics.Changelog, ["Aggregates"] = topics.Aggregates,
                 },
                 ["Consumer"] = new JsonObject([.. Session.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))]),
                 ["PollTimeout"] = "00:00:00.020",

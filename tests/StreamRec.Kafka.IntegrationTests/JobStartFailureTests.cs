@@ -51,4 +51,18 @@ public sealed class JobStartFailureTests(EmbeddedKafkaCluster cluster) : IClassF
         Assert.IsNotType<TimeoutException>(failure);
         Assert.NotNull(await Record.ExceptionAsync(() => run.WaitAsync(Limit)));
     }
+
+    [Fact]
+    public async Task Run_ExchangeTopicMissing_FailsNamingTheTopic()
+    {
+        var topics = KafkaTestDefaults.UniqueTopics("no-exchange");
+        await cluster.CreateTopicsAsync(topics.All.Where(topic => topic != topics.Aggregates), 2);
+        var kafka = KafkaTestDefaults.Options(cluster.BootstrapServers, topics, "no-exchange");
+        var job = new KafkaPipelineJob(kafka, new PipelineOptions(), new BaselineScorer(), TimeProvider.System, NullLogger.Instance);
+
+        var failure = await Record.ExceptionAsync(() => job.RunAsync(CancellationToken.None).AsTask().WaitAsync(Limit));
+
+        Assert.NotNull(failure);
+        Assert.Contains($"Topic '{topics.Aggregates}' is not available", failure.Message, StringComparison.Ordinal);
+    }
 }

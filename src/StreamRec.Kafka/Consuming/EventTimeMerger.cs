@@ -50,6 +50,9 @@ internal sealed class EventTimeMerger(
 
     public long Watermark => _watermark;
 
+    /// <summary>The watermark the last batch carried: what a batch without records of its own carries, so event time does not move.</summary>
+    public long LastBatchWatermark => _lastBatchWatermark;
+
     /// <param name="inputs">The assigned partitions, in tie-break order.</param>
     /// <param name="maxRecords">Most records per batch.</param>
     /// <param name="acknowledger">Where the batch's checkpoint reports back once processed.</param>

@@ -14,11 +14,12 @@ public sealed class KafkaSourceControl
     private readonly ConsumerOwner _rooms;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal KafkaSourceControl(ConsumerOwner users, ConsumerOwner rooms, BrokerOutageMonitor outage)
+    internal KafkaSourceControl(ConsumerOwner users, ConsumerOwner rooms, BrokerOutageMonitor outage, ExchangeReader? exchange = null)
     {
         _users = users;
         _rooms = rooms;
         Outage = outage;
+        Exchange = exchange;
     }
 
     /// <summary>Whether the brokers are unreachable right now (and since when), as the consumers see it.</summary>
@@ -60,6 +61,12 @@ public sealed class KafkaSourceControl
 
     internal ConsumerOwner Rooms => _rooms;
 
+    /// <summary>The reader of the room-aggregate exchange, or null when the exchange is off.</summary>
+    internal ExchangeReader? Exchange { get; }
+
+    /// <summary>Records read from the room-aggregate exchange (0 when it is off).</summary>
+    public long ExchangeRecordsRead => Exchange?.Read ?? 0;
+
     /// <summary>Stops emitting: the source completes and what is in flight drains through the stream.</summary>
     public void Stop() => _stopRequested.TrySetResult();
 
@@ -69,7 +76,7 @@ public sealed class KafkaSourceControl
         Stop();
         try
         {
-            await Task.WhenAll(_users.StopAsync(), _rooms.StopAsync()).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_users.StopAsync(), _rooms.StopAsync(), Exchange?.StopAsync() ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

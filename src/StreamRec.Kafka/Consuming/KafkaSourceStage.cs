@@ -75,6 +75,7 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
 
             _control.Rooms.Start(Wake);
             _control.Users.Start(Wake);
+            _control.Exchange?.Start(Wake);
         }
 
         public void OnPull() => TryPush();
@@ -91,7 +92,7 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
 
         private void TryPush()
         {
-            if ((_control.Users.Failure ?? _control.Rooms.Failure) is { } failure)
+            if ((_control.Users.Failure ?? _control.Rooms.Failure ?? _control.Exchange?.Failure) is { } failure)
             {
                 FailStage(failure);
                 return;
@@ -131,9 +132,18 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
             if (outcome.Batch is { } batch)
             {
                 CancelTimer(RetryTimer);
+                batch.Exchanged = _control.Exchange?.TakeAll();
                 Push(_stage.Shape.Outlet, batch);
+                return;
             }
-            else if (outcome.RetryAfter is { } retry)
+
+            if (_control.Exchange?.TakeAll() is { } exchanged)
+            {
+                // Other instances' contributions go on without input of ours; event time stays where it was.
+                Push(_stage.Shape.Outlet, new RawRecordBatch(0, 0) { Watermark = _merger.LastBatchWatermark, Exchanged = exchanged });
+            }
+
+            if (outcome.RetryAfter is { } retry)
             {
                 ScheduleOnce(RetryTimer, retry);
             }

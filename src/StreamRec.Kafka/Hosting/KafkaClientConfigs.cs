@@ -53,6 +53,20 @@ public static class KafkaClientConfigs
         return config;
     }
 
+    /// <summary>The reader of the aggregate exchange: every partition from the start, no group membership, no commits.</summary>
+    public static ConsumerConfig ExchangeReader(KafkaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ConsumerConfig(Merge(options, options.Consumer, new Dictionary<string, string>
+        {
+            ["client.id"] = $"{options.InstanceId}-exchange",
+        }))
+        {
+            GroupId = $"{options.GroupId}.exchange.{options.InstanceId}",
+            EnableAutoCommit = false,
+        };
+    }
+
     /// <summary>Reads one changelog partition for a restore: manual assignment, no group membership, no commits.</summary>
     public static ConsumerConfig ChangelogReader(KafkaOptions options, int partition)
     {

@@ -91,10 +91,11 @@ public sealed class KafkaPipelineJob(
             Log.StateOpened(logger, checkpoints.RestoreTime.TotalSeconds, checkpoints.IsRestored, checkpoints.Positions.Count, state.UserCount, checkpoints.Outbox?.Deltas.Count ?? 0);
         }
 
+        state.Exchange.Publishes = kafka.ExchangeAggregates;
         var hooks = _observability.Attach(partitioned, state);
         using var system = StreamActorSystem.Create("streamrec-kafka");
 
-        var processed = KafkaConnector.Source(kafka, partitioned, time, logger, checkpoints?.Positions, changelog)
+        var processed = KafkaConnector.Source(kafka, partitioned, time, logger, checkpoints?.Positions, changelog, kafka.ExchangeAggregates)
             .Select(PipelineObservability.Arrived)
             .Via(RecommendationPipeline.Create(partitioned, state, scorer, _observability.Metrics, time, hooks).WithAttributes(LiveInputBuffers))
             .Select(_observability.Processed); // fused with the core: runs between its batches

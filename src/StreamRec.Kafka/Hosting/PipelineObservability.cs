@@ -25,6 +25,12 @@ public sealed class PipelineObservability : IDisposable
     private UserQueries? _queries;
     private PipelineState? _state;
 
+    /// <summary>The state the job attached, or null before it started.</summary>
+    internal PipelineState? State => Volatile.Read(ref _state);
+
+    /// <summary>Raised on the stream's thread after each batch the core processed, with the state as it then stands.</summary>
+    internal event Action<PipelineState>? BatchProcessed;
+
     /// <param name="online">Settings of the online evaluation, or null to leave it off.</param>
     /// <param name="modelVersion">Version of the model scoring now (null for the baseline).</param>
     public PipelineObservability(OnlineEvaluationOptions? online = null, Func<string?>? modelVersion = null)
@@ -106,6 +112,13 @@ public sealed class PipelineObservability : IDisposable
             // After a tick's commit every partition's working set is written back, so counting is a store count.
             Sources.ActiveUsers = state.UserCount;
             Sources.LiveRooms = state.Rooms.LiveRooms.Count;
+            var exchange = state.Exchange;
+            Sources.Exchange = (exchange.Merged, exchange.Superseded, exchange.MergedEarly, exchange.Held);
+        }
+
+        if (_state is { } processed)
+        {
+            BatchProcessed?.Invoke(processed);
         }
 
         if (!Readiness.StateRestored)

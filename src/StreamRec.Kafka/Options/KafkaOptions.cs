@@ -96,6 +96,13 @@ public sealed record KafkaOptions
     /// </summary>
     public bool StopWhenCaughtUp { get; init; }
 
+    /// <summary>
+    /// Exchange room-aggregate contributions with the other instances through <see cref="KafkaTopics.Aggregates"/>, so
+    /// every instance's popularity, conversion, audiences and co-engagement count every partition's users (on by
+    /// default). Off, each instance's aggregates count only the partitions it processes.
+    /// </summary>
+    public bool ExchangeAggregates { get; init; } = true;
+
     /// <summary>Longest a graceful stop waits for in-flight batches to be produced and committed.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

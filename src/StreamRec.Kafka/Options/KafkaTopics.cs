@@ -36,11 +36,19 @@ public sealed record KafkaTopics
     /// </summary>
     public string Changelog { get; init; } = "streamrec.changelog";
 
+    /// <summary>
+    /// The room-aggregate exchange, keyed by user partition: each instance publishes what its partitions' users added to
+    /// room popularity, conversion, audiences and co-engagement at each tick close, and reads every instance's, so that
+    /// all instances rank against the same aggregates. Any partition count; time-based retention (a joining instance
+    /// rebuilds the aggregates from what is retained).
+    /// </summary>
+    public string Aggregates { get; init; } = "streamrec.aggregates";
+
     /// <summary>The topics split across the consumer group (co-partitioned: the same partition count).</summary>
     public IReadOnlyList<string> UserTopics => [Clicks, Comments, Purchases, Privacy];
 
     /// <summary>Every topic, inputs first.</summary>
-    public IReadOnlyList<string> All => [Clicks, Comments, Purchases, Privacy, Rooms, Deltas, DeadLetters, Metrics, Changelog];
+    public IReadOnlyList<string> All => [Clicks, Comments, Purchases, Privacy, Rooms, Deltas, DeadLetters, Metrics, Changelog, Aggregates];
 
     /// <summary>Lists every problem: invalid names, or one name used for two roles.</summary>
     public IReadOnlyList<string> Validate()

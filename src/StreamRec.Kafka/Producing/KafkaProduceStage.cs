@@ -43,10 +43,10 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Pending(StreamRec.Pipeline.Batches.SourceCheckpoint? checkpoint, int deltas, int deadLetters)
+    private sealed class Pending(StreamRec.Pipeline.Batches.SourceCheckpoint? checkpoint, int deltas, int deadLetters, int contributions)
     {
         // One more than the messages, released after the last send, so the batch cannot complete mid-send.
-        public int Remaining = deltas + deadLetters + 1;
+        public int Remaining = deltas + deadLetters + contributions + 1;
 
         public ProducedBatch Result { get; } = new(checkpoint, deltas, deadLetters);
     }
@@ -84,7 +84,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
         public override void OnPush()
         {
             var batch = Grab(_stage.Shape.Inlet);
-            var pending = new Pending(batch.Checkpoint, batch.Deltas.Count, batch.DeadLetters.Count);
+            var pending = new Pending(batch.Checkpoint, batch.Deltas.Count, batch.DeadLetters.Count, batch.Published.Count);
             _pending.Enqueue(pending);
             try
             {
@@ -102,6 +102,17 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
                 foreach (var letter in batch.DeadLetters)
                 {
                     Send(_stage._topics.DeadLetters, pending, null, DeadLetterHeaders.ToMessage(letter, _stage._maxDeadLetterBytes));
+                }
+
+                // Acknowledged with the batch, so a checkpoint whose exchange marks count a contribution never commits
+                // before the other instances can read it.
+                foreach (var contribution in batch.Published)
+                {
+                    Send(_stage._topics.Aggregates, pending, null, new Message<byte[]?, byte[]?>
+                    {
+                        Key = Encoding.UTF8.GetBytes(contribution.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                        Value = contribution.Value,
+                    });
                 }
             }
             catch (KafkaException ex)

@@ -51,6 +51,12 @@ public sealed class EventBatch
     /// <summary>Rooms that went offline in this batch (the registry fills it).</summary>
     public List<int> StoppedRooms { get; } = [];
 
+    /// <summary>Contributions other instances published, decoded, to merge when due (see <see cref="Exchange.AggregateExchange"/>), or null.</summary>
+    public List<Exchange.RemoteContribution>? Received { get; set; }
+
+    /// <summary>This instance's contributions to publish on the exchange topic (the core fills it when the exchange is on).</summary>
+    public List<Exchange.PublishedContribution> Published { get; } = [];
+
     /// <summary>Deltas to publish, in partition order (the core fills it).</summary>
     public List<RecommendationDelta> Deltas { get; } = [];
 }

@@ -92,6 +92,11 @@ public sealed class StreamCore : IDisposable
     public void Process(EventBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Received is { } received)
+        {
+            _state.Exchange.Hold(received);
+        }
+
         _registry.Apply(batch);
         var ownership = _state.Ownership;
         foreach (var e in batch.Events)
@@ -121,7 +126,7 @@ public sealed class StreamCore : IDisposable
 
         Run(w => w.ApplyEvents(batch.StoppedRooms));
         _fanout.Apply(batch.StartedRooms, batch.Clock);
-        _merge.Apply(batch.Clock);
+        _merge.Apply(batch.Clock, batch.Published);
         ExpireIdleUsers(batch.Clock);
         if (_scorer is not null)
         {

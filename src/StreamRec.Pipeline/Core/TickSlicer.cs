@@ -33,7 +33,7 @@ public sealed class TickSlicer(TimeSpan tick)
             return Finish(input, input, slices);
         }
 
-        var current = new EventBatch { RecordsIn = input.RecordsIn, Handover = input.Handover };
+        var current = new EventBatch { RecordsIn = input.RecordsIn, Handover = input.Handover, Received = input.Received };
         current.DeadLetters.AddRange(input.DeadLetters);
         foreach (var e in input.Events)
         {

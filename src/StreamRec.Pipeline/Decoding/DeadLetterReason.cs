@@ -14,4 +14,7 @@ public static class DeadLetterReason
     public const string TimestampOutOfRange = "timestamp_out_of_range";
     public const string TimestampTooLate = "timestamp_too_late";
     public const string TimestampTooEarly = "timestamp_too_early";
+
+    /// <summary>A record of the aggregate exchange topic that cannot be read (another version or partition count, cut short).</summary>
+    public const string InvalidContribution = "invalid_contribution";
 }

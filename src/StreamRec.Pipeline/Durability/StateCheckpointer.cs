@@ -29,7 +29,7 @@ public sealed class StateCheckpointer
     /// contributions, 4 the byte offsets of the outputs' cut and of each file position (so a resumed replay seeks
     /// instead of counting lines); versions 1 to 3 are still read (what they lack starts empty, or unknown).
     /// </summary>
-    internal const byte Version = 4;
+    internal const byte Version = 5;
     /// <summary>2 added, per partition, whether the store is exactly the changelog's prefix (1 is read as: not known to be).</summary>
     private const byte ChangelogVersion = 2;
     private static readonly byte[] StateKey = "state"u8.ToArray();
@@ -362,6 +362,11 @@ public sealed class StateCheckpointer
         _state.RoomStore.Save(w);
         _state.LiveIndex.Save(w);
         _state.CoEngagement.Save(w);
+        if (version >= 5)
+        {
+            _state.Exchange.Save(w);
+        }
+
         foreach (var partition in _state.Partitions)
         {
             partition.Reranks.Save(w);
@@ -674,6 +679,12 @@ public sealed class StateCheckpointer
         {
             _state.CoEngagement.Load(r);
         }
+
+        if (r.Version >= 5)
+        {
+            _state.Exchange.Load(r);
+        }
+
         foreach (var partition in _state.Partitions)
         {
             partition.Reranks.Load(r);

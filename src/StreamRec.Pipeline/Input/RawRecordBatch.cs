@@ -44,6 +44,9 @@ public sealed class RawRecordBatch
     /// <summary>A rebalance's changes to the state, applied before the batch's records (such a batch has none), or null.</summary>
     public Durability.PartitionHandover? Handover { get; set; }
 
+    /// <summary>Records of the aggregate exchange topic read since the last batch, outside the watermark, or null.</summary>
+    public List<Exchange.ExchangedRecord>? Exchanged { get; set; }
+
     /// <summary>Opaque progress marker of the source, returned with the results of this batch.</summary>
     public Batches.SourceCheckpoint? Checkpoint { get; set; }
 

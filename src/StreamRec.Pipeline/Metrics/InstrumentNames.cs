@@ -20,6 +20,8 @@ public static class InstrumentNames
     public const string InputSkipped = "streamrec.input.skipped";
     public const string ModelInfo = "streamrec.model.info";
     public const string ModelSwaps = "streamrec.model.swaps";
+    public const string ExchangeContributions = "streamrec.exchange.contributions";
+    public const string ExchangeHeld = "streamrec.exchange.held";
     public const string DeltaFreshness = "streamrec.delta.freshness";
     public const string RoomStopLatency = "streamrec.room_stop.latency";
     public const string ScoringDuration = "streamrec.scoring.duration";

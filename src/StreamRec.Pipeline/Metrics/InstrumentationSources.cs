@@ -10,6 +10,8 @@ public sealed class InstrumentationSources
     private long _activeUsers;
     private long _liveRooms;
     private long _modelSwaps;
+    private readonly Lock _exchangeLock = new();
+    private (long Merged, long Superseded, long MergedEarly, long Held) _exchange;
 
     public long ActiveUsers
     {
@@ -24,6 +26,26 @@ public sealed class InstrumentationSources
     }
 
     public long ModelSwaps => Interlocked.Read(ref _modelSwaps);
+
+    /// <summary>The room-aggregate exchange's counts as of the last tick close: merged, superseded, merged early, waiting.</summary>
+    public (long Merged, long Superseded, long MergedEarly, long Held) Exchange
+    {
+        get
+        {
+            lock (_exchangeLock)
+            {
+                return _exchange;
+            }
+        }
+
+        set
+        {
+            lock (_exchangeLock)
+            {
+                _exchange = value;
+            }
+        }
+    }
 
     /// <summary>Records per input partition not yet processed, keyed <c>topic[partition]</c>.</summary>
     public Func<IReadOnlyDictionary<string, long>> ConsumerLag { get; init; } = static () => new Dictionary<string, long>();

@@ -48,6 +48,10 @@ public sealed class StreamRecInstrumentation : IDisposable
         Meter.CreateObservableCounter(InstrumentNames.InputSkipped, () => sources.InputSkipped(), "{record}", "Input records deleted by retention before they were read.");
         Meter.CreateObservableGauge(InstrumentNames.ModelInfo, ModelInfo, "1", "1, tagged with the version of the model scoring now.");
         Meter.CreateObservableCounter(InstrumentNames.ModelSwaps, () => sources.ModelSwaps, "{swap}", "Models swapped in while running.");
+        Meter.CreateObservableCounter(
+            InstrumentNames.ExchangeContributions, ExchangeContributions, "{contribution}",
+            "Room-aggregate contributions of the exchange by outcome: merged (another instance's), superseded (counted already), merged_early (before this instance's clock reached theirs).");
+        Meter.CreateObservableGauge(InstrumentNames.ExchangeHeld, () => sources.Exchange.Held, "{contribution}", "Other instances' contributions waiting for this instance's clock.");
         _freshness = Seconds(InstrumentNames.DeltaFreshness, "Wall time from a batch's arrival to the broker's acknowledgement of a delta it caused, per delta.");
         _roomStop = Seconds(InstrumentNames.RoomStopLatency, "Wall time from a room_stop's arrival to the acknowledgement of its holders' deltas.");
         _scoring = Seconds(InstrumentNames.ScoringDuration, "Wall time of one scorer call (one per tick).");
@@ -59,6 +63,14 @@ public sealed class StreamRecInstrumentation : IDisposable
     }
 
     public Meter Meter { get; }
+
+    private IEnumerable<Measurement<long>> ExchangeContributions()
+    {
+        var (merged, superseded, early, _) = _sources.Exchange;
+        yield return new Measurement<long>(merged, new KeyValuePair<string, object?>("outcome", "merged"));
+        yield return new Measurement<long>(superseded, new KeyValuePair<string, object?>("outcome", "superseded"));
+        yield return new Measurement<long>(early, new KeyValuePair<string, object?>("outcome", "merged_early"));
+    }
 
     /// <summary>Counts a batch's valid events by kind: one add per kind present, nothing per event.</summary>
     public void RecordEvents(ReadOnlySpan<long> countsByKind)

@@ -47,12 +47,17 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             }
 
             _validator.Validate(raw, _validator.MaxTs(time), batch.Events, _rejected);
+            if (raw.Exchanged is { Count: > 0 } exchanged)
+            {
+                batch.Received = DecodeExchanged(exchanged, batch.DeadLetters);
+            }
+
             AddDeadLetters(batch);
             metrics.AddRecords(raw.Count, batch.Events.Count);
             raw.Release();
 
             // The positions alone, with nothing changed since the last request: nothing to checkpoint or acknowledge.
-            var idle = batch.RecordsIn == 0 && raw.Handover is null && raw.Watermark == _lastWatermark;
+            var idle = batch.RecordsIn == 0 && raw.Handover is null && raw.Watermark == _lastWatermark && batch.Received is null;
             batch.Checkpoint = idle && !_owed ? null : Checkpoint(raw.Checkpoint);
             if (batch.Checkpoint is { } done)
             {
@@ -71,6 +76,33 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             }
 
             return batch;
+        }
+
+        /// <summary>Other instances' contributions, interned here as everything else is; one that cannot be read is a dead letter.</summary>
+        private List<Exchange.RemoteContribution> DecodeExchanged(List<Exchange.ExchangedRecord> exchanged, List<DeadLetter> deadLetters)
+        {
+            var received = new List<Exchange.RemoteContribution>(exchanged.Count);
+            foreach (var record in exchanged)
+            {
+                try
+                {
+                    received.Add(Exchange.ContributionCodec.Decode(
+                        record.Value, options.Partitions, options.VectorDimensions, options.CoEngagement.HalfLife, state.Ids));
+                }
+                catch (InvalidDataException ex)
+                {
+                    deadLetters.Add(new DeadLetter
+                    {
+                        Reason = DeadLetterReason.InvalidContribution,
+                        Message = ex.Message,
+                        Source = record.Origin.ToString(),
+                        RawBase64 = Convert.ToBase64String(record.Value),
+                    });
+                    metrics.AddDeadLetter(DeadLetterReason.InvalidContribution);
+                }
+            }
+
+            return received;
         }
 
         /// <summary>A restored instance's validator carries on from the checkpoint's event-time progress.</summary>

@@ -28,6 +28,9 @@ public sealed class CoEngagementContributions(TimeSpan halfLife)
 
     public void Clear() => _pairs.Clear();
 
+    /// <summary>Sets a pair's amount as another instance reported it (the exchange).</summary>
+    internal void Set(long key, DecayedValue value) => _pairs[key] = value;
+
     /// <summary>Writes the open tick's contributions exactly, in first-touch order.</summary>
     internal void Save(Durability.SnapshotWriter w)
     {

@@ -21,6 +21,7 @@ public sealed class PipelineState
         CoEngagement = new CoEngagementTable(options.CoEngagement.Neighbours, options.CoEngagement.HalfLife);
         Partitions = [.. Enumerable.Range(0, options.Partitions).Select(p => new PartitionState(p, options, Ids.Users, userStore(p)))];
         PartitionMap = new PartitionMap(Ids.Users, options.Partitions);
+        Exchange = new Exchange.AggregateExchange(options.Partitions);
     }
 
     public IdTables Ids { get; } = new();
@@ -41,6 +42,9 @@ public sealed class PipelineState
     public CoEngagementTable CoEngagement { get; }
 
     public IReadOnlyList<PartitionState> Partitions { get; }
+
+    /// <summary>What this instance counted of each partition's contributions to the room aggregates, and what other instances sent.</summary>
+    public Exchange.AggregateExchange Exchange { get; }
 
     /// <summary>The partition of each interned user.</summary>
     public PartitionMap PartitionMap { get; }

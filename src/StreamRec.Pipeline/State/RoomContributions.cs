@@ -46,6 +46,26 @@ public sealed class RoomContributions(int dimensions)
         sum.Mass = sum.Mass.Add(ts, halfLife, weight);
     }
 
+    /// <summary>True when nothing was added since the last <see cref="Clear"/>.</summary>
+    public bool IsEmpty => _rooms.Count == 0 && _audiences.Count == 0;
+
+    /// <summary>Sets a room's sums as another instance reported them (the exchange).</summary>
+    internal void Set(int room, RoomSums sums) => _rooms[room] = sums;
+
+    /// <summary>A streamer's audience sum to fill in as another instance reported it (the exchange).</summary>
+    internal AudienceSum SetAudience(int streamer, DecayedValue mass)
+    {
+        if (!_audiences.TryGetValue(streamer, out var sum))
+        {
+            sum = _pool.TryPop(out var pooled) ? pooled : new AudienceSum(dimensions);
+            _audiences[streamer] = sum;
+        }
+
+        sum.Reset();
+        sum.Mass = mass;
+        return sum;
+    }
+
     public void Clear()
     {
         _rooms.Clear();

@@ -5,7 +5,7 @@ using StreamRec.Pipeline.State;
 namespace StreamRec.Pipeline.Steps;
 
 /// <summary>
-/// At a tick's close, sums every partition's co-engagement contributions (in partition order) and applies them
+/// At a tick's close, sums the co-engagement contributions (in partition order) and applies them
 /// to the global table decayed to the tick's clock (so each list is decayed once per tick) and in ascending
 /// (X, Y) order, so that what a full neighbour list keeps does not depend on the order of the tick's events or
 /// on how users are split (see <see cref="CoEngagementTable"/>). Coordinating thread only.
@@ -15,16 +15,18 @@ public sealed class CoEngagementMerge(TimeSpan halfLife)
     private readonly Dictionary<long, DecayedValue> _sums = [];
     private readonly List<long> _keys = [];
 
-    public void Apply(IReadOnlyList<PartitionState> partitions, CoEngagementTable table, long clockMs)
+    /// <param name="contributions">The tick's contributions in merge order; the caller clears them.</param>
+    /// <param name="table">The global table.</param>
+    /// <param name="clockMs">The tick close's clock.</param>
+    public void Apply(IReadOnlyList<CoEngagementContributions> contributions, CoEngagementTable table, long clockMs)
     {
-        ArgumentNullException.ThrowIfNull(partitions);
+        ArgumentNullException.ThrowIfNull(contributions);
         ArgumentNullException.ThrowIfNull(table);
         _sums.Clear();
         _keys.Clear();
-        for (var p = 0; p < partitions.Count; p++)
+        foreach (var contribution in contributions)
         {
-            var partition = partitions[p];
-            foreach (var (key, value) in partition.CoEngagement.Pairs)
+            foreach (var (key, value) in contribution.Pairs)
             {
                 ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_sums, key, out var exists);
                 sum = exists ? sum.Merge(value, halfLife) : value;
@@ -33,8 +35,6 @@ public sealed class CoEngagementMerge(TimeSpan halfLife)
                     _keys.Add(key);
                 }
             }
-
-            partition.CoEngagement.Clear();
         }
 
         _keys.Sort();

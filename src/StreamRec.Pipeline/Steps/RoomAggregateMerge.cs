@@ -1,3 +1,4 @@
+using StreamRec.Pipeline.Exchange;
 using StreamRec.Pipeline.Numerics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
@@ -7,43 +8,57 @@ namespace StreamRec.Pipeline.Steps;
 /// <summary>
 /// At a tick's close, merges every partition's contributions (in partition order) into the global room
 /// popularity, conversion counts, streamer audience profiles and co-engagement, moves the rooms that gained popularity in
-/// the live-room index, and prepares the index's top lists for the tick's re-ranks. Coordinating thread only.
+/// the live-room index, and prepares the index's top lists for the tick's re-ranks. In each partition's place come first
+/// the contributions other instances published for it that are due, then this instance's own; both pass the exchange's
+/// gate (<see cref="AggregateExchange"/>), and own ones are published when the exchange is on. Coordinating thread only.
 /// </summary>
 public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState state)
 {
     private readonly List<RoomState> _touched = [];
+    private readonly List<RemoteContribution> _due = [];
+    private readonly List<CoEngagementContributions> _pairs = [];
     private readonly CoEngagementMerge _coEngagement = new(options.CoEngagement.HalfLife);
 
-    public void Apply(long clockMs)
+    /// <param name="clockMs">The tick close's clock.</param>
+    /// <param name="published">Where own contributions go when the exchange publishes them.</param>
+    public void Apply(long clockMs, List<PublishedContribution>? published = null)
     {
         _touched.Clear();
+        _pairs.Clear();
+        var exchange = state.Exchange;
         foreach (var partition in state.Partitions)
         {
-            foreach (var (roomId, sums) in partition.Contributions.Rooms)
+            exchange.TakeDue(partition.Index, clockMs, _due);
+            foreach (var received in _due)
             {
-                var room = state.Rooms.GetOrAddRoom(roomId);
-                var h = options.PopularityHalfLife;
-                room.Popularity = room.Popularity.Merge(sums.Popularity, h);
-                room.Visits = room.Visits.Merge(sums.Visits, h);
-                room.Purchases = room.Purchases.Merge(sums.Purchases, h);
-                room.Intents = room.Intents.Merge(sums.Intents, h);
-                _touched.Add(room);
+                if (exchange.AdmitReceived(received))
+                {
+                    Merge(received.Rooms);
+                    _pairs.Add(received.Pairs);
+                }
             }
 
-            foreach (var (streamerId, sum) in partition.Contributions.Audiences)
+            var own = partition.Contributions;
+            if ((!own.IsEmpty || partition.CoEngagement.Pairs.Count > 0) && exchange.AdmitOwn(partition.Index, clockMs))
             {
-                var streamer = state.Rooms.GetOrAddStreamer(streamerId);
-                var ts = Math.Max(streamer.AudienceMass.Ts, sum.Mass.Ts);
-                var own = (float)Decay.Factor(streamer.AudienceMass.Ts, ts, options.AudienceHalfLife);
-                var added = (float)Decay.Factor(sum.Mass.Ts, ts, options.AudienceHalfLife);
-                Vectors.ScaleAdd(streamer.Audience, own, sum.Vector, added);
-                streamer.AudienceMass = streamer.AudienceMass.Merge(sum.Mass, options.AudienceHalfLife);
-            }
+                if (exchange.Publishes && published is not null)
+                {
+                    published.Add(new PublishedContribution(
+                        partition.Index, ContributionCodec.Encode(partition.Index, clockMs, own, partition.CoEngagement, state.Ids)));
+                }
 
-            partition.Contributions.Clear();
+                Merge(own);
+                _pairs.Add(partition.CoEngagement);
+            }
         }
 
-        _coEngagement.Apply(state.Partitions, state.CoEngagement, clockMs);
+        _coEngagement.Apply(_pairs, state.CoEngagement, clockMs);
+        foreach (var partition in state.Partitions)
+        {
+            partition.Contributions.Clear();
+            partition.CoEngagement.Clear();
+        }
+
         foreach (var room in _touched)
         {
             if (room.IsLive)
@@ -53,5 +68,29 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         }
 
         state.LiveIndex.PrepareTick(clockMs);
+    }
+
+    private void Merge(RoomContributions contributions)
+    {
+        foreach (var (roomId, sums) in contributions.Rooms)
+        {
+            var room = state.Rooms.GetOrAddRoom(roomId);
+            var h = options.PopularityHalfLife;
+            room.Popularity = room.Popularity.Merge(sums.Popularity, h);
+            room.Visits = room.Visits.Merge(sums.Visits, h);
+            room.Purchases = room.Purchases.Merge(sums.Purchases, h);
+            room.Intents = room.Intents.Merge(sums.Intents, h);
+            _touched.Add(room);
+        }
+
+        foreach (var (streamerId, sum) in contributions.Audiences)
+        {
+            var streamer = state.Rooms.GetOrAddStreamer(streamerId);
+            var ts = Math.Max(streamer.AudienceMass.Ts, sum.Mass.Ts);
+            var own = (float)Decay.Factor(streamer.AudienceMass.Ts, ts, options.AudienceHalfLife);
+            var added = (float)Decay.Factor(sum.Mass.Ts, ts, options.AudienceHalfLife);
+            Vectors.ScaleAdd(streamer.Audience, own, sum.Vector, added);
+            streamer.AudienceMass = streamer.AudienceMass.Merge(sum.Mass, options.AudienceHalfLife);
+        }
     }
 }

@@ -37,6 +37,7 @@ internal static class KafkaTestDefaults
             DeadLetters = $"{prefix}.dlq",
             Metrics = $"{prefix}.metrics",
             Changelog = $"{prefix}.changelog",
+            Aggregates = $"{prefix}.aggregates",
         };
     }
 

@@ -54,6 +54,7 @@ internal static class KafkaMeasurement
     {
         Clicks = $"{name}.clicks", Comments = $"{name}.comments", Purchases = $"{name}.purchases", Privacy = $"{name}.privacy", Rooms = $"{name}.rooms",
         Deltas = $"{name}.deltas", DeadLetters = $"{name}.dlq", Metrics = $"{name}.metrics", Changelog = $"{name}.changelog",
+        Aggregates = $"{name}.aggregates",
     };
 
     /// <summary>Options of a bench client: short polls and fetch waits, and a run that ends once caught up.</summary>

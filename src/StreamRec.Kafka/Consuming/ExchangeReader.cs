@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamRec.Kafka.Options;
+using StreamRec.Pipeline.Exchange;
+using StreamRec.Pipeline.Input;
+
+namespace StreamRec.Kafka.Consuming;
+
+/// <summary>
+/// Reads every partition of the aggregate exchange topic from its start, on its own thread, and keeps the records for
+/// the source stage, which hands them to the decoding stage with its next batch, outside the watermark. Reading from the
+/// start is the bootstrap: what is retained rebuilds the aggregates of partitions this instance never processed, and
+/// the exchange's marks (checkpointed) pass over what was counted before a restart.
+/// </summary>
+internal sealed class ExchangeReader(KafkaOptions options, ILogger logger) : IDisposable
+{
+    /// <summary>Records kept for the stream at most: beyond it the reader waits, so a slow pipeline bounds its memory.</summary>
+    internal const int MaxQueued = 8_192;
+
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentQueue<ExchangedRecord> _queue = new();
+    private readonly SemaphoreSlim _drained = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stopping = new();
+    private Thread? _thread;
+    private Exception? _failure;
+    private long _read;
+
+    /// <summary>Why reading stopped, or null.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Records read since the start.</summary>
+    public long Read => Interlocked.Read(ref _read);
+
+    public bool HasRecords => !_queue.IsEmpty;
+
+    /// <summary>Starts reading; <paramref name="wake"/> is called from the reader's thread when records arrive.</summary>
+    public void Start(Action wake)
+    {
+        _thread = new Thread(() => Run(wake)) { IsBackground = true, Name = "streamrec-exchange" };
+        _thread.Start();
+    }
+
+    /// <summary>The records read since the last call, in order per exchange partition, or null when there are none.</summary>
+    public List<ExchangedRecord>? TakeAll()
+    {
+        if (_queue.IsEmpty)
+        {
+            return null;
+        }
+
+        var taken = new List<ExchangedRecord>(_queue.Count);
+        while (_queue.TryDequeue(out var record))
+        {
+            taken.Add(record);
+        }
+
+        _drained.Release();
+        return taken;
+    }
+
+    /// <summary>Stops reading, waits for the reader's thread and releases what it held.</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_thread is { } thread)
+        {
+            await Task.Run(thread.Join).ConfigureAwait(false);
+        }
+
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _drained.Dispose();
+    }
+
+    private void Run(Action wake)
+    {
+        var topic = options.Topics.Aggregates;
+        try
+        {
+            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Hosting.KafkaClientConfigs.ExchangeReader(options)).Build();
+            using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
+            {
+                var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
+                if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+                {
+                    throw new InvalidOperationException(
+                        $"Topic '{topic}' is not available ({metadata?.Error.Reason ?? "no metadata"}); the room-aggregate exchange needs it (any partition count, time-based retention).");
+                }
+
+                consumer.Assign(metadata.Partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+            }
+
+            var token = _stopping.Token;
+            while (!token.IsCancellationRequested)
+            {
+                if (_queue.Count >= MaxQueued)
+                {
+                    _drained.Wait(token);
+                    continue;
+                }
+
+                var result = consumer.Consume(token);
+                if (result?.Message?.Value is not { } value)
+                {
+                    continue;
+                }
+
+                Interlocked.Increment(ref _read);
+                _queue.Enqueue(new ExchangedRecord(value, RecordOrigin.KafkaMessage(topic, result.Partition.Value, result.Offset.Value)));
+                wake();
+            }
+
+            consumer.Close();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+#pragma warning disable CA1031 // Whatever stops the reader fails the stream through Failure, on the stream's thread.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ExchangeReaderFailed(logger, ex, topic);
+            Volatile.Write(ref _failure, ex);
+            wake();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using StreamRec.Pipeline.State;
+
+namespace StreamRec.Pipeline.Exchange;
+
+/// <summary>
+/// One partition's additions to the room aggregates at one tick close of the instance that processed it, read back
+/// from the exchange topic and interned into this instance's ids by the decoding stage.
+/// </summary>
+public sealed class RemoteContribution(int partition, long clock, RoomContributions rooms, CoEngagementContributions pairs)
+{
+    /// <summary>The user partition whose events made it.</summary>
+    public int Partition { get; } = partition;
+
+    /// <summary>The event-time clock of the tick close that merged it where it was made.</summary>
+    public long Clock { get; } = clock;
+
+    public RoomContributions Rooms { get; } = rooms;
+
+    public CoEngagementContributions Pairs { get; } = pairs;
+}
