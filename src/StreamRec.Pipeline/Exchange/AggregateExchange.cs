@@ -13,8 +13,10 @@ namespace StreamRec.Pipeline.Exchange;
 /// gate: while the mark is another instance's, its re-processing of that stretch is not counted again.</para>
 /// <para>A received contribution is merged at the first tick close at or after its clock, in its partition's place in
 /// partition order, so an instance that lags its peers still merges their work in event-time order, and a restart
-/// that re-processes what its earlier run published merges the same sums at the same closes. At most
-/// <see cref="MaxHeld"/> wait; beyond that the oldest are merged at once (counted in <see cref="MergedEarly"/>).</para>
+/// that re-processes what its earlier run published merges the same sums at the same closes. A partition's
+/// contributions are taken in arrival order (one waiting for its clock holds back those that came after it), so the
+/// first to arrive is the first to pass the gate. At most <see cref="MaxHeld"/> wait; beyond that the oldest are
+/// merged at once (counted in <see cref="MergedEarly"/>).</para>
 /// </remarks>
 public sealed class AggregateExchange
 {
@@ -23,13 +25,15 @@ public sealed class AggregateExchange
 
     private readonly long[] _applied;
     private readonly bool[] _own;
-    private readonly List<RemoteContribution> _held = [];
+    private readonly Queue<RemoteContribution>[] _held;
+    private int _heldCount;
 
     public AggregateExchange(int partitions)
     {
         _applied = new long[partitions];
         Array.Fill(_applied, long.MinValue);
         _own = new bool[partitions];
+        _held = [.. Enumerable.Range(0, partitions).Select(_ => new Queue<RemoteContribution>())];
     }
 
     /// <summary>True when this instance publishes its partitions' contributions (over Kafka); a file replay keeps them to itself.</summary>
@@ -45,34 +49,32 @@ public sealed class AggregateExchange
     public long MergedEarly { get; private set; }
 
     /// <summary>Received contributions waiting for this instance's clock.</summary>
-    public int Held => _held.Count;
+    public int Held => _heldCount;
 
     /// <summary>The clock of the last tick close counted for <paramref name="partition"/> (<see cref="long.MinValue"/>: none).</summary>
     public long AppliedMark(int partition) => _applied[partition];
 
-    internal void Hold(List<RemoteContribution> received) => _held.AddRange(received);
+    internal void Hold(List<RemoteContribution> received)
+    {
+        foreach (var contribution in received)
+        {
+            _held[contribution.Partition].Enqueue(contribution);
+        }
+
+        _heldCount += received.Count;
+    }
 
     /// <summary>Moves the received contributions of <paramref name="partition"/> due at <paramref name="clock"/> into <paramref name="due"/>, in arrival order.</summary>
     internal void TakeDue(int partition, long clock, List<RemoteContribution> due)
     {
         due.Clear();
-        var overflow = _held.Count - MaxHeld;
-        var kept = 0;
-        for (var i = 0; i < _held.Count; i++)
+        var queue = _held[partition];
+        while (queue.TryPeek(out var head) && (head.Clock <= clock || _heldCount > MaxHeld))
         {
-            var held = _held[i];
-            if (held.Partition == partition && (held.Clock <= clock || i < overflow))
-            {
-                MergedEarly += held.Clock > clock ? 1 : 0;
-                due.Add(held);
-            }
-            else
-            {
-                _held[kept++] = held;
-            }
+            MergedEarly += head.Clock > clock ? 1 : 0;
+            due.Add(queue.Dequeue());
+            _heldCount--;
         }
-
-        _held.RemoveRange(kept, _held.Count - kept);
     }
 
     /// <summary>True (and the mark moves) when a received contribution is past the partition's mark.</summary>

@@ -51,7 +51,7 @@ public sealed class AggregateExchangeTests
     public void TakeDue_ContributionAheadOfTheClock_WaitsForIt()
     {
         var exchange = new AggregateExchange(2);
-        exchange.Hold([Received(0, 5_000), Received(1, 3_000), Received(0, 2_000)]);
+        exchange.Hold([Received(0, 2_000), Received(1, 3_000), Received(0, 5_000)]);
         var due = new List<RemoteContribution>();
 
         exchange.TakeDue(0, 4_000, due);
@@ -60,6 +60,21 @@ public sealed class AggregateExchangeTests
         Assert.Equal([5_000L], due.Select(c => c.Clock));
         Assert.Equal(1, exchange.Held);
         Assert.Equal(0, exchange.MergedEarly);
+    }
+
+    [Fact]
+    public void TakeDue_EarlierClockArrivingAfterOneStillWaiting_WaitsBehindItAndIsThenSuperseded()
+    {
+        // The old owner's tick, then its successor's re-processing of an earlier stretch: the first to arrive wins.
+        var exchange = new AggregateExchange(1);
+        exchange.Hold([Received(0, 5_000), Received(0, 4_500)]);
+        var due = new List<RemoteContribution>();
+
+        exchange.TakeDue(0, 4_800, due);
+        Assert.Empty(due);
+        exchange.TakeDue(0, 5_000, due);
+
+        Assert.Equal([true, false], due.Select(exchange.AdmitReceived));
     }
 
     [Fact]
