@@ -20,8 +20,8 @@ namespace StreamRec.Pipeline.Exchange;
 /// </remarks>
 public sealed class AggregateExchange
 {
-    /// <summary>Received contributions that may wait for this instance's clock at most.</summary>
-    public const int MaxHeld = 65_536;
+    /// <summary>Received contributions that may wait for this instance's clock at most (each holds one partition's tick: kilobytes to tens of them).</summary>
+    public const int MaxHeld = 4_096;
 
     private readonly long[] _applied;
     private readonly bool[] _own;
