@@ -39,10 +39,13 @@ public static class KafkaConnector
     /// The changelog durable state is backed by, or null: partitions that move to this instance are then restored from
     /// it before their input (each batch carrying a <see cref="RawRecordBatch.Handover"/> comes first), and dropped when they leave.
     /// </param>
-    /// <param name="exchange">Also read the room-aggregate exchange topic, whose records come with the batches (see <see cref="RawRecordBatch.Exchanged"/>).</param>
+    /// <param name="exchange">
+    /// Also read the room-aggregate exchange topic, whose records come with the batches (see <see cref="RawRecordBatch.Exchanged"/>),
+    /// and how many received contributions the core holds (the reader waits while that is at its bound); null: the exchange is off.
+    /// </param>
     public static Source<RawRecordBatch, KafkaSourceControl> Source(
         KafkaOptions options, PipelineOptions pipeline, TimeProvider time, ILogger logger, IReadOnlyList<RecordOrigin>? resumeAt = null, KafkaStateChangelog? changelog = null,
-        bool exchange = false)
+        Func<int>? exchange = null)
     {
         var startOffsets = (resumeAt ?? []).Where(static p => !p.IsFile).ToDictionary(static p => new TopicPartition(p.Source, p.Partition), static p => p.Position);
         options.Validate();
@@ -58,7 +61,7 @@ public static class KafkaConnector
                         changelog is null ? null : new ChangelogAssignments(options, changelog, logger)),
                     new ConsumerOwner("rooms", KafkaClientConfigs.RoomsConsumer(options), [options.Topics.Rooms], global: true, orderBase: 0, options, time, logger, outage, startOffsets),
                     outage,
-                    exchange ? new ExchangeReader(options, logger) : null);
+                    exchange is null ? null : new ExchangeReader(options, logger, exchange));
             },
             () => new EventTimeMerger(
                 time,

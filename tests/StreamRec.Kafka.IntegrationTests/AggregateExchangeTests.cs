@@ -26,7 +26,12 @@ public sealed class AggregateExchangeTests(EmbeddedKafkaCluster cluster) : IClas
         var topics = KafkaTestDefaults.UniqueTopics("exchange");
         await cluster.CreateTopicsAsync(topics.All, Partitions);
         var group = $"group-{Guid.NewGuid():N}";
-        var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topics with { Deltas = topics.Deltas + "-a" }, "a", group) with { StopWhenCaughtUp = false };
+        var kafkaA = KafkaTestDefaults.Options(cluster.BootstrapServers, topics with { Deltas = topics.Deltas + "-a" }, "a", group) with
+        {
+            StopWhenCaughtUp = false,
+            MergeWait = TimeSpan.FromSeconds(1),
+            PartitionIdleTimeout = TimeSpan.FromSeconds(2),
+        };
         var kafkaB = kafkaA with { InstanceId = "b", Topics = topics with { Deltas = topics.Deltas + "-b" } };
         await cluster.CreateTopicsAsync([kafkaA.Topics.Deltas, kafkaB.Topics.Deltas], Partitions);
         await log.ProduceAsync(kafkaA, timeout.Token);
@@ -36,14 +41,17 @@ public sealed class AggregateExchangeTests(EmbeddedKafkaCluster cluster) : IClas
         var rooms = log.Events.Count(e => e is Contracts.Events.RoomEvent);
         var userRecords = log.Events.Count - rooms;
 
-        // Settled: every record processed (each instance reads the whole rooms topic), and each instance has counted
-        // every partition as far as the instance that processed it did.
+        // Settled: every record processed (each instance reads the whole rooms topic), each instance has counted every
+        // partition as far as the instance that processed it did, and merged it (a contribution ahead of an instance's
+        // clock waits for it: idle input moves the clock after the partitions' idle timeout), with no tick's contributions
+        // still open (a record decoded but not yet merged at a tick close).
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check(PipelineState _)
         {
             if (jobA.Observability.State is { } a && jobB.Observability.State is { } b
                 && jobA.Metrics.RecordsIn + jobB.Metrics.RecordsIn == userRecords + (2L * rooms)
-                && Enumerable.Range(0, Partitions).All(p => a.Exchange.AppliedMark(p) != long.MinValue && a.Exchange.AppliedMark(p) == b.Exchange.AppliedMark(p)))
+                && Enumerable.Range(0, Partitions).All(p => Marks(a, p).Count > 0 && Marks(a, p).SetEquals(Marks(b, p)))
+                && a.Exchange.Held == 0 && b.Exchange.Held == 0 && NoneOpen(a) && NoneOpen(b))
             {
                 settled.TrySetResult();
             }
@@ -86,6 +94,12 @@ public sealed class AggregateExchangeTests(EmbeddedKafkaCluster cluster) : IClas
 
         Assert.True(compared > 20, $"only {compared} rooms compared");
     }
+
+    private static bool NoneOpen(PipelineState state) => state.Partitions.All(p => p.Contributions.IsEmpty && p.CoEngagement.Pairs.Count == 0);
+
+    /// <summary>The partition's exchange marks by topic name (ids differ between instances).</summary>
+    private static HashSet<(string Topic, long Offset)> Marks(PipelineState state, int partition) =>
+        [.. state.Partitions[partition].Marks.All().Select(m => (state.Ids.Sources.NameOf(m.Source), m.Offset))];
 
     private static RoomState Room(PipelineState state, string room) =>
         state.Rooms.FindRoom(state.Ids.Rooms.Find(room)) ?? new RoomState(-1);

@@ -13,8 +13,15 @@ namespace StreamRec.Kafka.Consuming;
 /// start is the bootstrap: what is retained rebuilds the aggregates of partitions this instance never processed, and
 /// the exchange's marks (checkpointed) pass over what was counted before a restart.
 /// </summary>
-internal sealed class ExchangeReader(KafkaOptions options, ILogger logger) : IDisposable
+/// <param name="options">Kafka settings.</param>
+/// <param name="logger">Where a failure is logged.</param>
+/// <param name="waiting">How many received contributions the core holds, not yet due: no more are taken while it is at
+/// <see cref="AggregateExchange.MaxHeld"/>, so a start that reads hours of the topic keeps its memory bounded.</param>
+internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<int> waiting) : IDisposable
 {
+    /// <summary>Records handed to the stream with one batch at most.</summary>
+    internal const int MaxPerBatch = 1_024;
+
     /// <summary>Records kept for the stream at most: beyond it the reader waits, so a slow pipeline bounds its memory.</summary>
     internal const int MaxQueued = 8_192;
 
@@ -22,7 +29,11 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger) : IDi
     private readonly ConcurrentQueue<ExchangedRecord> _queue = new();
     private readonly SemaphoreSlim _drained = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
-    private Thread? _thread;
+    private readonly Lock _gate = new();
+    private volatile Thread? _thread;
+    private bool _disposed;
+    private volatile bool _caughtUp;
+    private int _catchUpRequested = 1;
     private Exception? _failure;
     private long _read;
 
@@ -34,9 +45,23 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger) : IDi
 
     public bool HasRecords => !_queue.IsEmpty;
 
+    /// <summary>
+    /// True once everything the topic held when catch-up was last asked for has been read and taken: a partition's new
+    /// owner knows, before it processes the partition, which of its events another instance already counted.
+    /// </summary>
+    public bool IsCaughtUp => _caughtUp && _queue.IsEmpty;
+
+    /// <summary>Asks the reader to catch up with the topic's current end (at start, and when partitions move).</summary>
+    public void RequestCatchUp()
+    {
+        _caughtUp = false;
+        Volatile.Write(ref _catchUpRequested, 1);
+    }
+
     /// <summary>Starts reading; <paramref name="wake"/> is called from the reader's thread when records arrive.</summary>
     public void Start(Action wake)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _thread = new Thread(() => Run(wake)) { IsBackground = true, Name = "streamrec-exchange" };
         _thread.Start();
     }
@@ -44,24 +69,40 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger) : IDi
     /// <summary>The records read since the last call, in order per exchange partition, or null when there are none.</summary>
     public List<ExchangedRecord>? TakeAll()
     {
-        if (_queue.IsEmpty)
+        // Strictly above the bound, so the core, merging down to it, always has something to make room with.
+        if (_queue.IsEmpty || waiting() > AggregateExchange.MaxHeld)
         {
             return null;
         }
 
-        var taken = new List<ExchangedRecord>(_queue.Count);
-        while (_queue.TryDequeue(out var record))
+        var taken = new List<ExchangedRecord>(Math.Min(_queue.Count, MaxPerBatch));
+        while (taken.Count < MaxPerBatch && _queue.TryDequeue(out var record))
         {
             taken.Add(record);
         }
 
-        _drained.Release();
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _drained.Release();
+            }
+        }
+
         return taken;
     }
 
     /// <summary>Stops reading, waits for the reader's thread and releases what it held.</summary>
     public async Task StopAsync()
     {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_thread is { } thread)
         {
@@ -73,8 +114,18 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger) : IDi
 
     public void Dispose()
     {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _drained.Dispose();
+        }
+
         _stopping.Dispose();
-        _drained.Dispose();
     }
 
     private void Run(Action wake)
@@ -96,16 +147,37 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger) : IDi
             }
 
             var token = _stopping.Token;
+            var read = new Dictionary<int, long>();
+            Dictionary<int, WatermarkOffsets>? targets = null;
             while (!token.IsCancellationRequested)
             {
+                if (Interlocked.Exchange(ref _catchUpRequested, 0) == 1)
+                {
+                    targets = consumer.Assignment.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, MetadataTimeout));
+                }
+
+                if (targets is not null && targets.All(t => t.Value.High.Value <= t.Value.Low.Value || read.GetValueOrDefault(t.Key) >= t.Value.High.Value))
+                {
+                    targets = null;
+                    _caughtUp = true;
+                    wake();
+                }
+
                 if (_queue.Count >= MaxQueued)
                 {
                     _drained.Wait(token);
                     continue;
                 }
 
-                var result = consumer.Consume(token);
-                if (result?.Message?.Value is not { } value)
+                // Bounded, so a catch-up request is seen while the topic is quiet.
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (result is null)
+                {
+                    continue;
+                }
+
+                read[result.Partition.Value] = result.Offset.Value + 1;
+                if (result.Message?.Value is not { } value)
                 {
                     continue;
                 }

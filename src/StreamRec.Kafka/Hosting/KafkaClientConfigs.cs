@@ -64,6 +64,9 @@ public static class KafkaClientConfigs
         {
             GroupId = $"{options.GroupId}.exchange.{options.InstanceId}",
             EnableAutoCommit = false,
+
+            // A position that retention deleted under a slow reader goes back to the oldest record kept, never to the end.
+            AutoOffsetReset = AutoOffsetReset.Earliest,
         };
     }
 

@@ -95,7 +95,8 @@ public sealed class KafkaPipelineJob(
         var hooks = _observability.Attach(partitioned, state);
         using var system = StreamActorSystem.Create("streamrec-kafka");
 
-        var processed = KafkaConnector.Source(kafka, partitioned, time, logger, checkpoints?.Positions, changelog, kafka.ExchangeAggregates)
+        var exchange = state.Exchange;
+        var processed = KafkaConnector.Source(kafka, partitioned, time, logger, checkpoints?.Positions, changelog, kafka.ExchangeAggregates ? () => exchange.Held : null)
             .Select(PipelineObservability.Arrived)
             .Via(RecommendationPipeline.Create(partitioned, state, scorer, _observability.Metrics, time, hooks).WithAttributes(LiveInputBuffers))
             .Select(_observability.Processed); // fused with the core: runs between its batches

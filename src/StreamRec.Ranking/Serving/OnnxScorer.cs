@@ -52,6 +52,9 @@ public sealed class OnnxScorer : IScorer, IDisposable
     private ModelManifest _latest;
     private ModelFingerprint _attempted;
     private Exception? _unconfirmed;
+    private long _unconfirmedAt;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _pollInterval;
     private int _reloadScheduled;
     private bool _disposed;
 
@@ -71,6 +74,8 @@ public sealed class OnnxScorer : IScorer, IDisposable
         _sessionOptions = new OnnxBatchScorerOptions { IntraOpNumThreads = options.IntraOpNumThreads };
         _lanes = options.Lanes;
         _confirmFailures = options.PollInterval != Timeout.InfiniteTimeSpan;
+        _time = time;
+        _pollInterval = options.PollInterval;
 
         _attempted = ModelFingerprint.Of(_modelPath, _manifestPath);
         _active = Load();
@@ -184,8 +189,10 @@ public sealed class OnnxScorer : IScorer, IDisposable
             if (fingerprint == _attempted)
             {
                 // Unchanged since a failed attempt: not a copy in progress, a bad file.
-                if (Interlocked.Exchange(ref _unconfirmed, null) is { } failure)
+                // A file event right after the failed attempt is no proof: only a whole poll interval at rest is.
+                if (_unconfirmed is { } failure && _time.GetElapsedTime(_unconfirmedAt) >= _pollInterval)
                 {
+                    _unconfirmed = null;
                     ReportFailure(failure);
                 }
 
@@ -227,6 +234,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
         {
             RankingLog.ModelLoadUnconfirmed(_logger, _modelPath, ex.Message);
             _unconfirmed = ex;
+            _unconfirmedAt = _time.GetTimestamp();
             return;
         }
         catch (Exception ex)
