@@ -94,11 +94,7 @@ public sealed class StreamCore : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Received is { } received)
         {
-            _state.Exchange.Receive(received);
-            if (batch.Events.Count == 0 && !batch.ClosesTick)
-            {
-                _merge.ApplyReceived(batch.Clock);
-            }
+            _state.Exchange.Hold(received);
         }
 
         _registry.Apply(batch);
