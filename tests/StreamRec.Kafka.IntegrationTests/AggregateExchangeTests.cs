@@ -50,7 +50,7 @@ public sealed class AggregateExchangeTests(EmbeddedKafkaCluster cluster) : IClas
         {
             if (jobA.Observability.State is { } a && jobB.Observability.State is { } b
                 && jobA.Metrics.RecordsIn + jobB.Metrics.RecordsIn == userRecords + (2L * rooms)
-                && Enumerable.Range(0, Partitions).All(p => a.Exchange.AppliedMark(p) != long.MinValue && a.Exchange.AppliedMark(p) == b.Exchange.AppliedMark(p))
+                && Enumerable.Range(0, Partitions).All(p => Marks(a, p).Count > 0 && Marks(a, p).SetEquals(Marks(b, p)))
                 && a.Exchange.Held == 0 && b.Exchange.Held == 0 && NoneOpen(a) && NoneOpen(b))
             {
                 settled.TrySetResult();
@@ -103,7 +103,11 @@ public sealed class AggregateExchangeTests(EmbeddedKafkaCluster cluster) : IClas
     }
 
     private static string Describe(KafkaPipelineJob job) => job.Observability.State is not { } state ? "no state" :
-        $"{job.Metrics.RecordsIn} records, marks [{string.Join(", ", Enumerable.Range(0, Partitions).Select(state.Exchange.AppliedMark))}], held {state.Exchange.Held}, open {!NoneOpen(state)}";
+        $"{job.Metrics.RecordsIn} records, marks [{string.Join("; ", Enumerable.Range(0, Partitions).Select(p => string.Join(", ", Marks(state, p))))}], held {state.Exchange.Held}, open {!NoneOpen(state)}";
+
+    /// <summary>The partition's exchange marks by topic name (ids differ between instances).</summary>
+    private static HashSet<(string Topic, long Offset)> Marks(PipelineState state, int partition) =>
+        [.. state.Partitions[partition].Marks.All().Select(m => (state.Ids.Sources.NameOf(m.Source), m.Offset))];
 
     private static bool NoneOpen(PipelineState state) => state.Partitions.All(p => p.Contributions.IsEmpty && p.CoEngagement.Pairs.Count == 0);
 

@@ -32,7 +32,8 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
     private readonly Lock _gate = new();
     private volatile Thread? _thread;
     private bool _disposed;
-
+    private volatile bool _caughtUp;
+    private int _catchUpRequested = 1;
     private Exception? _failure;
     private long _read;
 
@@ -43,6 +44,19 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
     public long Read => Interlocked.Read(ref _read);
 
     public bool HasRecords => !_queue.IsEmpty;
+
+    /// <summary>
+    /// True once everything the topic held when catch-up was last asked for has been read and taken: a partition's new
+    /// owner knows, before it processes the partition, which of its events another instance already counted.
+    /// </summary>
+    public bool IsCaughtUp => _caughtUp && _queue.IsEmpty;
+
+    /// <summary>Asks the reader to catch up with the topic's current end (at start, and when partitions move).</summary>
+    public void RequestCatchUp()
+    {
+        _caughtUp = false;
+        Volatile.Write(ref _catchUpRequested, 1);
+    }
 
     /// <summary>Starts reading; <paramref name="wake"/> is called from the reader's thread when records arrive.</summary>
     public void Start(Action wake)
@@ -133,16 +147,37 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
             }
 
             var token = _stopping.Token;
+            var read = new Dictionary<int, long>();
+            Dictionary<int, WatermarkOffsets>? targets = null;
             while (!token.IsCancellationRequested)
             {
+                if (Interlocked.Exchange(ref _catchUpRequested, 0) == 1)
+                {
+                    targets = consumer.Assignment.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, MetadataTimeout));
+                }
+
+                if (targets is not null && targets.All(t => t.Value.High.Value <= t.Value.Low.Value || read.GetValueOrDefault(t.Key) >= t.Value.High.Value))
+                {
+                    targets = null;
+                    _caughtUp = true;
+                    wake();
+                }
+
                 if (_queue.Count >= MaxQueued)
                 {
                     _drained.Wait(token);
                     continue;
                 }
 
-                var result = consumer.Consume(token);
-                if (result?.Message?.Value is not { } value)
+                // Bounded, so a catch-up request is seen while the topic is quiet.
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (result is null)
+                {
+                    continue;
+                }
+
+                read[result.Partition.Value] = result.Offset.Value + 1;
+                if (result.Message?.Value is not { } value)
                 {
                     continue;
                 }

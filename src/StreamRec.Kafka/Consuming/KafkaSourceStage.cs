@@ -122,6 +122,17 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
                 return;
             }
 
+            if (_control.Exchange is { IsCaughtUp: false } exchange)
+            {
+                // Partitions arrived or moved: first what other instances already counted of them, then their input.
+                if (exchange.TakeAll() is { } catchingUp)
+                {
+                    Push(_stage.Shape.Outlet, new RawRecordBatch(0, 0) { Watermark = _merger.LastBatchWatermark, Exchanged = catchingUp });
+                }
+
+                return;
+            }
+
             var outcome = _merger.Next(inputs, _stage._batchSize, _control.Users);
             if (outcome.CaughtUp && _stage._stopWhenCaughtUp)
             {
@@ -155,6 +166,11 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
             var rooms = _control.Rooms.Inputs;
             if (!ReferenceEquals(users, _usersSeen) || !ReferenceEquals(rooms, _roomsSeen))
             {
+                if (!ReferenceEquals(users, _usersSeen))
+                {
+                    _control.Exchange?.RequestCatchUp();
+                }
+
                 _usersSeen = users;
                 _roomsSeen = rooms;
                 _inputs = [.. rooms, .. users];

@@ -94,7 +94,11 @@ public sealed class StreamCore : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Received is { } received)
         {
-            _state.Exchange.Hold(received);
+            _state.Exchange.Receive(received);
+            if (batch.Events.Count == 0 && !batch.ClosesTick)
+            {
+                _merge.ApplyReceived(batch.Clock);
+            }
         }
 
         _registry.Apply(batch);

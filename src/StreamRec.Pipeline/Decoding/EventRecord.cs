@@ -15,7 +15,10 @@ namespace StreamRec.Pipeline.Decoding;
 /// <param name="Category">Category id for room_start/room_update when given, else -1.</param>
 /// <param name="Amount">Purchase value (price x quantity), else 0.</param>
 /// <param name="Intent">A comment whose text asks about buying (see <see cref="CommentIntent"/>).</param>
-public readonly record struct EventRecord(EventKind Kind, long Ts, int User, int Room, int Streamer, int Category, double Amount, bool Intent = false)
+/// <param name="Source">The input topic a Kafka record came from (<see cref="Ids.IdTables.Sources"/>), else -1.</param>
+/// <param name="Offset">The Kafka record's offset in its partition, else -1: what the room-aggregate exchange's marks count in.</param>
+public readonly record struct EventRecord(
+    EventKind Kind, long Ts, int User, int Room, int Streamer, int Category, double Amount, bool Intent = false, int Source = -1, long Offset = -1)
 {
     public bool IsUserEvent => Kind <= EventKind.Purchase || Kind == EventKind.UserForget;
 }

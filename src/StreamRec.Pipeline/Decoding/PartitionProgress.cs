@@ -10,6 +10,9 @@ internal sealed class PartitionProgress(string source, int partition)
 
     public int Partition { get; } = partition;
 
+    /// <summary>The source's id in <see cref="Ids.IdTables.Sources"/> for a Kafka partition, else -1.</summary>
+    public int SourceId { get; init; } = -1;
+
     /// <summary>Newest event time applied from this partition, or <see cref="long.MinValue"/>.</summary>
     public long EventTime { get; set; } = long.MinValue;
 

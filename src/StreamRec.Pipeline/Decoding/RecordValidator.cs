@@ -73,6 +73,11 @@ public sealed class RecordValidator(PipelineOptions options, IdTables ids)
             }
 
             var partition = PartitionOf(raw.Origin(i));
+            if (partition.SourceId >= 0)
+            {
+                record = record with { Source = partition.SourceId, Offset = raw.Origin(i).Position };
+            }
+
             var reference = Math.Max(partition.EventTime, raw.Watermark);
             if (reference != long.MinValue && record.Ts < reference - _lateness)
             {
@@ -147,7 +152,8 @@ public sealed class RecordValidator(PipelineOptions options, IdTables ids)
         var count = r.Count();
         for (var i = 0; i < count; i++)
         {
-            _partitions.Add(new PartitionProgress(r.String(), r.Int()) { EventTime = r.Long() });
+            var (source, number) = (r.String(), r.Int());
+            _partitions.Add(new PartitionProgress(source, number) { EventTime = r.Long(), SourceId = number < 0 ? -1 : ids.Sources.Intern(source) });
         }
     }
 
@@ -201,7 +207,7 @@ public sealed class RecordValidator(PipelineOptions options, IdTables ids)
             }
         }
 
-        var added = new PartitionProgress(origin.Source, origin.Partition);
+        var added = new PartitionProgress(origin.Source, origin.Partition) { SourceId = origin.IsFile ? -1 : ids.Sources.Intern(origin.Source) };
         _partitions.Add(added);
         return _last = added;
     }

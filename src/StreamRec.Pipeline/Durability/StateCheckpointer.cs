@@ -372,6 +372,11 @@ public sealed class StateCheckpointer
             partition.Reranks.Save(w);
             partition.Favourites.Save(w);
             partition.Contributions.Save(w);
+            if (version >= 5)
+            {
+                partition.Contributions.SaveCovered(w, _state.Ids.Sources);
+            }
+
             partition.CoEngagement.Save(w);
             w.VarUInt((ulong)partition.Promotions.Count);
             foreach (var user in partition.Promotions)
@@ -682,7 +687,8 @@ public sealed class StateCheckpointer
 
         if (r.Version >= 5)
         {
-            _state.Exchange.Load(r);
+            _state.Exchange.Load(r, bytes => Exchange.ContributionCodec.Decode(
+                bytes, _options.Partitions, _options.VectorDimensions, _options.CoEngagement.HalfLife, _state.Ids));
         }
 
         foreach (var partition in _state.Partitions)
@@ -690,6 +696,11 @@ public sealed class StateCheckpointer
             partition.Reranks.Load(r);
             partition.Favourites.Load(r);
             partition.Contributions.Load(r);
+            if (r.Version >= 5)
+            {
+                partition.Contributions.LoadCovered(r, _state.Ids.Sources);
+            }
+
             if (r.Version >= 3)
             {
                 partition.CoEngagement.Load(r);

@@ -1,67 +1,81 @@
+using StreamRec.Pipeline.Ids;
+using StreamRec.Pipeline.State;
+
 namespace StreamRec.Pipeline.Exchange;
 
 /// <summary>
-/// Which contributions to the room aggregates this instance has counted, per user partition, and the ones received
-/// from other instances that wait for their turn. Part of the state (the marks are checkpointed); the core's
-/// coordinating thread alone touches it.
+/// What this instance has counted of each user partition's contributions to the room aggregates, and the ones
+/// received from other instances that wait for their turn. Part of the state (the marks are checkpointed); the core's
+/// coordinating thread alone changes it, between the parallel phases.
 /// </summary>
 /// <remarks>
-/// <para>Each partition has an applied mark: the clock of the last tick close whose contribution was counted, and
-/// whether this instance made it. A contribution is counted only past the mark, so the first one for a stretch of
-/// event time wins: an instance's own records coming back from the topic, and a new owner's re-publishing of ticks
-/// its predecessor had published before a handover, are not counted twice. An instance's own merges pass the same
-/// gate: while the mark is another instance's, its re-processing of that stretch is not counted again.</para>
+/// <para>A contribution names the input it came from: per input topic, the highest offset of an event in it. Each
+/// partition's <see cref="ExchangeMarks"/> hold, per topic, the highest offset counted. A received contribution is
+/// counted only when it reaches past the marks, which it then moves at once (on arrival, before it is merged): the
+/// first contribution for an event wins. So an instance's own records coming back from the topic are passed over, and
+/// an event counted once is counted nowhere again: a partition's new owner, re-processing from the changelog's
+/// checkpoint, leaves out of the aggregates every event that its predecessor's received contributions cover (its
+/// users' own state is still rebuilt from them), whatever its clock.</para>
 /// <para>A received contribution is merged at the first tick close at or after its clock, in its partition's place in
-/// partition order, so an instance that lags its peers still merges their work in event-time order, and a restart
-/// that re-processes what its earlier run published merges the same sums at the same closes. A partition's
-/// contributions are taken in arrival order (one waiting for its clock holds back those that came after it), so the
-/// first to arrive is the first to pass the gate. At most <see cref="MaxHeld"/> wait; beyond that the oldest are
-/// merged at once (counted in <see cref="MergedEarly"/>).</para>
+/// partition order, so an instance that lags its peers still merges their work in event-time order. A partition's
+/// contributions wait in arrival order. At most <see cref="MaxHeld"/> wait; beyond that the oldest of the partition
+/// being merged go at once (counted in <see cref="MergedEarly"/>).</para>
 /// </remarks>
 public sealed class AggregateExchange
 {
     /// <summary>Received contributions that may wait for this instance's clock at most (each holds one partition's tick: kilobytes to tens of them).</summary>
     public const int MaxHeld = 4_096;
 
-    private readonly long[] _applied;
-    private readonly bool[] _own;
+    private readonly IReadOnlyList<PartitionState> _partitions;
+    private readonly IdTable _sources;
     private readonly Queue<RemoteContribution>[] _held;
     private int _heldCount;
 
-    public AggregateExchange(int partitions)
+    public AggregateExchange(IReadOnlyList<PartitionState> partitions, IdTable sources)
     {
-        _applied = new long[partitions];
-        Array.Fill(_applied, long.MinValue);
-        _own = new bool[partitions];
-        _held = [.. Enumerable.Range(0, partitions).Select(_ => new Queue<RemoteContribution>())];
+        ArgumentNullException.ThrowIfNull(partitions);
+        _partitions = partitions;
+        _sources = sources;
+        _held = [.. partitions.Select(_ => new Queue<RemoteContribution>())];
     }
 
     /// <summary>True when this instance publishes its partitions' contributions (over Kafka); a file replay keeps them to itself.</summary>
     public bool Publishes { get; set; }
 
-    /// <summary>Received contributions merged.</summary>
+    /// <summary>Received contributions counted (merged, or waiting to be).</summary>
     public long Merged { get; private set; }
 
-    /// <summary>Contributions not counted because one for the same stretch of event time already was (received or own).</summary>
+    /// <summary>Received contributions passed over because the marks already counted everything they cover.</summary>
     public long Superseded { get; private set; }
 
     /// <summary>Received contributions merged before this instance's clock reached theirs, because too many waited.</summary>
     public long MergedEarly { get; private set; }
 
-    /// <summary>Received contributions waiting for this instance's clock.</summary>
+    /// <summary>Received contributions waiting for this instance's clock (read from other threads for backpressure).</summary>
     public int Held => Volatile.Read(ref _heldCount);
 
-    /// <summary>The clock of the last tick close counted for <paramref name="partition"/> (<see cref="long.MinValue"/>: none).</summary>
-    public long AppliedMark(int partition) => _applied[partition];
-
-    internal void Hold(List<RemoteContribution> received)
+    /// <summary>Counts what reaches past the marks (moving them) and keeps it until it is due; passes over the rest.</summary>
+    internal void Receive(List<RemoteContribution> received)
     {
         foreach (var contribution in received)
         {
-            _held[contribution.Partition].Enqueue(contribution);
-        }
+            var marks = _partitions[contribution.Partition].Marks;
+            var moved = false;
+            foreach (var (source, offset) in contribution.Covered)
+            {
+                moved |= marks.Claim(source, offset);
+            }
 
-        Interlocked.Add(ref _heldCount, received.Count);
+            if (!moved)
+            {
+                Superseded++;
+                continue;
+            }
+
+            Merged++;
+            _held[contribution.Partition].Enqueue(contribution);
+            Interlocked.Increment(ref _heldCount);
+        }
     }
 
     /// <summary>Moves the received contributions of <paramref name="partition"/> due at <paramref name="clock"/> into <paramref name="due"/>, in arrival order.</summary>
@@ -69,7 +83,7 @@ public sealed class AggregateExchange
     {
         due.Clear();
         var queue = _held[partition];
-        while (queue.TryPeek(out var head) && (head.Clock <= clock || _heldCount > MaxHeld))
+        while (queue.TryPeek(out var head) && (head.Clock <= clock || Held > MaxHeld))
         {
             MergedEarly += head.Clock > clock ? 1 : 0;
             due.Add(queue.Dequeue());
@@ -77,59 +91,78 @@ public sealed class AggregateExchange
         }
     }
 
-    /// <summary>True (and the mark moves) when a received contribution is past the partition's mark.</summary>
-    internal bool AdmitReceived(RemoteContribution contribution)
+    /// <summary>
+    /// True, and the marks move over what it covers, when this instance's own contribution for <paramref name="partition"/>
+    /// counts: not when received contributions cover all of it already (a restart's open tick from its checkpoint, whose
+    /// earlier run published that tick).
+    /// </summary>
+    internal bool AdmitOwn(int partition, IReadOnlyList<(int Source, long Offset)> covered)
     {
-        var p = contribution.Partition;
-        if (contribution.Clock <= _applied[p])
+        var marks = _partitions[partition].Marks;
+        if (covered.Count > 0 && covered.All(c => c.Offset <= marks.Of(c.Source)))
         {
             Superseded++;
             return false;
         }
 
-        _applied[p] = contribution.Clock;
-        _own[p] = false;
-        Merged++;
+        foreach (var (source, offset) in covered)
+        {
+            marks.Claim(source, offset);
+        }
+
         return true;
     }
 
-    /// <summary>True (and the mark moves) when this instance's own contribution for <paramref name="partition"/> at <paramref name="clock"/> counts.</summary>
-    internal bool AdmitOwn(int partition, long clock)
-    {
-        // Several closes can share a clock (a room_stop's, then the tick's): all of this instance's own count.
-        if (clock > _applied[partition] || (_own[partition] && clock == _applied[partition]))
-        {
-            _applied[partition] = clock;
-            _own[partition] = true;
-            return true;
-        }
-
-        Superseded++;
-        return false;
-    }
-
+    /// <summary>
+    /// Writes the marks by topic name (source ids are not kept across starts), and the received contributions still
+    /// waiting: the marks count them already, so a start that lost them would never merge them.
+    /// </summary>
     internal void Save(Durability.SnapshotWriter w)
     {
-        w.VarUInt((ulong)_applied.Length);
-        for (var p = 0; p < _applied.Length; p++)
+        w.VarUInt((ulong)_partitions.Count);
+        foreach (var partition in _partitions)
         {
-            w.Long(_applied[p]);
-            w.Bool(_own[p]);
+            var marks = partition.Marks.All().ToList();
+            w.VarUInt((ulong)marks.Count);
+            foreach (var (source, offset) in marks)
+            {
+                w.String(_sources.NameOf(source));
+                w.Long(offset);
+            }
+
+            var held = _held[partition.Index];
+            w.VarUInt((ulong)held.Count);
+            foreach (var contribution in held)
+            {
+                w.Bytes(contribution.Encoded);
+            }
         }
     }
 
-    internal void Load(Durability.SnapshotReader r)
+    /// <param name="r">The checkpoint.</param>
+    /// <param name="decode">Decodes (and interns) a waiting contribution as the decoding stage would.</param>
+    internal void Load(Durability.SnapshotReader r, Func<byte[], RemoteContribution> decode)
     {
         var count = r.Count();
-        if (count != _applied.Length)
+        if (count != _partitions.Count)
         {
-            throw new InvalidDataException($"The checkpoint's exchange marks cover {count} partitions; the state has {_applied.Length}.");
+            throw new InvalidDataException($"The checkpoint's exchange marks cover {count} partitions; the state has {_partitions.Count}.");
         }
 
-        for (var p = 0; p < count; p++)
+        foreach (var partition in _partitions)
         {
-            _applied[p] = r.Long();
-            _own[p] = r.Bool();
+            var marks = r.Count();
+            for (var i = 0; i < marks; i++)
+            {
+                partition.Marks.Claim(_sources.Intern(r.String()), r.Long());
+            }
+
+            var held = r.Count();
+            for (var i = 0; i < held; i++)
+            {
+                _held[partition.Index].Enqueue(decode(r.Bytes()));
+                Interlocked.Increment(ref _heldCount);
+            }
         }
     }
 }

@@ -8,7 +8,8 @@ namespace StreamRec.Pipeline.Exchange;
 /// <summary>
 /// The exchange topic's record value: one partition's contributions at one tick close, named by external ids (interned
 /// ids mean nothing on another instance). Little-endian, versioned:
-/// <c>version(1) · partition(varuint) · clock(int64) · rooms(varuint) × [room(string) · popularity · visits ·
+/// <c>version(2) · partition(varuint) · clock(int64) · covered(varuint) × [input topic(string) · offset(int64)] ·
+/// rooms(varuint) × [room(string) · popularity · visits ·
 /// purchases · intents] · audiences(varuint) × [streamer(string) · dimensions(varuint) × float32 · mass] ·
 /// pairs(varuint) × [streamer X(string) · streamer Y(string) · amount]</c>, where each decayed sum is
 /// <c>value(float64) · ts(int64 ms)</c> and a string is its UTF-8 length (varuint) and bytes. Values are the exact
@@ -16,7 +17,7 @@ namespace StreamRec.Pipeline.Exchange;
 /// </summary>
 internal static class ContributionCodec
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
     private const string Record = "An exchanged contribution";
 
     public static byte[] Encode(int partition, long clock, RoomContributions rooms, CoEngagementContributions pairs, IdTables ids)
@@ -26,6 +27,13 @@ internal static class ContributionCodec
         w.Byte(Version);
         w.VarUInt((ulong)partition);
         w.Long(clock);
+        w.VarUInt((ulong)rooms.Covered.Count);
+        foreach (var (source, offset) in rooms.Covered)
+        {
+            w.String(ids.Sources.NameOf(source));
+            w.Long(offset);
+        }
+
         w.VarUInt((ulong)rooms.Rooms.Count);
         foreach (var (room, sums) in rooms.Rooms)
         {
@@ -67,7 +75,8 @@ internal static class ContributionCodec
     {
         // Read once without interning, so a record rejected half-way leaves no names in the id tables.
         Read(value, partitions, dimensions, pairHalfLife, null);
-        return Read(value, partitions, dimensions, pairHalfLife, ids)!;
+        var read = Read(value, partitions, dimensions, pairHalfLife, ids)!;
+        return new RemoteContribution(read.Partition, read.Clock, read.Covered, read.Rooms, read.Pairs, value.ToArray());
     }
 
     private static RemoteContribution? Read(ReadOnlySpan<byte> value, int partitions, int dimensions, TimeSpan pairHalfLife, IdTables? ids)
@@ -86,8 +95,22 @@ internal static class ContributionCodec
         }
 
         var clock = r.Long();
-        var rooms = new RoomContributions(dimensions);
         var count = r.Length();
+        var covered = new List<(int Source, long Offset)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var source = Id(ids?.Sources, ref r);
+            var offset = r.Long();
+            if (offset < 0)
+            {
+                throw new InvalidDataException($"{Record} covers offset {offset}.");
+            }
+
+            covered.Add((source, offset));
+        }
+
+        var rooms = new RoomContributions(dimensions);
+        count = r.Length();
         for (var i = 0; i < count; i++)
         {
             var room = Id(ids?.Rooms, ref r);
@@ -139,7 +162,7 @@ internal static class ContributionCodec
             throw new InvalidDataException($"{Record} has trailing bytes.");
         }
 
-        return ids is null ? null : new RemoteContribution((int)partition, clock, rooms, pairs);
+        return ids is null ? null : new RemoteContribution((int)partition, clock, covered, rooms, pairs);
     }
 
     private static void Decayed(ByteWriter w, DecayedValue value)

@@ -6,13 +6,20 @@ namespace StreamRec.Pipeline.Exchange;
 /// One partition's additions to the room aggregates at one tick close of the instance that processed it, read back
 /// from the exchange topic and interned into this instance's ids by the decoding stage.
 /// </summary>
-public sealed class RemoteContribution(int partition, long clock, RoomContributions rooms, CoEngagementContributions pairs)
+public sealed class RemoteContribution(
+    int partition, long clock, IReadOnlyList<(int Source, long Offset)> covered, RoomContributions rooms, CoEngagementContributions pairs, byte[]? encoded = null)
 {
+    /// <summary>The record as received (see <see cref="ContributionCodec"/>): what a checkpoint keeps of one still waiting.</summary>
+    public byte[] Encoded { get; } = encoded ?? [];
+
     /// <summary>The user partition whose events made it.</summary>
     public int Partition { get; } = partition;
 
     /// <summary>The event-time clock of the tick close that merged it where it was made.</summary>
     public long Clock { get; } = clock;
+
+    /// <summary>Per input topic (<see cref="Ids.IdTables.Sources"/>), the highest offset of an event it counts.</summary>
+    public IReadOnlyList<(int Source, long Offset)> Covered { get; } = covered;
 
     public RoomContributions Rooms { get; } = rooms;
 

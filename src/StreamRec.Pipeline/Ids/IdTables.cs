@@ -10,4 +10,7 @@ public sealed class IdTables
     public IdTable Streamers { get; } = new();
 
     public IdTable Categories { get; } = new();
+
+    /// <summary>Input topics of Kafka records, named by the exchange's marks; not checkpointed (the marks are kept by name).</summary>
+    public IdTable Sources { get; } = new();
 }

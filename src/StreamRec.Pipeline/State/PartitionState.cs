@@ -32,6 +32,9 @@ public sealed class PartitionState
 
     public RoomContributions Contributions { get; }
 
+    /// <summary>What of this partition's input the room aggregates count already (see <see cref="Exchange.AggregateExchange"/>).</summary>
+    public Exchange.ExchangeMarks Marks { get; } = new();
+
     /// <summary>This tick's additions to the global co-engagement table.</summary>
     public CoEngagementContributions CoEngagement { get; }
 

@@ -21,7 +21,7 @@ public sealed class PipelineState
         CoEngagement = new CoEngagementTable(options.CoEngagement.Neighbours, options.CoEngagement.HalfLife);
         Partitions = [.. Enumerable.Range(0, options.Partitions).Select(p => new PartitionState(p, options, Ids.Users, userStore(p)))];
         PartitionMap = new PartitionMap(Ids.Users, options.Partitions);
-        Exchange = new Exchange.AggregateExchange(options.Partitions);
+        Exchange = new Exchange.AggregateExchange(Partitions, Ids.Sources);
     }
 
     public IdTables Ids { get; } = new();

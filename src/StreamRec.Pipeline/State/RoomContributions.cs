@@ -14,6 +14,7 @@ public sealed class RoomContributions(int dimensions)
     private readonly Dictionary<int, RoomSums> _rooms = [];
     private readonly Dictionary<int, AudienceSum> _audiences = [];
     private readonly Stack<AudienceSum> _pool = new();
+    private readonly List<(int Source, long Offset)> _covered = [];
 
     /// <summary>Rooms with a contribution this tick, in first-touch order.</summary>
     public IReadOnlyDictionary<int, RoomSums> Rooms => _rooms;
@@ -49,6 +50,29 @@ public sealed class RoomContributions(int dimensions)
     /// <summary>True when nothing was added since the last <see cref="Clear"/>.</summary>
     public bool IsEmpty => _rooms.Count == 0 && _audiences.Count == 0;
 
+    /// <summary>Per input topic, the highest offset of an event that contributed this tick (Kafka input only).</summary>
+    public IReadOnlyList<(int Source, long Offset)> Covered => _covered;
+
+    /// <summary>Notes that the event at <paramref name="offset"/> of <paramref name="source"/> contributed.</summary>
+    internal void Cover(int source, long offset)
+    {
+        if (source < 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _covered.Count; i++)
+        {
+            if (_covered[i].Source == source)
+            {
+                _covered[i] = (source, Math.Max(_covered[i].Offset, offset));
+                return;
+            }
+        }
+
+        _covered.Add((source, offset));
+    }
+
     /// <summary>Sets a room's sums as another instance reported them (the exchange).</summary>
     internal void Set(int room, RoomSums sums) => _rooms[room] = sums;
 
@@ -68,6 +92,7 @@ public sealed class RoomContributions(int dimensions)
 
     public void Clear()
     {
+        _covered.Clear();
         _rooms.Clear();
         foreach (var (_, sum) in _audiences)
         {
@@ -96,6 +121,27 @@ public sealed class RoomContributions(int dimensions)
             w.Int(streamer);
             w.Floats(sum.Vector);
             w.Decayed(sum.Mass);
+        }
+    }
+
+    /// <summary>Writes what the open tick covers, by topic name (source ids are not kept across starts).</summary>
+    internal void SaveCovered(Durability.SnapshotWriter w, Ids.IdTable sources)
+    {
+        w.VarUInt((ulong)_covered.Count);
+        foreach (var (source, offset) in _covered)
+        {
+            w.String(sources.NameOf(source));
+            w.Long(offset);
+        }
+    }
+
+    internal void LoadCovered(Durability.SnapshotReader r, Ids.IdTable sources)
+    {
+        _covered.Clear();
+        var count = r.Count();
+        for (var i = 0; i < count; i++)
+        {
+            _covered.Add((sources.Intern(r.String()), r.Long()));
         }
     }
 

@@ -19,7 +19,9 @@ public sealed class CoEngagementUpdate(PipelineOptions options, PartitionState p
     public void Apply(in EventRecord e, UserState user)
     {
         var weight = options.Weights.Of(e.Kind);
-        if (weight <= 0 || e.Streamer < 0 || options.CoEngagement.Neighbours == 0 || user.AffinityCount == 0)
+        // An event another instance already counted (see RoomEngagement) adds no pairs either; the offsets it covers
+        // are noted there.
+        if (weight <= 0 || e.Streamer < 0 || options.CoEngagement.Neighbours == 0 || user.AffinityCount == 0 || partition.Marks.Counts(e))
         {
             return;
         }

@@ -9,8 +9,8 @@ namespace StreamRec.Pipeline.Steps;
 /// At a tick's close, merges every partition's contributions (in partition order) into the global room
 /// popularity, conversion counts, streamer audience profiles and co-engagement, moves the rooms that gained popularity in
 /// the live-room index, and prepares the index's top lists for the tick's re-ranks. In each partition's place come first
-/// the contributions other instances published for it that are due, then this instance's own; both pass the exchange's
-/// gate (<see cref="AggregateExchange"/>), and own ones are published when the exchange is on. Coordinating thread only.
+/// the contributions other instances published for it that are due, then this instance's own, whose input the marks
+/// then count (<see cref="AggregateExchange"/>); own ones are published when the exchange is on. Coordinating thread only.
 /// </summary>
 public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState state)
 {
@@ -31,15 +31,13 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
             exchange.TakeDue(partition.Index, clockMs, _due);
             foreach (var received in _due)
             {
-                if (exchange.AdmitReceived(received))
-                {
-                    Merge(received.Rooms);
-                    _pairs.Add(received.Pairs);
-                }
+                Merge(received.Rooms);
+                _pairs.Add(received.Pairs);
             }
 
+            // Own contributions hold only events the marks did not count (the steps leave the others out).
             var own = partition.Contributions;
-            if ((!own.IsEmpty || partition.CoEngagement.Pairs.Count > 0) && exchange.AdmitOwn(partition.Index, clockMs))
+            if ((!own.IsEmpty || partition.CoEngagement.Pairs.Count > 0) && exchange.AdmitOwn(partition.Index, own.Covered))
             {
                 if (exchange.Publishes && published is not null)
                 {
@@ -68,6 +66,38 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         }
 
         state.LiveIndex.PrepareTick(clockMs);
+    }
+
+    /// <summary>
+    /// Between ticks, with no events of its own (a batch of other instances' contributions only): merges the received
+    /// contributions beyond the bound of waiting ones (oldest first), so a start that reads hours of the topic merges as
+    /// it reads instead of holding it all.
+    /// </summary>
+    public void ApplyReceived(long clockMs)
+    {
+        _touched.Clear();
+        _pairs.Clear();
+        // Only what exceeds the bound: the rest merges at tick closes, in partition order, so a restart's re-processing
+        // merges its earlier run's records where that run merged its own.
+        const long due = long.MinValue;
+        foreach (var partition in state.Partitions)
+        {
+            state.Exchange.TakeDue(partition.Index, due, _due);
+            foreach (var received in _due)
+            {
+                Merge(received.Rooms);
+                _pairs.Add(received.Pairs);
+            }
+        }
+
+        _coEngagement.Apply(_pairs, state.CoEngagement, clockMs);
+        foreach (var room in _touched)
+        {
+            if (room.IsLive)
+            {
+                state.LiveIndex.Reindex(room);
+            }
+        }
     }
 
     private void Merge(RoomContributions contributions)

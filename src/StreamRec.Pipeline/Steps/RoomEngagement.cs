@@ -17,7 +17,14 @@ public sealed class RoomEngagement(PipelineOptions options, PartitionState parti
 
     public void Apply(in EventRecord e, UserState user)
     {
+        if (partition.Marks.Counts(e))
+        {
+            // Another instance processed this event before a handover and published what it added.
+            return;
+        }
+
         var weight = options.Weights.Of(e);
+        partition.Contributions.Cover(e.Source, e.Offset);
         partition.Contributions.Engage(e.Room, e.Ts, options.PopularityHalfLife, weight, e.Kind == EventKind.Purchase, e.Intent);
         if (Vectors.TryUnit(user.Interest, _unit))
         {

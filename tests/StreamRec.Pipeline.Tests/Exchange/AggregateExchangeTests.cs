@@ -1,5 +1,8 @@
+using StreamRec.Contracts.Events;
+using StreamRec.Pipeline.Decoding;
 using StreamRec.Pipeline.Durability;
 using StreamRec.Pipeline.Exchange;
+using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.State;
 
 namespace StreamRec.Pipeline.Tests.Exchange;
@@ -7,106 +10,112 @@ namespace StreamRec.Pipeline.Tests.Exchange;
 public sealed class AggregateExchangeTests
 {
     private static readonly TimeSpan HalfLife = TimeSpan.FromMinutes(30);
+    private readonly PipelineState _state = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
+
+    private AggregateExchange Exchange => _state.Exchange;
+
+    private int Clicks => _state.Ids.Sources.Intern("live.clicks");
 
     [Fact]
-    public void AdmitReceived_OwnContributionComingBack_IsSuperseded()
+    public void Receive_OwnContributionComingBack_IsSuperseded()
     {
-        var exchange = new AggregateExchange(2);
-        Assert.True(exchange.AdmitOwn(0, 1_000));
+        Assert.True(Exchange.AdmitOwn(0, [(Clicks, 10)]));
 
-        Assert.False(exchange.AdmitReceived(Received(0, 1_000)));
-        Assert.Equal((1L, 0L), (exchange.Superseded, exchange.Merged));
+        Exchange.Receive([Received(0, 1_000, (Clicks, 10))]);
+
+        Assert.Equal((1L, 0L, 0), (Exchange.Superseded, Exchange.Merged, Exchange.Held));
     }
 
     [Fact]
-    public void AdmitReceived_NewOwnerRepublishingTicksItsPredecessorPublished_CountsEachStretchOnce()
+    public void Receive_NewOwnerRepublishingWhatItsPredecessorPublished_CountsEachEventOnce()
     {
-        var exchange = new AggregateExchange(1);
-        Assert.True(exchange.AdmitReceived(Received(0, 1_000)));
-        Assert.True(exchange.AdmitReceived(Received(0, 2_000)));
+        Exchange.Receive([Received(0, 1_000, (Clicks, 100))]);
 
-        // The new owner restored the partition at an older checkpoint and processes 1_000..2_000 again.
-        Assert.False(exchange.AdmitReceived(Received(0, 1_500)));
-        Assert.False(exchange.AdmitReceived(Received(0, 2_000)));
-        Assert.True(exchange.AdmitReceived(Received(0, 2_500)));
+        // The new owner restored the partition at an older checkpoint and re-processed offsets up to 80 without
+        // having seen the predecessor's record: superseded. What it adds past 100 counts.
+        Exchange.Receive([Received(0, 9_000, (Clicks, 80)), Received(0, 9_500, (Clicks, 150))]);
 
-        Assert.Equal((3L, 2L, 2_500L), (exchange.Merged, exchange.Superseded, exchange.AppliedMark(0)));
+        Assert.Equal((2L, 1L, 150L), (Exchange.Merged, Exchange.Superseded, _state.Partitions[0].Marks.Of(Clicks)));
     }
 
     [Fact]
-    public void AdmitOwn_PartitionAnotherInstanceCountedFurther_SkipsThatStretchThenCountsAgain()
+    public void Marks_ReceivedContributionCoveringAnOffset_CountEventsUpToItOnly()
     {
-        var exchange = new AggregateExchange(1);
-        Assert.True(exchange.AdmitReceived(Received(0, 2_000)));
+        Exchange.Receive([Received(1, 1_000, (Clicks, 41))]);
+        var marks = _state.Partitions[1].Marks;
 
-        Assert.False(exchange.AdmitOwn(0, 1_800));
-        Assert.False(exchange.AdmitOwn(0, 2_000));
-        Assert.True(exchange.AdmitOwn(0, 2_100));
-
-        // Another close at the same clock (a room_stop's, then the tick's) is still this instance's own.
-        Assert.True(exchange.AdmitOwn(0, 2_100));
+        Assert.True(marks.Counts(new EventRecord(EventKind.Click, 1, 0, 0, 0, -1, 0, Source: Clicks, Offset: 41)));
+        Assert.False(marks.Counts(new EventRecord(EventKind.Click, 1, 0, 0, 0, -1, 0, Source: Clicks, Offset: 42)));
+        Assert.False(marks.Counts(new EventRecord(EventKind.Click, 1, 0, 0, 0, -1, 0)));
+        Assert.False(_state.Partitions[0].Marks.Counts(new EventRecord(EventKind.Click, 1, 0, 0, 0, -1, 0, Source: Clicks, Offset: 1)));
     }
 
     [Fact]
     public void TakeDue_ContributionAheadOfTheClock_WaitsForIt()
     {
-        var exchange = new AggregateExchange(2);
-        exchange.Hold([Received(0, 2_000), Received(1, 3_000), Received(0, 5_000)]);
+        Exchange.Receive([Received(0, 2_000, (Clicks, 1)), Received(1, 3_000, (Clicks, 1)), Received(0, 5_000, (Clicks, 2))]);
         var due = new List<RemoteContribution>();
 
-        exchange.TakeDue(0, 4_000, due);
+        Exchange.TakeDue(0, 4_000, due);
         Assert.Equal([2_000L], due.Select(c => c.Clock));
-        exchange.TakeDue(0, 5_000, due);
+        Exchange.TakeDue(0, 5_000, due);
         Assert.Equal([5_000L], due.Select(c => c.Clock));
-        Assert.Equal(1, exchange.Held);
-        Assert.Equal(0, exchange.MergedEarly);
-    }
-
-    [Fact]
-    public void TakeDue_EarlierClockArrivingAfterOneStillWaiting_WaitsBehindItAndIsThenSuperseded()
-    {
-        // The old owner's tick, then its successor's re-processing of an earlier stretch: the first to arrive wins.
-        var exchange = new AggregateExchange(1);
-        exchange.Hold([Received(0, 5_000), Received(0, 4_500)]);
-        var due = new List<RemoteContribution>();
-
-        exchange.TakeDue(0, 4_800, due);
-        Assert.Empty(due);
-        exchange.TakeDue(0, 5_000, due);
-
-        Assert.Equal([true, false], due.Select(exchange.AdmitReceived));
+        Assert.Equal(1, Exchange.Held);
+        Assert.Equal(0, Exchange.MergedEarly);
     }
 
     [Fact]
     public void TakeDue_MoreWaitingThanTheBound_TakesTheOldestEarly()
     {
-        var exchange = new AggregateExchange(1);
-        exchange.Hold([.. Enumerable.Range(0, AggregateExchange.MaxHeld + 3).Select(i => Received(0, 10_000 + i))]);
+        Exchange.Receive([.. Enumerable.Range(0, AggregateExchange.MaxHeld + 3).Select(i => Received(0, 10_000 + i, (Clicks, i)))]);
         var due = new List<RemoteContribution>();
 
-        exchange.TakeDue(0, 0, due);
+        Exchange.TakeDue(0, 0, due);
 
         Assert.Equal([10_000L, 10_001, 10_002], due.Select(c => c.Clock));
-        Assert.Equal((3L, AggregateExchange.MaxHeld), (exchange.MergedEarly, exchange.Held));
+        Assert.Equal((3L, AggregateExchange.MaxHeld), (Exchange.MergedEarly, Exchange.Held));
     }
 
     [Fact]
-    public void Load_SavedMarks_RestoresTheGate()
+    public void Load_SavedMarks_RestoreByTopicName()
     {
-        var exchange = new AggregateExchange(3);
-        exchange.AdmitOwn(0, 1_000);
-        exchange.AdmitReceived(Received(2, 7_000));
+        _state.Ids.Sources.Intern("live.comments");
+        Assert.True(Exchange.AdmitOwn(1, [(_state.Ids.Sources.Find("live.comments"), 7), (Clicks, 70)]));
         var w = new SnapshotWriter();
-        exchange.Save(w);
+        Exchange.Save(w);
 
-        var restored = new AggregateExchange(3);
-        restored.Load(new SnapshotReader(w.Written.ToArray()));
+        // Another start meets the topics in another order.
+        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
+        var comments = restored.Ids.Sources.Intern("live.comments");
+        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), _ => throw new InvalidOperationException("nothing waits"));
 
-        Assert.Equal([1_000L, long.MinValue, 7_000L], Enumerable.Range(0, 3).Select(restored.AppliedMark));
-        Assert.True(restored.AdmitOwn(0, 1_000));
-        Assert.False(restored.AdmitOwn(2, 7_000));
+        Assert.Equal(7, restored.Partitions[1].Marks.Of(comments));
+        Assert.Equal(70, restored.Partitions[1].Marks.Of(restored.Ids.Sources.Find("live.clicks")));
+        Assert.Empty(restored.Partitions[0].Marks.All());
     }
 
-    private static RemoteContribution Received(int partition, long clock) =>
-        new(partition, clock, new RoomContributions(4), new CoEngagementContributions(HalfLife));
+    [Fact]
+    public void Load_ContributionsStillWaiting_AreKeptWithTheirClaims()
+    {
+        var ids = _state.Ids;
+        var rooms = new RoomContributions(4);
+        rooms.Engage(ids.Rooms.Intern("r1"), 5_000, HalfLife, 2, purchase: false);
+        rooms.Cover(Clicks, 9);
+        var value = ContributionCodec.Encode(1, 5_000, rooms, new CoEngagementContributions(HalfLife), ids);
+        Exchange.Receive([ContributionCodec.Decode(value, 2, 4, HalfLife, ids)]);
+        var w = new SnapshotWriter();
+        Exchange.Save(w);
+
+        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
+        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), bytes => ContributionCodec.Decode(bytes, 2, 4, HalfLife, restored.Ids));
+        var due = new List<RemoteContribution>();
+        restored.Exchange.TakeDue(1, 5_000, due);
+
+        Assert.Equal(9, restored.Partitions[1].Marks.Of(restored.Ids.Sources.Find("live.clicks")));
+        var room = Assert.Single(Assert.Single(due).Rooms.Rooms);
+        Assert.Equal(("r1", 2.0), (restored.Ids.Rooms.NameOf(room.Key), room.Value.Popularity.Value));
+    }
+
+    private static RemoteContribution Received(int partition, long clock, params (int Source, long Offset)[] covered) =>
+        new(partition, clock, covered, new RoomContributions(4), new CoEngagementContributions(HalfLife));
 }

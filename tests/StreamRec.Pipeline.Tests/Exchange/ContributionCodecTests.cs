@@ -33,6 +33,9 @@ public sealed class ContributionCodecTests
 
         Assert.Equal((3, 1_000_123L), (decoded.Partition, decoded.Clock));
         Assert.Equal(
+            rooms.Covered.Select(c => (writer.Sources.NameOf(c.Source), c.Offset)),
+            decoded.Covered.Select(c => (reader.Sources.NameOf(c.Source), c.Offset)));
+        Assert.Equal(
             rooms.Rooms.Select(r => (writer.Rooms.NameOf(r.Key), r.Value)),
             decoded.Rooms.Rooms.Select(r => (reader.Rooms.NameOf(r.Key), r.Value)));
         Assert.Equal(
@@ -54,7 +57,7 @@ public sealed class ContributionCodecTests
             Assert.Throws<InvalidDataException>(() => ContributionCodec.Decode(value.AsSpan(0, length), 4, Dimensions, HalfLife, reader));
         }
 
-        Assert.Equal((0, 0), (reader.Rooms.Count, reader.Streamers.Count));
+        Assert.Equal((0, 0, 0), (reader.Rooms.Count, reader.Streamers.Count, reader.Sources.Count));
     }
 
     [Fact]
@@ -85,6 +88,8 @@ public sealed class ContributionCodecTests
     {
         var rooms = new RoomContributions(Dimensions);
         var pairs = new CoEngagementContributions(HalfLife);
+        rooms.Cover(ids.Sources.Intern("live.clicks"), random.Next(1_000_000));
+        rooms.Cover(ids.Sources.Intern("live.purchases"), random.Next(1_000_000));
         var ts = 1_767_636_000_000L;
         for (var i = 0; i < 40; i++)
         {

@@ -16,7 +16,12 @@ namespace StreamRec.Pipeline.Tests.Exchange;
 public sealed class TwoInstanceExchangeTests
 {
     private const int Ticks = 40;
+    private const string Topic = "live.clicks";
     private static readonly PipelineOptions Options = new PipelineOptions { Partitions = 2 }.Validate();
+    private static readonly List<(List<LiveEvent> Events, long Clock)> Ticked = [.. Log()];
+
+    /// <summary>Each user event's offset in its partition, as Kafka would number it.</summary>
+    private static readonly Dictionary<LiveEvent, long> Offsets = NumberByPartition();
 
     [Fact]
     public void Exchange_TwoInstancesEachWithOnePartition_EndWithTheAggregatesOfOneInstance()
@@ -48,7 +53,7 @@ public sealed class TwoInstanceExchangeTests
         var echoed = new CoreHarness(Options);
         echoed.State.Exchange.Publishes = true;
         List<RemoteContribution>? echo = null;
-        foreach (var tick in Log())
+        foreach (var tick in Ticked)
         {
             alone.Run(Batch(alone, tick.Events, tick.Clock, null));
             var batch = echoed.Run(Batch(echoed, tick.Events, tick.Clock, echo));
@@ -67,7 +72,7 @@ public sealed class TwoInstanceExchangeTests
         var second = new CoreHarness(Options);
         first.State.Exchange.Publishes = second.State.Exchange.Publishes = exchange;
         List<RemoteContribution>? toFirst = null, toSecond = null;
-        foreach (var tick in Log())
+        foreach (var tick in Ticked)
         {
             single.Run(Batch(single, tick.Events, tick.Clock, null));
             var a = first.Run(Batch(first, Owned(tick.Events, 0), tick.Clock, toFirst));
@@ -115,20 +120,70 @@ public sealed class TwoInstanceExchangeTests
         }
     }
 
+    [Fact]
+    public void Exchange_NewOwnerAheadInEventTimeReprocessingWhatItsPredecessorPublished_CountsEachEventOnce()
+    {
+        // The first instance owns partition 0 and dies after tick 29, its last checkpoint at tick 20. The second
+        // owns partition 1 and takes partition 0 over at tick 30: it re-processes ticks 20 to 29 of partition 0 at its
+        // own clock (late events), then goes on with both.
+        var single = new CoreHarness(Options);
+        var first = new CoreHarness(Options);
+        var second = new CoreHarness(Options);
+        first.State.Exchange.Publishes = second.State.Exchange.Publishes = true;
+        List<RemoteContribution>? toSecond = null;
+        for (var t = 0; t < Ticks; t++)
+        {
+            var (events, clock) = Ticked[t];
+            single.Run(Batch(single, events, clock, null));
+            var own = t < 30 ? Owned(events, 1) : events;
+            if (t == 30)
+            {
+                own = [.. Ticked.Skip(20).Take(10).SelectMany(tick => Owned(tick.Events, 0).Where(e => e is UserEvent)), .. own];
+            }
+
+            second.Run(Batch(second, own, clock, toSecond));
+            toSecond = null;
+            if (t < 30)
+            {
+                var a = first.Run(Batch(first, Owned(events, 0), clock, null));
+                toSecond = Decode(a.Published, second.State);
+            }
+        }
+
+        var end = Ev.T0 + ((Ticks + 1) * 1_000L);
+        single.Run(Batch(single, [], end, null));
+        second.Run(Batch(second, [], end, null));
+
+        AssertSameAggregates(single.State, second.State, countsOnly: true);
+    }
+
     private static List<LiveEvent> Owned(List<LiveEvent> events, int partition) =>
         [.. events.Where(e => e is not UserEvent user || UserPartitioner.PartitionOf(user.UserId, Options.Partitions) == partition)];
 
     private static EventBatch Batch(CoreHarness core, List<LiveEvent> events, long clock, List<RemoteContribution>? received)
     {
         var batch = new EventBatch { ClosesTick = true, Clock = clock, Received = received };
-        batch.Events.AddRange(events.Select(e => Ev.Record(core.State, e)));
+        var topic = core.State.Ids.Sources.Intern(Topic);
+        batch.Events.AddRange(events.Select(e => Offsets.TryGetValue(e, out var offset) ? Ev.Record(core.State, e) with { Source = topic, Offset = offset } : Ev.Record(core.State, e)));
         return batch;
+    }
+
+    private static Dictionary<LiveEvent, long> NumberByPartition()
+    {
+        var offsets = new Dictionary<LiveEvent, long>(ReferenceEqualityComparer.Instance);
+        var next = new long[Options.Partitions];
+        foreach (var e in Ticked.SelectMany(t => t.Events).OfType<UserEvent>())
+        {
+            offsets[e] = next[UserPartitioner.PartitionOf(e.UserId, Options.Partitions)]++;
+        }
+
+        return offsets;
     }
 
     private static List<RemoteContribution> Decode(List<PublishedContribution> published, PipelineState into) =>
         [.. published.Select(p => ContributionCodec.Decode(p.Value, Options.Partitions, Options.VectorDimensions, Options.CoEngagement.HalfLife, into.Ids))];
 
-    private static void AssertSameAggregates(PipelineState expected, PipelineState actual, bool exact = false)
+    private static void AssertSameAggregates(PipelineState expected, PipelineState actual, bool exact = false, bool countsOnly = false)
     {
         var at = Ev.T0 + ((Ticks + 2) * 1_000L);
         var h = Options.PopularityHalfLife;
@@ -140,6 +195,11 @@ public sealed class TwoInstanceExchangeTests
             Close(want.Visits.At(at, h), got.Visits.At(at, h), exact);
             Close(want.Purchases.At(at, h), got.Purchases.At(at, h), exact);
             Close(want.Intents.At(at, h), got.Intents.At(at, h), exact);
+
+            if (countsOnly)
+            {
+                continue;
+            }
 
             var streamer = $"s-r{r}";
             var wantAudience = expected.Rooms.FindStreamer(expected.Ids.Streamers.Find(streamer))!;
