@@ -153,7 +153,15 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
             {
                 if (Interlocked.Exchange(ref _catchUpRequested, 0) == 1)
                 {
-                    targets = consumer.Assignment.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, MetadataTimeout));
+                    try
+                    {
+                        targets = consumer.Assignment.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, MetadataTimeout));
+                    }
+                    catch (KafkaException)
+                    {
+                        // Brokers out of reach: asked again on the next turn; the outage monitor decides when the run gives up.
+                        Volatile.Write(ref _catchUpRequested, 1);
+                    }
                 }
 
                 if (targets is not null && targets.All(t => t.Value.High.Value <= t.Value.Low.Value || read.GetValueOrDefault(t.Key) >= t.Value.High.Value))
