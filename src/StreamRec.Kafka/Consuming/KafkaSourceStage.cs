@@ -38,6 +38,7 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
     private sealed class Logic : TimerGraphStageLogic, IOutHandler
     {
         private const string RetryTimer = "merge";
+        private static readonly TimeSpan HeldBackRetry = TimeSpan.FromMilliseconds(20);
 
         private readonly KafkaSourceStage _stage;
         private readonly KafkaSourceControl _control;
@@ -127,7 +128,11 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
                 // Partitions arrived or moved: first what other instances already counted of them, then their input.
                 if (exchange.TakeAll() is { } catchingUp)
                 {
-                    Push(_stage.Shape.Outlet, new RawRecordBatch(0, 0) { Watermark = _merger.LastBatchWatermark, Exchanged = catchingUp });
+                    Push(_stage.Shape.Outlet, ExchangeOnly(catchingUp));
+                }
+                else
+                {
+                    RetryHeldBack(exchange);
                 }
 
                 return;
@@ -151,7 +156,12 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
             if (_control.Exchange?.TakeAll() is { } exchanged)
             {
                 // Other instances' contributions go on without input of ours; event time stays where it was.
-                Push(_stage.Shape.Outlet, new RawRecordBatch(0, 0) { Watermark = _merger.LastBatchWatermark, Exchanged = exchanged });
+                Push(_stage.Shape.Outlet, ExchangeOnly(exchanged));
+            }
+            else if (_control.Exchange is { HasRecords: true } && (outcome.RetryAfter is not { } wait || wait > HeldBackRetry))
+            {
+                ScheduleOnce(RetryTimer, HeldBackRetry);
+                return;
             }
 
             if (outcome.RetryAfter is { } retry)
@@ -159,6 +169,22 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
                 ScheduleOnce(RetryTimer, retry);
             }
         }
+
+        /// <summary>
+        /// Records the reader keeps while the core holds too many to take more: no wake comes for them (the reader waits
+        /// for the stream) and no pull either (the outlet stays free), so the stage looks again shortly.
+        /// </summary>
+        private void RetryHeldBack(ExchangeReader exchange)
+        {
+            if (exchange.HasRecords)
+            {
+                ScheduleOnce(RetryTimer, HeldBackRetry);
+            }
+        }
+
+        /// <summary>A batch of exchange records alone: the last batch's watermark, so event time does not move.</summary>
+        private RawRecordBatch ExchangeOnly(List<Pipeline.Exchange.ExchangedRecord> records) =>
+            new(0, 0) { Watermark = _merger.LastBatchWatermark, Exchanged = records };
 
         private PartitionBuffer[] Inputs()
         {

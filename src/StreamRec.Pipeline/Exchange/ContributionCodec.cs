@@ -71,15 +71,14 @@ internal static class ContributionCodec
 
     /// <summary>Decodes and interns a record; the decoding stage calls it, as the id tables' only writer.</summary>
     /// <exception cref="InvalidDataException">The record is cut short, of another version, partition count or vector size, or holds a value that is not finite.</exception>
-    public static RemoteContribution Decode(ReadOnlySpan<byte> value, int partitions, int dimensions, TimeSpan pairHalfLife, IdTables ids)
+    public static RemoteContribution Decode(byte[] value, int partitions, int dimensions, TimeSpan pairHalfLife, IdTables ids)
     {
         // Read once without interning, so a record rejected half-way leaves no names in the id tables.
         Read(value, partitions, dimensions, pairHalfLife, null);
-        var read = Read(value, partitions, dimensions, pairHalfLife, ids)!;
-        return new RemoteContribution(read.Partition, read.Clock, read.Covered, read.Rooms, read.Pairs, value.ToArray());
+        return Read(value, partitions, dimensions, pairHalfLife, ids)!;
     }
 
-    private static RemoteContribution? Read(ReadOnlySpan<byte> value, int partitions, int dimensions, TimeSpan pairHalfLife, IdTables? ids)
+    private static RemoteContribution? Read(byte[] value, int partitions, int dimensions, TimeSpan pairHalfLife, IdTables? ids)
     {
         var r = new ByteReader(value, Record);
         var version = r.Byte();
@@ -162,7 +161,8 @@ internal static class ContributionCodec
             throw new InvalidDataException($"{Record} has trailing bytes.");
         }
 
-        return ids is null ? null : new RemoteContribution((int)partition, clock, covered, rooms, pairs);
+        // The record itself is kept (not copied): a checkpoint writes it for a contribution still waiting.
+        return ids is null ? null : new RemoteContribution((int)partition, clock, covered, rooms, pairs, value);
     }
 
     private static void Decayed(ByteWriter w, DecayedValue value)

@@ -49,7 +49,7 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
             _validator.Validate(raw, _validator.MaxTs(time), batch.Events, _rejected);
             if (raw.Exchanged is { Count: > 0 } exchanged)
             {
-                batch.Received = DecodeExchanged(exchanged, batch.DeadLetters);
+                batch.Received = DecodeExchanged(exchanged);
             }
 
             AddDeadLetters(batch);
@@ -79,7 +79,7 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
         }
 
         /// <summary>Other instances' contributions, interned here as everything else is; one that cannot be read is a dead letter.</summary>
-        private List<Exchange.RemoteContribution> DecodeExchanged(List<Exchange.ExchangedRecord> exchanged, List<DeadLetter> deadLetters)
+        private List<Exchange.RemoteContribution> DecodeExchanged(List<Exchange.ExchangedRecord> exchanged)
         {
             var received = new List<Exchange.RemoteContribution>(exchanged.Count);
             foreach (var record in exchanged)
@@ -91,14 +91,9 @@ internal sealed class EventDecoding(PipelineOptions options, PipelineState state
                 }
                 catch (InvalidDataException ex)
                 {
-                    deadLetters.Add(new DeadLetter
-                    {
-                        Reason = DeadLetterReason.InvalidContribution,
-                        Message = ex.Message,
-                        Source = record.Origin.ToString(),
-                        RawBase64 = Convert.ToBase64String(record.Value),
-                    });
-                    metrics.AddDeadLetter(DeadLetterReason.InvalidContribution);
+                    // Dead-lettered and counted with the batch's other rejected records.
+                    _rejected.Add(new RejectedRecord(
+                        new DecodeError(DeadLetterReason.InvalidContribution, ex.Message), record.Origin, record.Value, record.Value.Length));
                 }
             }
 

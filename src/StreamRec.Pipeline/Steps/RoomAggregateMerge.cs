@@ -28,12 +28,7 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         var exchange = state.Exchange;
         foreach (var partition in state.Partitions)
         {
-            exchange.TakeDue(partition.Index, clockMs, _due);
-            foreach (var received in _due)
-            {
-                Merge(received.Rooms);
-                _pairs.Add(received.Pairs);
-            }
+            MergeReceived(partition.Index, clockMs);
 
             // Own contributions hold only events the marks did not count (the steps leave the others out).
             var own = partition.Contributions;
@@ -57,14 +52,7 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
             partition.CoEngagement.Clear();
         }
 
-        foreach (var room in _touched)
-        {
-            if (room.IsLive)
-            {
-                state.LiveIndex.Reindex(room);
-            }
-        }
-
+        ReindexTouched();
         state.LiveIndex.PrepareTick(clockMs);
     }
 
@@ -79,18 +67,29 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         _pairs.Clear();
         // Only what exceeds the bound: the rest merges at tick closes, in partition order, so a restart's re-processing
         // merges its earlier run's records where that run merged its own.
-        const long due = long.MinValue;
         foreach (var partition in state.Partitions)
         {
-            state.Exchange.TakeDue(partition.Index, due, _due);
-            foreach (var received in _due)
-            {
-                Merge(received.Rooms);
-                _pairs.Add(received.Pairs);
-            }
+            MergeReceived(partition.Index, long.MinValue);
         }
 
         _coEngagement.Apply(_pairs, state.CoEngagement, clockMs);
+        ReindexTouched();
+    }
+
+    /// <summary>Merges the received contributions of <paramref name="partition"/> due at <paramref name="due"/>; their pairs wait in <see cref="_pairs"/>.</summary>
+    private void MergeReceived(int partition, long due)
+    {
+        state.Exchange.TakeDue(partition, due, _due);
+        foreach (var received in _due)
+        {
+            Merge(received.Rooms);
+            _pairs.Add(received.Pairs);
+        }
+    }
+
+    /// <summary>Live rooms that gained popularity move in the live-room index.</summary>
+    private void ReindexTouched()
+    {
         foreach (var room in _touched)
         {
             if (room.IsLive)

@@ -54,7 +54,7 @@ public sealed class ContributionCodecTests
 
         for (var length = 0; length < value.Length; length++)
         {
-            Assert.Throws<InvalidDataException>(() => ContributionCodec.Decode(value.AsSpan(0, length), 4, Dimensions, HalfLife, reader));
+            Assert.Throws<InvalidDataException>(() => ContributionCodec.Decode(value[..length], 4, Dimensions, HalfLife, reader));
         }
 
         Assert.Equal((0, 0, 0), (reader.Rooms.Count, reader.Streamers.Count, reader.Sources.Count));

@@ -40,6 +40,29 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task EventDecoding_ExchangedRecords_DecodedIntoThisInstancesIdsAndAnUnreadableOneDeadLetteredAndCounted()
+    {
+        var state = PipelineState.InMemory(_options);
+        var writer = new Ids.IdTables();
+        var rooms = new RoomContributions(_options.VectorDimensions);
+        rooms.Engage(writer.Rooms.Intern("r9"), Ev.T0, _options.PopularityHalfLife, 1, purchase: false);
+        var good = StreamRec.Pipeline.Exchange.ContributionCodec.Encode(1, Ev.T0, rooms, new CoEngagementContributions(_options.CoEngagement.HalfLife), writer);
+        var raw = new RawRecordBatch
+        {
+            Exchanged = [new(good, RecordOrigin.KafkaMessage("streamrec.aggregates", 0, 7)), new([0xFF, 0xFE, 0x01], RecordOrigin.KafkaMessage("streamrec.aggregates", 1, 3))],
+        };
+
+        var output = await Run(Source.Single(raw), new EventDecoding(_options, state, _metrics, _time));
+
+        var batch = Assert.Single(output);
+        var received = Assert.Single(batch.Received!);
+        Assert.Equal("r9", state.Ids.Rooms.NameOf(Assert.Single(received.Rooms.Rooms).Key));
+        var letter = Assert.Single(batch.DeadLetters);
+        Assert.Equal((DeadLetterReason.InvalidContribution, "streamrec.aggregates[1]@3", "//4B"), (letter.Reason, letter.Source, letter.RawBase64));
+        Assert.Equal(1, _metrics.DeadLettersByReason[DeadLetterReason.InvalidContribution]);
+    }
+
+    [Fact]
     public async Task EventDecoding_OversizedOrFutureOrLateRecords_AreDeadLettered()
     {
         var options = _options with { MaxEventBytes = 200, MaxLateness = TimeSpan.FromMinutes(5), MaxFutureSkew = TimeSpan.FromHours(1) };
