@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamRec.Contracts.Outputs;
 using StreamRec.Contracts.Serialization;
+using StreamRec.Kafka.Consuming;
 using StreamRec.Kafka.Embedded;
 using StreamRec.Kafka.Hosting;
 using StreamRec.Kafka.IntegrationTests.Support;
@@ -57,6 +58,25 @@ public sealed class BrokerFaultTests : IAsyncLifetime
 
         Assert.Contains("BrokerOutageTolerance", error.Message, StringComparison.Ordinal);
         Assert.InRange(down.Elapsed, tolerance, tolerance + TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task ExchangeReader_StoppedWhileNoBrokerAnswersItsStart_StopsWithoutWaitingOutTheMetadataTimeout()
+    {
+        using var timeout = new CancellationTokenSource(KafkaTestDefaults.Timeout);
+        var (_, kafka) = Topics("outage-exchange", 1);
+        _broker.SetBrokersDown();
+
+        // The other consumers report the outage and the job stops while the reader still asks for the topic's partitions.
+        var stop = Stopwatch.StartNew();
+        var reader = new ExchangeReader(kafka, NullLogger.Instance, () => 0);
+        reader.Start(() => { });
+        await reader.StopAsync().WaitAsync(timeout.Token);
+        stop.Stop();
+
+        // Its 30 s metadata wait would make the job's failure come that much later than the outage tolerance.
+        Assert.InRange(stop.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        Assert.Null(reader.Failure);
     }
 
     [Fact]

@@ -26,6 +26,9 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
     internal const int MaxQueued = 8_192;
 
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(30);
+
+    // One broker question at a time is short, so a stop while the brokers are out of reach never waits for a long one.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
     private readonly ConcurrentQueue<ExchangedRecord> _queue = new();
     private readonly SemaphoreSlim _drained = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
@@ -134,19 +137,8 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
         try
         {
             using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Hosting.KafkaClientConfigs.ExchangeReader(options)).Build();
-            using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
-            {
-                var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
-                if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
-                {
-                    throw new InvalidOperationException(
-                        $"Topic '{topic}' is not available ({metadata?.Error.Reason ?? "no metadata"}); the room-aggregate exchange needs it (any partition count, time-based retention).");
-                }
-
-                consumer.Assign(metadata.Partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
-            }
-
             var token = _stopping.Token;
+            consumer.Assign(Partitions(consumer, topic, token).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
             var read = new Dictionary<int, long>();
             Dictionary<int, WatermarkOffsets>? targets = null;
             while (!token.IsCancellationRequested)
@@ -155,7 +147,7 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
                 {
                     try
                     {
-                        targets = consumer.Assignment.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, MetadataTimeout));
+                        targets = consumer.Assignment.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, AttemptTimeout));
                     }
                     catch (KafkaException)
                     {
@@ -207,6 +199,32 @@ internal sealed class ExchangeReader(KafkaOptions options, ILogger logger, Func<
             Log.ExchangeReaderFailed(logger, ex, topic);
             Volatile.Write(ref _failure, ex);
             wake();
+        }
+    }
+
+    /// <summary>The topic's partitions, asked in short attempts within <see cref="MetadataTimeout"/>, so a stop is seen.</summary>
+    private static IEnumerable<int> Partitions(IConsumer<byte[]?, byte[]?> consumer, string topic, CancellationToken token)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var deadline = Environment.TickCount64 + (long)MetadataTimeout.TotalMilliseconds;
+        while (true)
+        {
+            token.ThrowIfCancellationRequested();
+            try
+            {
+                var metadata = admin.GetMetadata(topic, AttemptTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
+                if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+                {
+                    throw new InvalidOperationException(
+                        $"Topic '{topic}' is not available ({metadata?.Error.Reason ?? "no metadata"}); the room-aggregate exchange needs it (any partition count, time-based retention).");
+                }
+
+                return [.. metadata.Partitions.Select(p => p.PartitionId)];
+            }
+            catch (KafkaException) when (Environment.TickCount64 < deadline)
+            {
+                // No broker answered within the attempt: ask again until the deadline.
+            }
         }
     }
 }
