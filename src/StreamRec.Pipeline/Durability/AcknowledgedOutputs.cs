@@ -4,16 +4,16 @@ namespace StreamRec.Pipeline.Durability;
 
 /// <summary>
 /// Wraps a batch's source checkpoint: when the sink acknowledges it, every output up to the batch's last
-/// delta and dead letter is durable, so the outbox no longer needs them, and the source may commit the batch
+/// delta, dead letter and published contribution is durable, so the outbox no longer needs them, and the source may commit the batch
 /// (with a changelog, once a checkpoint covers batch number <paramref name="batch"/>).
 /// </summary>
-internal sealed class AcknowledgedOutputs(SourceCheckpoint? inner, StateCheckpointer checkpointer, long deltas, long deadLetters, long batch) : SourceCheckpoint
+internal sealed class AcknowledgedOutputs(SourceCheckpoint? inner, StateCheckpointer checkpointer, OutputCounts outputs, long batch) : SourceCheckpoint
 {
     public override IReadOnlyList<Input.RecordOrigin> Positions => inner?.Positions ?? [];
 
     public override void Acknowledge()
     {
-        checkpointer.Acknowledged(deltas, deadLetters);
+        checkpointer.Acknowledged(outputs);
         checkpointer.SourceDone(inner, batch);
     }
 }

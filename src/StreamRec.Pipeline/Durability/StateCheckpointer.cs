@@ -27,9 +27,10 @@ public sealed class StateCheckpointer
     /// <summary>
     /// 2 added the rooms' intent comments and users' short-term interest, 3 the co-engagement table and its open
     /// contributions, 4 the byte offsets of the outputs' cut and of each file position (so a resumed replay seeks
-    /// instead of counting lines); versions 1 to 3 are still read (what they lack starts empty, or unknown).
+    /// instead of counting lines), 5 the exchange's marks and each tick's covered offsets, 6 the outbox's published
+    /// contributions; versions 1 to 5 are still read (what they lack starts empty, or unknown).
     /// </summary>
-    internal const byte Version = 5;
+    internal const byte Version = 6;
     /// <summary>2 added, per partition, whether the store is exactly the changelog's prefix (1 is read as: not known to be).</summary>
     private const byte ChangelogVersion = 2;
     private static readonly byte[] StateKey = "state"u8.ToArray();
@@ -49,11 +50,12 @@ public sealed class StateCheckpointer
     private readonly int[] _persistedIds = new int[4];
     private readonly SnapshotWriter _writer = new();
     /// <summary>Batches with outputs not yet acknowledged, oldest first, each with the output numbers it ends at.</summary>
-    private readonly Queue<(EventBatch Batch, long DeltasEnd, long DeadLettersEnd)> _unacknowledged = new();
+    private readonly Queue<(EventBatch Batch, long DeltasEnd, long DeadLettersEnd, long PublishedEnd)> _unacknowledged = new();
     private long _deltas;
     private long _deadLetters;
+    private long _published;
     /// <summary>The outputs acknowledged so far, replaced whole so a checkpoint sees counts and byte offsets that agree.</summary>
-    private DurableOutputs _acked = new(0, 0, -1, -1);
+    private DurableOutputs _acked = new(0, 0, 0, -1, -1);
 
     /// <summary>The sink's file offsets as it last reported them (its thread only): they go with its next acknowledgement.</summary>
     private (long Deltas, long DeadLetters) _flushedBytes = (-1, -1);
@@ -190,15 +192,17 @@ public sealed class StateCheckpointer
         var positions = batch.Checkpoint?.Positions ?? [];
         _deltas += batch.Deltas.Count;
         _deadLetters += batch.DeadLetters.Count;
+        _published += batch.Published.Count;
         DropAcknowledged();
-        if (batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0)
+        var outputs = batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0 || batch.Published.Count > 0;
+        if (outputs)
         {
-            _unacknowledged.Enqueue((batch, _deltas, _deadLetters));
+            _unacknowledged.Enqueue((batch, _deltas, _deadLetters, _published));
         }
 
-        if (batch.Checkpoint is not null || batch.Deltas.Count > 0 || batch.DeadLetters.Count > 0)
+        if (batch.Checkpoint is not null || outputs)
         {
-            batch.Checkpoint = new AcknowledgedOutputs(batch.Checkpoint, this, _deltas, _deadLetters, ++_batches);
+            batch.Checkpoint = new AcknowledgedOutputs(batch.Checkpoint, this, new OutputCounts(_deltas, _deadLetters, _published), ++_batches);
         }
 
         if (batch.CheckpointRequest is { } request)
@@ -233,7 +237,8 @@ public sealed class StateCheckpointer
     private DurableOutputs DropAcknowledged()
     {
         var acked = Volatile.Read(ref _acked);
-        while (_unacknowledged.TryPeek(out var oldest) && oldest.DeltasEnd <= acked.Deltas && oldest.DeadLettersEnd <= acked.DeadLetters)
+        while (_unacknowledged.TryPeek(out var oldest) && oldest.DeltasEnd <= acked.Deltas && oldest.DeadLettersEnd <= acked.DeadLetters
+            && oldest.PublishedEnd <= acked.Published)
         {
             _unacknowledged.Dequeue();
         }
@@ -247,11 +252,11 @@ public sealed class StateCheckpointer
     /// </summary>
     internal void OutputsFlushedTo(long deltaBytes, long deadLetterBytes) => _flushedBytes = (deltaBytes, deadLetterBytes);
 
-    internal void Acknowledged(long deltas, long deadLetters)
+    internal void Acknowledged(OutputCounts outputs)
     {
-        var next = new DurableOutputs(deltas, deadLetters, _flushedBytes.Deltas, _flushedBytes.DeadLetters);
+        var next = new DurableOutputs(outputs.Deltas, outputs.DeadLetters, outputs.Published, _flushedBytes.Deltas, _flushedBytes.DeadLetters);
         var current = Volatile.Read(ref _acked);
-        while (next.Deltas >= current.Deltas && next.DeadLetters >= current.DeadLetters)
+        while (next.Deltas >= current.Deltas && next.DeadLetters >= current.DeadLetters && next.Published >= current.Published)
         {
             var seen = Interlocked.CompareExchange(ref _acked, next, current);
             if (ReferenceEquals(seen, current))
@@ -314,6 +319,7 @@ public sealed class StateCheckpointer
         var acked = DropAcknowledged();
         var outboxDeltas = new List<RecommendationDelta>();
         var outboxDeadLetters = new List<DeadLetter>();
+        var outboxPublished = new List<Exchange.PublishedContribution>();
         long firstDelta = _deltas, firstDeadLetter = _deadLetters;
         if (_unacknowledged.TryPeek(out var oldest))
         {
@@ -321,10 +327,11 @@ public sealed class StateCheckpointer
             firstDeadLetter = oldest.DeadLettersEnd - oldest.Batch.DeadLetters.Count;
         }
 
-        foreach (var (batch, _, _) in _unacknowledged)
+        foreach (var (batch, _, _, _) in _unacknowledged)
         {
             outboxDeltas.AddRange(batch.Deltas);
             outboxDeadLetters.AddRange(batch.DeadLetters);
+            outboxPublished.AddRange(batch.Published);
         }
 
         // The acknowledged offsets belong to the cut only when they were reported with exactly these counts.
@@ -402,6 +409,18 @@ public sealed class StateCheckpointer
         foreach (var letter in outboxDeadLetters)
         {
             w.Bytes(JsonSerializer.SerializeToUtf8Bytes(letter, ContractJson.Default.DeadLetter));
+        }
+
+        if (version >= 6)
+        {
+            // Contributions other instances may not have read yet: a restart publishes them again, and the receivers'
+            // marks pass over a copy they already counted.
+            w.VarUInt((ulong)outboxPublished.Count);
+            foreach (var contribution in outboxPublished)
+            {
+                w.Int(contribution.Partition);
+                w.Bytes(contribution.Value);
+            }
         }
 
         // The changelog first: once the local checkpoint commits, the changelog already holds everything it does.
@@ -734,22 +753,30 @@ public sealed class StateCheckpointer
                 ?? throw new InvalidDataException("A checkpointed dead letter is null.");
         }
 
+        var published = new Exchange.PublishedContribution[r.Version >= 6 ? r.Count() : 0];
+        for (var i = 0; i < published.Length; i++)
+        {
+            published[i] = new Exchange.PublishedContribution(r.Int(), r.Bytes());
+        }
+
         if (!r.AtEnd)
         {
             throw new InvalidDataException("The checkpoint has trailing bytes: it was written by another version.");
         }
 
         // The outbox goes out again first, and stays in the outbox until that is acknowledged.
-        _acked = new DurableOutputs(DurableDeltas, DurableDeadLetters, DurableDeltaBytes, DurableDeadLetterBytes);
+        _acked = new DurableOutputs(DurableDeltas, DurableDeadLetters, 0, DurableDeltaBytes, DurableDeadLetterBytes);
         _deltas = DurableDeltas + deltas.Length;
         _deadLetters = DurableDeadLetters + deadLetters.Length;
-        if (deltas.Length + deadLetters.Length > 0)
+        _published = published.Length;
+        if (deltas.Length + deadLetters.Length + published.Length > 0)
         {
             var outbox = new EventBatch();
             outbox.Deltas.AddRange(deltas);
             outbox.DeadLetters.AddRange(deadLetters);
-            outbox.Checkpoint = new AcknowledgedOutputs(null, this, _deltas, _deadLetters, 0);
-            _unacknowledged.Enqueue((outbox, _deltas, _deadLetters));
+            outbox.Published.AddRange(published);
+            outbox.Checkpoint = new AcknowledgedOutputs(null, this, new OutputCounts(_deltas, _deadLetters, _published), 0);
+            _unacknowledged.Enqueue((outbox, _deltas, _deadLetters, _published));
             Outbox = outbox;
         }
         IsRestored = true;
@@ -832,7 +859,7 @@ public sealed class StateCheckpointer
     }
 
     /// <summary>Outputs durably written: how many, and where their files end (-1: not reported).</summary>
-    private sealed record DurableOutputs(long Deltas, long DeadLetters, long DeltaBytes, long DeadLetterBytes);
+    private sealed record DurableOutputs(long Deltas, long DeadLetters, long Published, long DeltaBytes, long DeadLetterBytes);
 
     private sealed class ByteKeyOrder : IComparer<byte[]>
     {

@@ -152,6 +152,53 @@ public sealed class StateCheckpointerTests
         Assert.Equal(-1, restored.DurableDeltaBytes);
     }
 
+    [Fact]
+    public void Restore_PublishedContributionsNotAcknowledged_PublishesThemAgainFirst()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var state = PipelineState.Open(Options, directory, TimeProvider.System);
+        state.Exchange.Publishes = true;
+        Batches.EventBatch[] batches =
+        [
+            Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1"), Ev.Start(Ev.T0, "r2", "food", "s2")),
+            Ev.Batch(state, Ev.Click(Ev.T0 + 1_000, "u1", "r1"), Ev.Click(Ev.T0 + 1_100, "u2", "r2")),
+            Ev.Batch(state, Ev.Click(Ev.T0 + 9_000, "u1", "r2"), Ev.Purchase(Ev.T0 + 9_500, "u3", "r1")),
+        ];
+        using (var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics()))
+        {
+            foreach (var batch in batches)
+            {
+                core.Process(batch);
+                state.Checkpoints!.AfterBatch(batch);
+            }
+        }
+
+        // The first tick's contributions reached the broker; the crash comes before the second tick's did.
+        batches[1].Checkpoint!.Acknowledge();
+        state.Checkpoints!.Complete([]);
+        var restored = PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!;
+
+        Assert.NotEmpty(batches[1].Published);
+        Assert.NotEmpty(batches[2].Published);
+        Assert.Equal(Contents(batches[2].Published), Contents(restored.Outbox!.Published));
+    }
+
+    [Fact]
+    public void Restore_PublishedContributionsAcknowledged_LeavesThemOutOfTheOutbox()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var state = PipelineState.Open(Options, directory, TimeProvider.System);
+        state.Exchange.Publishes = true;
+        var (_, last) = ProcessClicks(state);
+        last.Acknowledge();
+        state.Checkpoints!.Complete([]);
+
+        var restored = PipelineState.Open(Options, directory, TimeProvider.System).Checkpoints!;
+
+        Assert.True(restored.IsRestored);
+        Assert.Null(restored.Outbox);
+    }
+
     /// <summary>A batch's deltas, written and acknowledged by a file sink that reports its offsets; returns how many.</summary>
     private static long CheckpointAcknowledgedOutputs(InMemoryStateDirectory directory, byte version)
     {
@@ -186,6 +233,9 @@ public sealed class StateCheckpointerTests
         Assert.True(deltas > 0, "the clicks sent no deltas");
         return (deltas, last!);
     }
+
+    private static List<string> Contents(IEnumerable<StreamRec.Pipeline.Exchange.PublishedContribution> published) =>
+        [.. published.Select(static p => $"{p.Partition}:{Convert.ToHexString(p.Value)}")];
 
     private static byte[] Checkpoint(InMemoryStateDirectory directory)
     {
