@@ -371,7 +371,7 @@ public sealed class StateCheckpointer
         _state.CoEngagement.Save(w);
         if (version >= 5)
         {
-            _state.Exchange.Save(w);
+            _state.Exchange.Save(w, version);
         }
 
         foreach (var partition in _state.Partitions)

@@ -20,6 +20,9 @@ namespace StreamRec.Pipeline.Exchange;
 /// partition order, so an instance that lags its peers still merges their work in event-time order. A partition's
 /// contributions wait in arrival order. At most <see cref="MaxHeld"/> wait; beyond that the oldest of the partition
 /// being merged go at once (counted in <see cref="MergedEarly"/>).</para>
+/// <para>A large tick comes in parts (<see cref="ContributionCodec.MaxRecordBytes"/>). The first moves the marks as above;
+/// a later part counts only when it is the next part of the record the marks last moved for (same clock, same covered
+/// offsets), so a record published again after a crash adds only the parts that had not arrived.</para>
 /// </remarks>
 public sealed class AggregateExchange
 {
@@ -29,6 +32,9 @@ public sealed class AggregateExchange
     private readonly IReadOnlyList<PartitionState> _partitions;
     private readonly IdTable _sources;
     private readonly Queue<RemoteContribution>[] _held;
+
+    /// <summary>Per partition, the record whose first part last moved the marks: its clock, the next part awaited, its part count.</summary>
+    private readonly (long Clock, int Next, int Parts)[] _receiving;
     private int _heldCount;
 
     public AggregateExchange(IReadOnlyList<PartitionState> partitions, IdTable sources)
@@ -37,6 +43,7 @@ public sealed class AggregateExchange
         _partitions = partitions;
         _sources = sources;
         _held = [.. partitions.Select(_ => new Queue<RemoteContribution>())];
+        _receiving = new (long, int, int)[partitions.Count];
     }
 
     /// <summary>True when this instance publishes its partitions' contributions (over Kafka); a file replay keeps them to itself.</summary>
@@ -59,14 +66,7 @@ public sealed class AggregateExchange
     {
         foreach (var contribution in received)
         {
-            var marks = _partitions[contribution.Partition].Marks;
-            var moved = false;
-            foreach (var (source, offset) in contribution.Covered)
-            {
-                moved |= marks.Claim(source, offset);
-            }
-
-            if (!moved)
+            if (!Counts(contribution))
             {
                 Superseded++;
                 continue;
@@ -76,6 +76,32 @@ public sealed class AggregateExchange
             _held[contribution.Partition].Enqueue(contribution);
             Interlocked.Increment(ref _heldCount);
         }
+    }
+
+    private bool Counts(RemoteContribution contribution)
+    {
+        var marks = _partitions[contribution.Partition].Marks;
+        ref var receiving = ref _receiving[contribution.Partition];
+        if (contribution.Part > 0)
+        {
+            var next = receiving.Clock == contribution.Clock && receiving.Next == contribution.Part && receiving.Parts == contribution.Parts
+                && contribution.Covered.All(c => marks.Of(c.Source) == c.Offset);
+            receiving.Next += next ? 1 : 0;
+            return next;
+        }
+
+        var moved = false;
+        foreach (var (source, offset) in contribution.Covered)
+        {
+            moved |= marks.Claim(source, offset);
+        }
+
+        if (moved)
+        {
+            receiving = (contribution.Clock, 1, contribution.Parts);
+        }
+
+        return moved;
     }
 
     /// <summary>Moves the received contributions of <paramref name="partition"/> due at <paramref name="clock"/> into <paramref name="due"/>, in arrival order.</summary>
@@ -110,6 +136,8 @@ public sealed class AggregateExchange
             marks.Claim(source, offset);
         }
 
+        // Its own parts coming back, or a copy's, add nothing.
+        _receiving[partition] = default;
         return true;
     }
 
@@ -117,7 +145,9 @@ public sealed class AggregateExchange
     /// Writes the marks by topic name (source ids are not kept across starts), and the received contributions still
     /// waiting: the marks count them already, so a start that lost them would never merge them.
     /// </summary>
-    internal void Save(Durability.SnapshotWriter w)
+    /// <param name="w">The checkpoint.</param>
+    /// <param name="version">The checkpoint's version: 6 added the record being received per partition.</param>
+    internal void Save(Durability.SnapshotWriter w, int version)
     {
         w.VarUInt((ulong)_partitions.Count);
         foreach (var partition in _partitions)
@@ -128,6 +158,14 @@ public sealed class AggregateExchange
             {
                 w.String(_sources.NameOf(source));
                 w.Long(offset);
+            }
+
+            if (version >= 6)
+            {
+                var (clock, next, parts) = _receiving[partition.Index];
+                w.Long(clock);
+                w.VarUInt((ulong)next);
+                w.VarUInt((ulong)parts);
             }
 
             var held = _held[partition.Index];
@@ -155,6 +193,11 @@ public sealed class AggregateExchange
             for (var i = 0; i < marks; i++)
             {
                 partition.Marks.Claim(_sources.Intern(r.String()), r.Long());
+            }
+
+            if (r.Version >= 6)
+            {
+                _receiving[partition.Index] = (r.Long(), r.Count(), r.Count());
             }
 
             var held = r.Count();

@@ -6,47 +6,57 @@ using StreamRec.Pipeline.State;
 namespace StreamRec.Pipeline.Exchange;
 
 /// <summary>
-/// The exchange topic's record value: one partition's contributions at one tick close, named by external ids (interned
-/// ids mean nothing on another instance). Little-endian, versioned:
-/// <c>version(2) · partition(varuint) · clock(int64) · covered(varuint) × [input topic(string) · offset(int64)] ·
+/// The exchange topic's record value: one part of one partition's contributions at one tick close, named by external
+/// ids (interned ids mean nothing on another instance). A tick's contributions are cut into parts of at most
+/// <see cref="MaxRecordBytes"/>, each whole rooms, audiences and pairs, so a large tick still fits a Kafka message.
+/// Little-endian, versioned:
+/// <c>version(3) · partition(varuint) · clock(int64) · part(varuint) · parts(varuint) ·
+/// covered(varuint) × [input topic(string) · offset(int64)] ·
 /// rooms(varuint) × [room(string) · popularity · visits ·
 /// purchases · intents] · audiences(varuint) × [streamer(string) · dimensions(varuint) × float32 · mass] ·
 /// pairs(varuint) × [streamer X(string) · streamer Y(string) · amount]</c>, where each decayed sum is
 /// <c>value(float64) · ts(int64 ms)</c> and a string is its UTF-8 length (varuint) and bytes. Values are the exact
-/// sums, so merging a received contribution gives the bits a local one would.
+/// sums, so merging a received contribution gives the bits a local one would. Version 2 (one part) is still read.
 /// </summary>
 internal static class ContributionCodec
 {
-    public const byte Version = 2;
+    public const byte Version = 3;
+
+    /// <summary>A part's size at most: well under Kafka's default message limit of 1 MB, headers and key included.</summary>
+    public const int MaxRecordBytes = 512 * 1024;
+
     private const string Record = "An exchanged contribution";
 
-    public static byte[] Encode(int partition, long clock, RoomContributions rooms, CoEngagementContributions pairs, IdTables ids)
+    /// <summary>The tick's contributions of <paramref name="partition"/> as records of at most <paramref name="maxBytes"/> each, in part order.</summary>
+    public static List<byte[]> Encode(
+        int partition, long clock, RoomContributions rooms, CoEngagementContributions pairs, IdTables ids, int maxBytes = MaxRecordBytes)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var w = new ByteWriter(buffer);
-        w.Byte(Version);
-        w.VarUInt((ulong)partition);
-        w.Long(clock);
-        w.VarUInt((ulong)rooms.Covered.Count);
+        var covered = new ArrayBufferWriter<byte>(64);
+        var c = new ByteWriter(covered);
+        c.VarUInt((ulong)rooms.Covered.Count);
         foreach (var (source, offset) in rooms.Covered)
         {
-            w.String(ids.Sources.NameOf(source));
-            w.Long(offset);
+            c.String(ids.Sources.NameOf(source));
+            c.Long(offset);
         }
 
-        w.VarUInt((ulong)rooms.Rooms.Count);
+        // The header's fixed fields and the three section counts take at most this much beside the covered offsets.
+        var parts = new ContributionParts(maxBytes - covered.WrittenCount - 64);
+        var entry = new ArrayBufferWriter<byte>(256);
         foreach (var (room, sums) in rooms.Rooms)
         {
+            var w = Entry(entry);
             w.String(ids.Rooms.NameOf(room));
             Decayed(w, sums.Popularity);
             Decayed(w, sums.Visits);
             Decayed(w, sums.Purchases);
             Decayed(w, sums.Intents);
+            parts.Add(ContributionParts.Rooms, entry.WrittenSpan);
         }
 
-        w.VarUInt((ulong)rooms.Audiences.Count);
         foreach (var (streamer, sum) in rooms.Audiences)
         {
+            var w = Entry(entry);
             w.String(ids.Streamers.NameOf(streamer));
             w.VarUInt((ulong)sum.Vector.Length);
             foreach (var value in sum.Vector)
@@ -55,18 +65,35 @@ internal static class ContributionCodec
             }
 
             Decayed(w, sum.Mass);
+            parts.Add(ContributionParts.Audiences, entry.WrittenSpan);
         }
 
-        w.VarUInt((ulong)pairs.Pairs.Count);
         foreach (var (key, amount) in pairs.Pairs)
         {
             var (x, y) = CoEngagementContributions.Split(key);
+            var w = Entry(entry);
             w.String(ids.Streamers.NameOf(x));
             w.String(ids.Streamers.NameOf(y));
             Decayed(w, amount);
+            parts.Add(ContributionParts.Pairs, entry.WrittenSpan);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return parts.Finish((part, count, buffer) =>
+        {
+            var w = new ByteWriter(buffer);
+            w.Byte(Version);
+            w.VarUInt((ulong)partition);
+            w.Long(clock);
+            w.VarUInt((ulong)part);
+            w.VarUInt((ulong)count);
+            buffer.Write(covered.WrittenSpan);
+        });
+    }
+
+    private static ByteWriter Entry(ArrayBufferWriter<byte> entry)
+    {
+        entry.ResetWrittenCount();
+        return new ByteWriter(entry);
     }
 
     /// <summary>Decodes and interns a record; the decoding stage calls it, as the id tables' only writer.</summary>
@@ -82,9 +109,9 @@ internal static class ContributionCodec
     {
         var r = new ByteReader(value, Record);
         var version = r.Byte();
-        if (version != Version)
+        if (version is not (2 or Version))
         {
-            throw new InvalidDataException($"{Record} has version {version}; this version reads {Version}.");
+            throw new InvalidDataException($"{Record} has version {version}; this version reads 2 and {Version}.");
         }
 
         var partition = r.VarUInt();
@@ -94,6 +121,12 @@ internal static class ContributionCodec
         }
 
         var clock = r.Long();
+        var (part, parts) = version >= 3 ? ((int)r.VarUInt(), (int)r.VarUInt()) : (0, 1);
+        if (parts < 1 || part >= parts)
+        {
+            throw new InvalidDataException($"{Record} is part {part} of {parts}.");
+        }
+
         var count = r.Length();
         var covered = new List<(int Source, long Offset)>(count);
         for (var i = 0; i < count; i++)
@@ -162,7 +195,7 @@ internal static class ContributionCodec
         }
 
         // The record itself is kept (not copied): a checkpoint writes it for a contribution still waiting.
-        return ids is null ? null : new RemoteContribution((int)partition, clock, covered, rooms, pairs, value);
+        return ids is null ? null : new RemoteContribution((int)partition, clock, covered, rooms, pairs, value) { Part = part, Parts = parts };
     }
 
     private static void Decayed(ByteWriter w, DecayedValue value)

@@ -3,7 +3,7 @@ using StreamRec.Pipeline.State;
 namespace StreamRec.Pipeline.Exchange;
 
 /// <summary>
-/// One partition's additions to the room aggregates at one tick close of the instance that processed it, read back
+/// One partition's additions to the room aggregates at one tick close (or one part of them) of the instance that processed it, read back
 /// from the exchange topic and interned into this instance's ids by the decoding stage.
 /// </summary>
 public sealed class RemoteContribution(
@@ -20,6 +20,12 @@ public sealed class RemoteContribution(
 
     /// <summary>Per input topic (<see cref="Ids.IdTables.Sources"/>), the highest offset of an event it counts.</summary>
     public IReadOnlyList<(int Source, long Offset)> Covered { get; } = covered;
+
+    /// <summary>Which part of its tick's record this is (0 first), of <see cref="Parts"/>.</summary>
+    public int Part { get; init; }
+
+    /// <summary>How many parts its tick's contributions were cut into.</summary>
+    public int Parts { get; init; } = 1;
 
     public RoomContributions Rooms { get; } = rooms;
 

@@ -36,8 +36,10 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
             {
                 if (exchange.Publishes && published is not null)
                 {
-                    published.Add(new PublishedContribution(
-                        partition.Index, ContributionCodec.Encode(partition.Index, clockMs, own, partition.CoEngagement, state.Ids)));
+                    foreach (var part in ContributionCodec.Encode(partition.Index, clockMs, own, partition.CoEngagement, state.Ids))
+                    {
+                        published.Add(new PublishedContribution(partition.Index, part));
+                    }
                 }
 
                 Merge(own);

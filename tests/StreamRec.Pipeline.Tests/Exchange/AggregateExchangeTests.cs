@@ -39,6 +39,50 @@ public sealed class AggregateExchangeTests
     }
 
     [Fact]
+    public void Receive_PartsOfOneTickPublishedAgainAfterACrash_CountsEachPartOnce()
+    {
+        // The first run's last part never reached the broker; its restart publishes the whole tick again.
+        Exchange.Receive([Part(0, 3), Part(1, 3)]);
+        Exchange.Receive([Part(0, 3), Part(1, 3), Part(2, 3)]);
+
+        Assert.Equal((3L, 2L), (Exchange.Merged, Exchange.Superseded));
+        Assert.Equal([0, 1, 2], Held(0).Select(c => c.Part));
+    }
+
+    [Fact]
+    public void Receive_LaterPartOfAnotherTick_IsPassedOver()
+    {
+        Exchange.Receive([Part(0, 2), Part(1, 2, clock: 2_000), Part(1, 2, offset: 11)]);
+
+        Assert.Equal((1L, 2L), (Exchange.Merged, Exchange.Superseded));
+    }
+
+    [Fact]
+    public void Receive_OwnPartsComingBack_AreSuperseded()
+    {
+        Assert.True(Exchange.AdmitOwn(0, [(Clicks, 10)]));
+
+        Exchange.Receive([Part(0, 2), Part(1, 2)]);
+
+        Assert.Equal((2L, 0L), (Exchange.Superseded, Exchange.Merged));
+    }
+
+    [Fact]
+    public void Load_SavedBetweenTwoPartsOfATick_CountsTheRestAfterTheRestart()
+    {
+        Exchange.Receive([Part(0, 2)]);
+        var w = new SnapshotWriter();
+        Exchange.Save(w, StateCheckpointer.Version);
+        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
+        var clicks = restored.Ids.Sources.Intern("live.clicks");
+        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), _ => new RemoteContribution(0, 1_000, [(clicks, 10)], new RoomContributions(4), new CoEngagementContributions(HalfLife)));
+
+        restored.Exchange.Receive([new(0, 1_000, [(clicks, 10)], new RoomContributions(4), new CoEngagementContributions(HalfLife)) { Part = 1, Parts = 2 }]);
+
+        Assert.Equal((1L, 0L), (restored.Exchange.Merged, restored.Exchange.Superseded));
+    }
+
+    [Fact]
     public void Marks_ReceivedContributionCoveringAnOffset_CountEventsUpToItOnly()
     {
         Exchange.Receive([Received(1, 1_000, (Clicks, 41))]);
@@ -82,7 +126,7 @@ public sealed class AggregateExchangeTests
         _state.Ids.Sources.Intern("live.comments");
         Assert.True(Exchange.AdmitOwn(1, [(_state.Ids.Sources.Find("live.comments"), 7), (Clicks, 70)]));
         var w = new SnapshotWriter();
-        Exchange.Save(w);
+        Exchange.Save(w, StateCheckpointer.Version);
 
         // Another start meets the topics in another order.
         var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
@@ -101,10 +145,10 @@ public sealed class AggregateExchangeTests
         var rooms = new RoomContributions(4);
         rooms.Engage(ids.Rooms.Intern("r1"), 5_000, HalfLife, 2, purchase: false);
         rooms.Cover(Clicks, 9);
-        var value = ContributionCodec.Encode(1, 5_000, rooms, new CoEngagementContributions(HalfLife), ids);
+        var value = Assert.Single(ContributionCodec.Encode(1, 5_000, rooms, new CoEngagementContributions(HalfLife), ids));
         Exchange.Receive([ContributionCodec.Decode(value, 2, 4, HalfLife, ids)]);
         var w = new SnapshotWriter();
-        Exchange.Save(w);
+        Exchange.Save(w, StateCheckpointer.Version);
 
         var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
         restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), bytes => ContributionCodec.Decode(bytes, 2, 4, HalfLife, restored.Ids));
@@ -114,6 +158,16 @@ public sealed class AggregateExchangeTests
         Assert.Equal(9, restored.Partitions[1].Marks.Of(restored.Ids.Sources.Find("live.clicks")));
         var room = Assert.Single(Assert.Single(due).Rooms.Rooms);
         Assert.Equal(("r1", 2.0), (restored.Ids.Rooms.NameOf(room.Key), room.Value.Popularity.Value));
+    }
+
+    private RemoteContribution Part(int part, int parts, long clock = 1_000, long offset = 10) =>
+        new(0, clock, [(Clicks, offset)], new RoomContributions(4), new CoEngagementContributions(HalfLife)) { Part = part, Parts = parts };
+
+    private List<RemoteContribution> Held(int partition)
+    {
+        var due = new List<RemoteContribution>();
+        Exchange.TakeDue(partition, long.MaxValue, due);
+        return due;
     }
 
     private static RemoteContribution Received(int partition, long clock, params (int Source, long Offset)[] covered) =>

@@ -28,7 +28,7 @@ public sealed class ContributionCodecTests
             reader.Streamers.Intern($"other-streamer-{i}");
         }
 
-        var value = ContributionCodec.Encode(3, 1_000_123, rooms, pairs, writer);
+        var value = Assert.Single(ContributionCodec.Encode(3, 1_000_123, rooms, pairs, writer));
         var decoded = ContributionCodec.Decode(value, partitions: 4, Dimensions, HalfLife, reader);
 
         Assert.Equal((3, 1_000_123L), (decoded.Partition, decoded.Clock));
@@ -44,12 +44,57 @@ public sealed class ContributionCodecTests
         Assert.Equal(Named(pairs, writer), Named(decoded.Pairs, reader));
     }
 
+    [Theory]
+    [InlineData(1, 300)]
+    [InlineData(2, 700)]
+    [InlineData(3, 2_000)]
+    public void Encode_TickLargerThanTheBound_CutsItIntoBoundedPartsThatTogetherHoldEverything(int seed, int maxBytes)
+    {
+        var writer = new IdTables();
+        var (rooms, pairs) = RandomContributions(new Random(seed), writer);
+        var reader = new IdTables();
+
+        var parts = ContributionCodec.Encode(2, 77, rooms, pairs, writer, maxBytes);
+        var decoded = parts.Select(p => ContributionCodec.Decode(p, 4, Dimensions, HalfLife, reader)).ToList();
+
+        Assert.True(parts.Count > 1, $"{parts.Count} part");
+        Assert.All(parts, p => Assert.InRange(p.Length, 1, maxBytes));
+        Assert.Equal(Enumerable.Range(0, parts.Count), decoded.Select(d => d.Part));
+        Assert.All(decoded, d => Assert.Equal((parts.Count, 2, 77L), (d.Parts, d.Partition, d.Clock)));
+        Assert.All(decoded, d => Assert.Equal(
+            rooms.Covered.Select(c => (writer.Sources.NameOf(c.Source), c.Offset)), d.Covered.Select(c => (reader.Sources.NameOf(c.Source), c.Offset))));
+        Assert.Equal(
+            rooms.Rooms.Select(r => (writer.Rooms.NameOf(r.Key), r.Value)).Order(),
+            decoded.SelectMany(d => d.Rooms.Rooms.Select(r => (reader.Rooms.NameOf(r.Key), r.Value))).Order());
+        Assert.Equal(
+            rooms.Audiences.Select(a => (writer.Streamers.NameOf(a.Key), a.Value.Mass, string.Join(',', a.Value.Vector))).Order(),
+            decoded.SelectMany(d => d.Rooms.Audiences.Select(a => (reader.Streamers.NameOf(a.Key), a.Value.Mass, string.Join(',', a.Value.Vector)))).Order());
+        Assert.Equal(Named(pairs, writer).Order(), decoded.SelectMany(d => Named(d.Pairs, reader)).Order());
+    }
+
+    [Fact]
+    public void Decode_Version2Record_IsReadAsTheOnlyPart()
+    {
+        var writer = new IdTables();
+        var (rooms, pairs) = RandomContributions(new Random(9), writer);
+        var current = Assert.Single(ContributionCodec.Encode(1, 42, rooms, pairs, writer));
+
+        // Version 2 is version 3 without part (0) and parts (1) after the clock: version, partition 1 (one byte), clock.
+        byte[] older = [2, .. current.AsSpan(1, 9), .. current.AsSpan(12)];
+        Assert.Equal((0, 1), (current[10], current[11]));
+        var decoded = ContributionCodec.Decode(older, 4, Dimensions, HalfLife, new IdTables());
+
+        Assert.Equal((0, 1, 1, 42L), (decoded.Part, decoded.Parts, decoded.Partition, decoded.Clock));
+        Assert.Equal(rooms.Rooms.Count, decoded.Rooms.Rooms.Count);
+        Assert.Equal(pairs.Pairs.Count, decoded.Pairs.Pairs.Count);
+    }
+
     [Fact]
     public void Decode_EveryTruncation_ThrowsAndInternsNothing()
     {
         var writer = new IdTables();
         var (rooms, pairs) = RandomContributions(new Random(5), writer);
-        var value = ContributionCodec.Encode(1, 42, rooms, pairs, writer);
+        var value = Assert.Single(ContributionCodec.Encode(1, 42, rooms, pairs, writer));
         var reader = new IdTables();
 
         for (var length = 0; length < value.Length; length++)
@@ -64,7 +109,7 @@ public sealed class ContributionCodecTests
     public void Decode_PartitionBeyondTheUserTopics_ThrowsNamingThePartitionCount()
     {
         var ids = new IdTables();
-        var value = ContributionCodec.Encode(5, 42, new RoomContributions(Dimensions), new CoEngagementContributions(HalfLife), ids);
+        var value = Assert.Single(ContributionCodec.Encode(5, 42, new RoomContributions(Dimensions), new CoEngagementContributions(HalfLife), ids));
 
         var error = Assert.Throws<InvalidDataException>(() => ContributionCodec.Decode(value, 4, Dimensions, HalfLife, ids));
 
@@ -77,7 +122,7 @@ public sealed class ContributionCodecTests
         var ids = new IdTables();
         var rooms = new RoomContributions(Dimensions);
         rooms.Audience(ids.Streamers.Intern("s1"), 1_000, HalfLife, new float[Dimensions], 1);
-        var value = ContributionCodec.Encode(0, 1_000, rooms, new CoEngagementContributions(HalfLife), ids);
+        var value = Assert.Single(ContributionCodec.Encode(0, 1_000, rooms, new CoEngagementContributions(HalfLife), ids));
 
         var error = Assert.Throws<InvalidDataException>(() => ContributionCodec.Decode(value, 4, Dimensions + 1, HalfLife, new IdTables()));
 

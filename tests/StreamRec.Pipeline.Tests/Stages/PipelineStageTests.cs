@@ -46,7 +46,7 @@ public sealed class PipelineStageTests : Akka.TestKit.Xunit2.TestKit
         var writer = new Ids.IdTables();
         var rooms = new RoomContributions(_options.VectorDimensions);
         rooms.Engage(writer.Rooms.Intern("r9"), Ev.T0, _options.PopularityHalfLife, 1, purchase: false);
-        var good = StreamRec.Pipeline.Exchange.ContributionCodec.Encode(1, Ev.T0, rooms, new CoEngagementContributions(_options.CoEngagement.HalfLife), writer);
+        var good = Assert.Single(StreamRec.Pipeline.Exchange.ContributionCodec.Encode(1, Ev.T0, rooms, new CoEngagementContributions(_options.CoEngagement.HalfLife), writer));
         var raw = new RawRecordBatch
         {
             Exchanged = [new(good, RecordOrigin.KafkaMessage("streamrec.aggregates", 0, 7)), new([0xFF, 0xFE, 0x01], RecordOrigin.KafkaMessage("streamrec.aggregates", 1, 3))],
