@@ -113,7 +113,7 @@ public sealed class PipelineObservability : IDisposable
             Sources.ActiveUsers = state.UserCount;
             Sources.LiveRooms = state.Rooms.LiveRooms.Count;
             var exchange = state.Exchange;
-            Sources.Exchange = (exchange.Merged, exchange.Superseded, exchange.MergedEarly, exchange.Held);
+            Sources.Exchange = (exchange.Merged, exchange.Superseded, exchange.MergedEarly, exchange.Adopted, exchange.Held);
         }
 
         if (_state is { } processed)

@@ -51,6 +51,7 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             {
                 SeqFloors = floors,
                 FenceOrigin = restore.FenceOrigin,
+                ResumeAt = restore.ResumeAt?.Select(p => (ids.Sources.Intern(p.Key), p.Value)).ToList(),
             });
         }
 
@@ -62,7 +63,17 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
     {
         foreach (var partition in handover.Dropped)
         {
-            Drop(state.Partitions[partition]);
+            var dropped = state.Partitions[partition];
+            Drop(dropped);
+
+            // Held since the revocation, never published: the next owner counts these events (see RoomAggregateMerge).
+            if (state.Exchange.Publishes)
+            {
+                dropped.Contributions.Clear();
+                dropped.CoEngagement.Clear();
+            }
+
+            dropped.PendingAdoption = null;
             checkpoints.ChangelogAt(partition, -1);
         }
 
@@ -111,6 +122,19 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             }
 
             checkpoints.ChangelogAt(restore.Partition, restore.EndOffset);
+        }
+
+        foreach (var restore in handover.Restores)
+        {
+            var restored = state.Partitions[restore.Partition];
+            restored.PendingAdoption = restore.ResumeAt;
+            if (state.Exchange.Publishes)
+            {
+                // The input resumes at the restored positions, so what an older local tick counted is counted again from
+                // there, or through the adopted provisional record, or was published by the owner since.
+                restored.Contributions.Clear();
+                restored.CoEngagement.Clear();
+            }
         }
 
         foreach (var (index, users) in handover.Superseded)

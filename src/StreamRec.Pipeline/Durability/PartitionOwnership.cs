@@ -41,6 +41,12 @@ public sealed class PartitionOwnership
     /// <summary>True when the partition is assigned to this instance: its events are applied (the core drops others').</summary>
     public bool IsOwned(int partition) => Volatile.Read(ref _owned[partition]);
 
+    /// <summary>
+    /// True between a revocation and the next assignment for a partition still owned: its open tick is held, neither
+    /// published nor merged, since the next owner may already be counting it (read without <see cref="Gate"/>).
+    /// </summary>
+    public bool IsSuspended(int partition) => IsOwned(partition) && !Volatile.Read(ref _writable[partition]);
+
     /// <summary>True when the checkpointer may append the partition's changes (call under <see cref="Gate"/>).</summary>
     public bool IsWritable(int partition) => _writable[partition];
 
@@ -66,7 +72,7 @@ public sealed class PartitionOwnership
             {
                 var owned = partitions.Contains(p);
                 Volatile.Write(ref _owned[p], owned);
-                _writable[p] = owned;
+                Volatile.Write(ref _writable[p], owned);
             }
         }
     }
@@ -79,7 +85,7 @@ public sealed class PartitionOwnership
         {
             foreach (var p in partitions)
             {
-                _writable[p] = false;
+                Volatile.Write(ref _writable[p], false);
             }
         }
     }

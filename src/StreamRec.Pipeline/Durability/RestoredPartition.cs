@@ -14,4 +14,7 @@ internal sealed record RestoredPartition(
     public IReadOnlyList<(int User, long Floor)> SeqFloors { get; init; } = [];
 
     public long FenceOrigin { get; init; }
+
+    /// <summary>Per input topic (interned source id), the offset the restored state accounts for; null when the changelog did not say.</summary>
+    public IReadOnlyList<(int Source, long Offset)>? ResumeAt { get; init; }
 }

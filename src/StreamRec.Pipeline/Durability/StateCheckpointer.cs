@@ -190,6 +190,11 @@ public sealed class StateCheckpointer
         // Only the state right after a checkpoint can be written again with its positions.
         _lastStop = null;
         var positions = batch.Checkpoint?.Positions ?? [];
+        if (batch.CheckpointRequest is not null)
+        {
+            PublishOpenTicks(batch);
+        }
+
         _deltas += batch.Deltas.Count;
         _deadLetters += batch.DeadLetters.Count;
         _published += batch.Published.Count;
@@ -209,6 +214,35 @@ public sealed class StateCheckpointer
         {
             Write(request.Validator, request.Slicer, positions, complete: false);
             _lastStop = ResumesAfterStop ? (request.Validator, request.Slicer, positions, _unacknowledged.Count) : null;
+        }
+    }
+
+    /// <summary>
+    /// With the changelog and the exchange: each writable partition's open tick goes out as a provisional record with the
+    /// checkpoint, since the changelog holds its users but not its contributions. A next owner that restores this
+    /// checkpoint adopts it (<see cref="Exchange.AggregateExchange.Adopt"/>); everyone else keeps it aside until the tick
+    /// closes. A partition suspended after this is not written to the changelog, and the adoption then refuses it.
+    /// </summary>
+    private void PublishOpenTicks(EventBatch batch)
+    {
+        if (_changelog is not { } changelog || !_state.Exchange.Publishes)
+        {
+            return;
+        }
+
+        foreach (var partition in _state.Partitions)
+        {
+            var open = partition.Contributions;
+            if (!changelog.Ownership.IsOwned(partition.Index) || changelog.Ownership.IsSuspended(partition.Index) || open.Covered.Count == 0
+                || (open.IsEmpty && partition.CoEngagement.Pairs.Count == 0))
+            {
+                continue;
+            }
+
+            foreach (var part in Exchange.ContributionCodec.Encode(partition.Index, batch.Clock, open, partition.CoEngagement, _state.Ids, provisional: true))
+            {
+                batch.Published.Add(new Exchange.PublishedContribution(partition.Index, part));
+            }
         }
     }
 

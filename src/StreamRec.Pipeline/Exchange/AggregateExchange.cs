@@ -23,6 +23,11 @@ namespace StreamRec.Pipeline.Exchange;
 /// <para>A large tick comes in parts (<see cref="ContributionCodec.MaxRecordBytes"/>). The first moves the marks as above;
 /// a later part counts only when it is the next part of the record the marks last moved for (same clock, same covered
 /// offsets), so a record published again after a crash adds only the parts that had not arrived.</para>
+/// <para>With durable state, each checkpoint also publishes each partition's open tick as a provisional record. Every
+/// instance keeps the latest one per partition aside and merges none: the partition's owner closes that tick itself.
+/// But the changelog a new owner restores holds the users at the checkpoint, not the open tick's contributions, so a
+/// new owner adopts the provisional record that its restored state accounts for (<see cref="Adopt"/>): the events of
+/// that tick before the checkpoint are then counted, though their owner died or stopped before the tick closed.</para>
 /// </remarks>
 public sealed class AggregateExchange
 {
@@ -35,6 +40,9 @@ public sealed class AggregateExchange
 
     /// <summary>Per partition, the record whose first part last moved the marks: its clock, the next part awaited, its part count.</summary>
     private readonly (long Clock, int Next, int Parts)[] _receiving;
+
+    /// <summary>Per partition, the parts of the latest provisional record received (a checkpoint's open tick).</summary>
+    private readonly List<RemoteContribution>[] _provisional;
     private int _heldCount;
 
     public AggregateExchange(IReadOnlyList<PartitionState> partitions, IdTable sources)
@@ -44,6 +52,7 @@ public sealed class AggregateExchange
         _sources = sources;
         _held = [.. partitions.Select(_ => new Queue<RemoteContribution>())];
         _receiving = new (long, int, int)[partitions.Count];
+        _provisional = [.. partitions.Select(_ => new List<RemoteContribution>())];
     }
 
     /// <summary>True when this instance publishes its partitions' contributions (over Kafka); a file replay keeps them to itself.</summary>
@@ -54,6 +63,9 @@ public sealed class AggregateExchange
 
     /// <summary>Received contributions passed over because the marks already counted everything they cover.</summary>
     public long Superseded { get; private set; }
+
+    /// <summary>Provisional records (parts) adopted by this instance as a partition's new owner.</summary>
+    public long Adopted { get; private set; }
 
     /// <summary>Received contributions merged before this instance's clock reached theirs, because too many waited.</summary>
     public long MergedEarly { get; private set; }
@@ -66,6 +78,12 @@ public sealed class AggregateExchange
     {
         foreach (var contribution in received)
         {
+            if (contribution.IsProvisional)
+            {
+                KeepAside(contribution);
+                continue;
+            }
+
             if (!Counts(contribution))
             {
                 Superseded++;
@@ -99,9 +117,79 @@ public sealed class AggregateExchange
         if (moved)
         {
             receiving = (contribution.Clock, 1, contribution.Parts);
+            DropCoveredProvisional(contribution.Partition);
         }
 
         return moved;
+    }
+
+    private void KeepAside(RemoteContribution contribution)
+    {
+        var parts = _provisional[contribution.Partition];
+        if (contribution.Part == 0)
+        {
+            parts.Clear();
+            parts.Add(contribution);
+        }
+        else if (parts.Count == contribution.Part && parts[0].Clock == contribution.Clock && parts[0].Parts == contribution.Parts
+            && parts[0].Covered.SequenceEqual(contribution.Covered))
+        {
+            parts.Add(contribution);
+        }
+
+        DropCoveredProvisional(contribution.Partition);
+    }
+
+    /// <summary>A provisional record the marks cover entirely was closed, by its owner or a successor: no one adopts it.</summary>
+    private void DropCoveredProvisional(int partition)
+    {
+        var parts = _provisional[partition];
+        var marks = _partitions[partition].Marks;
+        if (parts.Count > 0 && parts[0].Covered.All(c => c.Offset <= marks.Of(c.Source)))
+        {
+            parts.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A partition's new owner, at its first tick close after restoring the partition from the changelog: adopts the
+    /// latest provisional record of the partition when its restored state accounts for everything the record covers
+    /// (each covered offset at or below <paramref name="resumeAt"/>, the restored input positions) and no closed tick
+    /// counted it yet. Adopted, it is counted as a received contribution, due at once, and published again as a closed
+    /// tick (into <paramref name="published"/>) for the other instances. True when adopted.
+    /// </summary>
+    internal bool Adopt(int partition, IReadOnlyList<(int Source, long Offset)> resumeAt, List<PublishedContribution>? published)
+    {
+        var parts = _provisional[partition];
+        if (parts.Count == 0 || parts.Count != parts[0].Parts)
+        {
+            return false;
+        }
+
+        var covered = parts[0].Covered;
+        var marks = _partitions[partition].Marks;
+        var accounted = covered.All(c => resumeAt.Any(r => r.Source == c.Source && c.Offset <= r.Offset));
+        if (!accounted || covered.All(c => c.Offset <= marks.Of(c.Source)))
+        {
+            return false;
+        }
+
+        foreach (var (source, offset) in covered)
+        {
+            marks.Claim(source, offset);
+        }
+
+        _receiving[partition] = default;
+        foreach (var part in parts)
+        {
+            Adopted++;
+            _held[partition].Enqueue(part);
+            Interlocked.Increment(ref _heldCount);
+            published?.Add(new PublishedContribution(partition, ContributionCodec.AsClosed(part.Encoded)));
+        }
+
+        parts.Clear();
+        return true;
     }
 
     /// <summary>Moves the received contributions of <paramref name="partition"/> due at <paramref name="clock"/> into <paramref name="due"/>, in arrival order.</summary>
@@ -138,6 +226,7 @@ public sealed class AggregateExchange
 
         // Its own parts coming back, or a copy's, add nothing.
         _receiving[partition] = default;
+        DropCoveredProvisional(partition);
         return true;
     }
 
@@ -146,7 +235,7 @@ public sealed class AggregateExchange
     /// waiting: the marks count them already, so a start that lost them would never merge them.
     /// </summary>
     /// <param name="w">The checkpoint.</param>
-    /// <param name="version">The checkpoint's version: 6 added the record being received per partition.</param>
+    /// <param name="version">The checkpoint's version: 6 added the record being received and the provisional one, per partition.</param>
     internal void Save(Durability.SnapshotWriter w, int version)
     {
         w.VarUInt((ulong)_partitions.Count);
@@ -166,6 +255,11 @@ public sealed class AggregateExchange
                 w.Long(clock);
                 w.VarUInt((ulong)next);
                 w.VarUInt((ulong)parts);
+                w.VarUInt((ulong)_provisional[partition.Index].Count);
+                foreach (var part in _provisional[partition.Index])
+                {
+                    w.Bytes(part.Encoded);
+                }
             }
 
             var held = _held[partition.Index];
@@ -198,6 +292,11 @@ public sealed class AggregateExchange
             if (r.Version >= 6)
             {
                 _receiving[partition.Index] = (r.Long(), r.Count(), r.Count());
+                var provisional = r.Count();
+                for (var i = 0; i < provisional; i++)
+                {
+                    _provisional[partition.Index].Add(decode(r.Bytes()));
+                }
             }
 
             var held = r.Count();

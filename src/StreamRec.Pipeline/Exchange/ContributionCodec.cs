@@ -10,13 +10,15 @@ namespace StreamRec.Pipeline.Exchange;
 /// ids (interned ids mean nothing on another instance). A tick's contributions are cut into parts of at most
 /// <see cref="MaxRecordBytes"/>, each whole rooms, audiences and pairs, so a large tick still fits a Kafka message.
 /// Little-endian, versioned:
-/// <c>version(3) · partition(varuint) · clock(int64) · part(varuint) · parts(varuint) ·
+/// <c>version(3) · flags(u8: 1 = provisional) · partition(varuint) · clock(int64) · part(varuint) · parts(varuint) ·
 /// covered(varuint) × [input topic(string) · offset(int64)] ·
 /// rooms(varuint) × [room(string) · popularity · visits ·
 /// purchases · intents] · audiences(varuint) × [streamer(string) · dimensions(varuint) × float32 · mass] ·
 /// pairs(varuint) × [streamer X(string) · streamer Y(string) · amount]</c>, where each decayed sum is
 /// <c>value(float64) · ts(int64 ms)</c> and a string is its UTF-8 length (varuint) and bytes. Values are the exact
-/// sums, so merging a received contribution gives the bits a local one would. Version 2 (one part) is still read.
+/// sums, so merging a received contribution gives the bits a local one would. Version 2 (one part, no flags) is still
+/// read. A provisional record is a checkpoint's open tick, which no one merges unless a partition's next owner adopts it
+/// (<see cref="AggregateExchange.Adopt"/>).
 /// </summary>
 internal static class ContributionCodec
 {
@@ -26,10 +28,18 @@ internal static class ContributionCodec
     public const int MaxRecordBytes = 512 * 1024;
 
     private const string Record = "An exchanged contribution";
+    private const byte Provisional = 1;
 
     /// <summary>The tick's contributions of <paramref name="partition"/> as records of at most <paramref name="maxBytes"/> each, in part order.</summary>
+    /// <param name="partition">The user partition whose users made the contributions.</param>
+    /// <param name="clock">The clock of the tick close (or checkpoint) that publishes them.</param>
+    /// <param name="rooms">The partition's room and audience contributions, with what they cover.</param>
+    /// <param name="pairs">The partition's co-engagement contributions.</param>
+    /// <param name="ids">This instance's id tables, to name the ids.</param>
+    /// <param name="provisional">True for a checkpoint's open tick (see <see cref="AggregateExchange.Adopt"/>), false for a closed tick.</param>
+    /// <param name="maxBytes">A part's size at most.</param>
     public static List<byte[]> Encode(
-        int partition, long clock, RoomContributions rooms, CoEngagementContributions pairs, IdTables ids, int maxBytes = MaxRecordBytes)
+        int partition, long clock, RoomContributions rooms, CoEngagementContributions pairs, IdTables ids, bool provisional = false, int maxBytes = MaxRecordBytes)
     {
         var covered = new ArrayBufferWriter<byte>(64);
         var c = new ByteWriter(covered);
@@ -82,12 +92,21 @@ internal static class ContributionCodec
         {
             var w = new ByteWriter(buffer);
             w.Byte(Version);
+            w.Byte(provisional ? Provisional : (byte)0);
             w.VarUInt((ulong)partition);
             w.Long(clock);
             w.VarUInt((ulong)part);
             w.VarUInt((ulong)count);
             buffer.Write(covered.WrittenSpan);
         });
+    }
+
+    /// <summary>A provisional record as a closed tick's: the same bytes but the flag, for an owner that adopts it.</summary>
+    public static byte[] AsClosed(byte[] provisional)
+    {
+        var closed = (byte[])provisional.Clone();
+        closed[1] = 0;
+        return closed;
     }
 
     private static ByteWriter Entry(ArrayBufferWriter<byte> entry)
@@ -112,6 +131,12 @@ internal static class ContributionCodec
         if (version is not (2 or Version))
         {
             throw new InvalidDataException($"{Record} has version {version}; this version reads 2 and {Version}.");
+        }
+
+        var flags = version >= 3 ? r.Byte() : (byte)0;
+        if ((flags & ~Provisional) != 0)
+        {
+            throw new InvalidDataException($"{Record} has flags {flags}; this version knows {Provisional} (provisional).");
         }
 
         var partition = r.VarUInt();
@@ -195,7 +220,12 @@ internal static class ContributionCodec
         }
 
         // The record itself is kept (not copied): a checkpoint writes it for a contribution still waiting.
-        return ids is null ? null : new RemoteContribution((int)partition, clock, covered, rooms, pairs, value) { Part = part, Parts = parts };
+        return ids is null ? null : new RemoteContribution((int)partition, clock, covered, rooms, pairs, value)
+        {
+            Part = part,
+            Parts = parts,
+            IsProvisional = (flags & Provisional) != 0,
+        };
     }
 
     private static void Decayed(ByteWriter w, DecayedValue value)

@@ -27,6 +27,9 @@ public sealed class RemoteContribution(
     /// <summary>How many parts its tick's contributions were cut into.</summary>
     public int Parts { get; init; } = 1;
 
+    /// <summary>A checkpoint's open tick: kept aside, merged only if the partition's next owner adopts it.</summary>
+    public bool IsProvisional { get; init; }
+
     public RoomContributions Rooms { get; } = rooms;
 
     public CoEngagementContributions Pairs { get; } = pairs;

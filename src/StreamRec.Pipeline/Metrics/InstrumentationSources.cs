@@ -11,7 +11,7 @@ public sealed class InstrumentationSources
     private long _liveRooms;
     private long _modelSwaps;
     private readonly Lock _exchangeLock = new();
-    private (long Merged, long Superseded, long MergedEarly, long Held) _exchange;
+    private (long Merged, long Superseded, long MergedEarly, long Adopted, long Held) _exchange;
 
     public long ActiveUsers
     {
@@ -27,8 +27,8 @@ public sealed class InstrumentationSources
 
     public long ModelSwaps => Interlocked.Read(ref _modelSwaps);
 
-    /// <summary>The room-aggregate exchange's counts as of the last tick close: merged, superseded, merged early, waiting.</summary>
-    public (long Merged, long Superseded, long MergedEarly, long Held) Exchange
+    /// <summary>The room-aggregate exchange's counts as of the last tick close: merged, superseded, merged early, adopted, waiting.</summary>
+    public (long Merged, long Superseded, long MergedEarly, long Adopted, long Held) Exchange
     {
         get
         {

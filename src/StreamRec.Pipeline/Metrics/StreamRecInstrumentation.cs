@@ -50,7 +50,7 @@ public sealed class StreamRecInstrumentation : IDisposable
         Meter.CreateObservableCounter(InstrumentNames.ModelSwaps, () => sources.ModelSwaps, "{swap}", "Models swapped in while running.");
         Meter.CreateObservableCounter(
             InstrumentNames.ExchangeContributions, ExchangeContributions, "{contribution}",
-            "Room-aggregate contributions of the exchange by outcome: merged (another instance's), superseded (counted already), merged_early (before this instance's clock reached theirs).");
+            "Room-aggregate contributions of the exchange by outcome: merged (another instance's), superseded (counted already), merged_early (before this instance's clock reached theirs), adopted (a dead or stopped owner's open tick, taken over).");
         Meter.CreateObservableGauge(InstrumentNames.ExchangeHeld, () => sources.Exchange.Held, "{contribution}", "Other instances' contributions waiting for this instance's clock.");
         _freshness = Seconds(InstrumentNames.DeltaFreshness, "Wall time from a batch's arrival to the broker's acknowledgement of a delta it caused, per delta.");
         _roomStop = Seconds(InstrumentNames.RoomStopLatency, "Wall time from a room_stop's arrival to the acknowledgement of its holders' deltas.");
@@ -66,10 +66,11 @@ public sealed class StreamRecInstrumentation : IDisposable
 
     private IEnumerable<Measurement<long>> ExchangeContributions()
     {
-        var (merged, superseded, early, _) = _sources.Exchange;
+        var (merged, superseded, early, adopted, _) = _sources.Exchange;
         yield return new Measurement<long>(merged, new KeyValuePair<string, object?>("outcome", "merged"));
         yield return new Measurement<long>(superseded, new KeyValuePair<string, object?>("outcome", "superseded"));
         yield return new Measurement<long>(early, new KeyValuePair<string, object?>("outcome", "merged_early"));
+        yield return new Measurement<long>(adopted, new KeyValuePair<string, object?>("outcome", "adopted"));
     }
 
     /// <summary>Counts a batch's valid events by kind: one add per kind present, nothing per event.</summary>

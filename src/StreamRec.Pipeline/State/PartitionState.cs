@@ -35,6 +35,13 @@ public sealed class PartitionState
     /// <summary>What of this partition's input the room aggregates count already (see <see cref="Exchange.AggregateExchange"/>).</summary>
     public Exchange.ExchangeMarks Marks { get; } = new();
 
+    /// <summary>
+    /// Set when the partition was restored from the changelog: the input positions (source id, offset) the restored
+    /// state accounts for, until the next tick close adopts the open tick that state's checkpoint published
+    /// (<see cref="Exchange.AggregateExchange.Adopt"/>).
+    /// </summary>
+    public IReadOnlyList<(int Source, long Offset)>? PendingAdoption { get; set; }
+
     /// <summary>This tick's additions to the global co-engagement table.</summary>
     public CoEngagementContributions CoEngagement { get; }
 

@@ -17,6 +17,7 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
     private readonly List<RoomState> _touched = [];
     private readonly List<RemoteContribution> _due = [];
     private readonly List<CoEngagementContributions> _pairs = [];
+    private readonly bool[] _suspended = new bool[options.Partitions];
     private readonly CoEngagementMerge _coEngagement = new(options.CoEngagement.HalfLife);
 
     /// <param name="clockMs">The tick close's clock.</param>
@@ -26,9 +27,26 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         _touched.Clear();
         _pairs.Clear();
         var exchange = state.Exchange;
+        var ownership = state.Ownership;
         foreach (var partition in state.Partitions)
         {
+            if (partition.PendingAdoption is { } resumeAt)
+            {
+                // The first close since the restore, after the exchange caught up: the dead or stopped owner's open tick.
+                exchange.Adopt(partition.Index, resumeAt, exchange.Publishes ? published : null);
+                partition.PendingAdoption = null;
+            }
+
             MergeReceived(partition.Index, clockMs);
+
+            // Read once per close: a revocation may come from the consumer's thread at any moment.
+            // Without the exchange no one else counts them, so they merge here as before.
+            _suspended[partition.Index] = exchange.Publishes && ownership?.IsSuspended(partition.Index) == true;
+            if (_suspended[partition.Index])
+            {
+                // Revoked, not yet reassigned: kept for this instance if the partition stays, dropped if it moves.
+                continue;
+            }
 
             // Own contributions hold only events the marks did not count (the steps leave the others out).
             var own = partition.Contributions;
@@ -50,8 +68,11 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         _coEngagement.Apply(_pairs, state.CoEngagement, clockMs);
         foreach (var partition in state.Partitions)
         {
-            partition.Contributions.Clear();
-            partition.CoEngagement.Clear();
+            if (!_suspended[partition.Index])
+            {
+                partition.Contributions.Clear();
+                partition.CoEngagement.Clear();
+            }
         }
 
         ReindexTouched();

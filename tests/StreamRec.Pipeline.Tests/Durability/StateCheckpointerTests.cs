@@ -1,5 +1,6 @@
 using StreamRec.Pipeline.Core;
 using StreamRec.Pipeline.Durability;
+using StreamRec.Pipeline.Exchange;
 using StreamRec.Pipeline.Metrics;
 using StreamRec.Pipeline.Options;
 using StreamRec.Pipeline.Scoring;
@@ -197,6 +198,75 @@ public sealed class StateCheckpointerTests
 
         Assert.True(restored.IsRestored);
         Assert.Null(restored.Outbox);
+    }
+
+    [Fact]
+    public void Checkpoint_WithTheChangelogAndTheExchange_PublishesEachWritablePartitionsOpenTickAsProvisional()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var changelog = new RecordingChangelog(Options.Partitions);
+        var state = PipelineState.Open(Options, directory, TimeProvider.System, resumesAfterStop: true, changelog);
+        state.Exchange.Publishes = true;
+        using var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics());
+        core.Process(Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1")));
+        var users = Enumerable.Range(0, 8).Select(i => $"u{i}").ToList();
+        var open = Clicks(state, users, Ev.T0 + 1_000);
+        core.Process(open);
+        open.CheckpointRequest = new CheckpointRequest([]);
+        state.Checkpoints!.AfterBatch(open);
+
+        // Partition 1 revoked before the next checkpoint: its tick is held, so nothing of it goes out.
+        changelog.Ownership.Suspend([1]);
+        var next = Clicks(state, users, Ev.T0 + 1_500, from: 8);
+        core.Process(next);
+        next.CheckpointRequest = new CheckpointRequest([]);
+        state.Checkpoints.AfterBatch(next);
+
+        var first = open.Published.Select(p => ContributionCodec.Decode(p.Value, Options.Partitions, Options.VectorDimensions, Options.CoEngagement.HalfLife, state.Ids)).ToList();
+        Assert.Equal([0, 1], first.Select(c => c.Partition).Order());
+        Assert.All(first, c => Assert.True(c.IsProvisional));
+        Assert.Equal([0], next.Published.Select(p => p.Partition));
+        Assert.False(state.Partitions[1].Contributions.IsEmpty);
+    }
+
+    [Fact]
+    public void TickClose_PartitionRevokedNotYetReassigned_HoldsItsOpenTickAndPublishesItOnceReassigned()
+    {
+        using var directory = new InMemoryStateDirectory();
+        var changelog = new RecordingChangelog(Options.Partitions);
+        var state = PipelineState.Open(Options, directory, TimeProvider.System, resumesAfterStop: true, changelog);
+        state.Exchange.Publishes = true;
+        using var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics());
+        core.Process(Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1")));
+        var users = Enumerable.Range(0, 8).Select(i => $"u{i}").ToList();
+        var open = Clicks(state, users, Ev.T0 + 1_000);
+        core.Process(open);
+
+        changelog.Ownership.Suspend([1]);
+        var held = Ev.Batch(state);
+        held.Clock = Ev.T0 + 2_000;
+        core.Process(held);
+        changelog.Ownership.Assign([0, 1]);
+        var kept = Ev.Batch(state);
+        kept.Clock = Ev.T0 + 3_000;
+        core.Process(kept);
+
+        Assert.Equal([0], held.Published.Select(p => p.Partition));
+        var published = ContributionCodec.Decode(
+            Assert.Single(kept.Published).Value, Options.Partitions, Options.VectorDimensions, Options.CoEngagement.HalfLife, state.Ids);
+        Assert.Equal((1, false), (published.Partition, published.IsProvisional));
+        Assert.Equal(
+            open.Events.Where(e => state.PartitionMap.Of(e.User) == 1).Max(e => e.Offset),
+            Assert.Single(published.Covered).Offset);
+    }
+
+    /// <summary>Clicks of <paramref name="users"/> on r1 in one batch that closes no tick, each with its input offset.</summary>
+    private static Batches.EventBatch Clicks(PipelineState state, List<string> users, long ts, int from = 0)
+    {
+        var topic = state.Ids.Sources.Intern("live.clicks");
+        var batch = new Batches.EventBatch { Clock = ts, ClosesTick = false };
+        batch.Events.AddRange(users.Select((u, i) => Ev.Record(state, Ev.Click(ts + i, u, "r1")) with { Source = topic, Offset = from + i }));
+        return batch;
     }
 
     /// <summary>A batch's deltas, written and acknowledged by a file sink that reports its offsets; returns how many.</summary>

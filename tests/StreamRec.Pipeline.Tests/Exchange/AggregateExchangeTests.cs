@@ -83,6 +83,66 @@ public sealed class AggregateExchangeTests
     }
 
     [Fact]
+    public void Receive_ProvisionalRecord_IsKeptAsideNeitherMergedNorMarked()
+    {
+        Exchange.Receive([Provisional(0, 12)]);
+
+        Assert.Equal((0L, 0L, 0), (Exchange.Merged, Exchange.Superseded, Exchange.Held));
+        Assert.Equal(-1, _state.Partitions[0].Marks.Of(Clicks));
+    }
+
+    [Fact]
+    public void Adopt_ProvisionalTheRestoredStateAccountsFor_CountsItAndPublishesItAsAClosedTick()
+    {
+        Exchange.Receive([Received(0, 500, (Clicks, 5)), Provisional(0, 12)]);
+        var published = new List<PublishedContribution>();
+
+        Assert.True(Exchange.Adopt(0, [(Clicks, 13)], published));
+
+        Assert.Equal((1L, 1L, 12L), (Exchange.Adopted, Exchange.Merged, _state.Partitions[0].Marks.Of(Clicks)));
+        var due = Held(0);
+        Assert.Equal(2, due.Count);
+        Assert.True(due[1].IsProvisional);
+        var republished = ContributionCodec.Decode(Assert.Single(published).Value, 2, 4, HalfLife, _state.Ids);
+        Assert.False(republished.IsProvisional);
+        Assert.Equal(due[1].Rooms.Rooms.Keys, republished.Rooms.Rooms.Keys);
+        Assert.False(Exchange.Adopt(0, [(Clicks, 13)], published));
+    }
+
+    [Fact]
+    public void Adopt_ProvisionalPastTheRestoredState_IsRefused()
+    {
+        Exchange.Receive([Provisional(0, 12)]);
+
+        // The restored checkpoint is older than the one that published it: the new owner re-processes those events itself.
+        Assert.False(Exchange.Adopt(0, [(Clicks, 11)], []));
+        Assert.False(Exchange.Adopt(1, [(Clicks, 20)], []));
+        Assert.Equal(0, Exchange.Held);
+    }
+
+    [Fact]
+    public void Adopt_ProvisionalWhoseTickWasClosedSince_IsRefused()
+    {
+        Exchange.Receive([Provisional(0, 12), Received(0, 1_000, (Clicks, 15))]);
+
+        Assert.False(Exchange.Adopt(0, [(Clicks, 20)], []));
+        Assert.Equal(1, Exchange.Held);
+    }
+
+    [Fact]
+    public void Load_ProvisionalKeptAside_CanBeAdoptedAfterTheRestart()
+    {
+        Exchange.Receive([Provisional(0, 12)]);
+        var w = new SnapshotWriter();
+        Exchange.Save(w, StateCheckpointer.Version);
+
+        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
+        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), bytes => ContributionCodec.Decode(bytes, 2, 4, HalfLife, restored.Ids));
+
+        Assert.True(restored.Exchange.Adopt(0, [(restored.Ids.Sources.Find("live.clicks"), 12)], null));
+    }
+
+    [Fact]
     public void Marks_ReceivedContributionCoveringAnOffset_CountEventsUpToItOnly()
     {
         Exchange.Receive([Received(1, 1_000, (Clicks, 41))]);
@@ -168,6 +228,16 @@ public sealed class AggregateExchangeTests
         var due = new List<RemoteContribution>();
         Exchange.TakeDue(partition, long.MaxValue, due);
         return due;
+    }
+
+    /// <summary>A checkpoint's open tick of partition <paramref name="partition"/>, covering clicks up to <paramref name="offset"/>.</summary>
+    private RemoteContribution Provisional(int partition, long offset)
+    {
+        var rooms = new RoomContributions(4);
+        rooms.Engage(_state.Ids.Rooms.Intern("r1"), 2_000, HalfLife, 1, purchase: false);
+        rooms.Cover(Clicks, offset);
+        var value = Assert.Single(ContributionCodec.Encode(partition, 2_000, rooms, new CoEngagementContributions(HalfLife), _state.Ids, provisional: true));
+        return ContributionCodec.Decode(value, 2, 4, HalfLife, _state.Ids);
     }
 
     private static RemoteContribution Received(int partition, long clock, params (int Source, long Offset)[] covered) =>

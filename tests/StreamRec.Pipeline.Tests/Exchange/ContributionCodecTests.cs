@@ -54,7 +54,7 @@ public sealed class ContributionCodecTests
         var (rooms, pairs) = RandomContributions(new Random(seed), writer);
         var reader = new IdTables();
 
-        var parts = ContributionCodec.Encode(2, 77, rooms, pairs, writer, maxBytes);
+        var parts = ContributionCodec.Encode(2, 77, rooms, pairs, writer, maxBytes: maxBytes);
         var decoded = parts.Select(p => ContributionCodec.Decode(p, 4, Dimensions, HalfLife, reader)).ToList();
 
         Assert.True(parts.Count > 1, $"{parts.Count} part");
@@ -79,14 +79,29 @@ public sealed class ContributionCodecTests
         var (rooms, pairs) = RandomContributions(new Random(9), writer);
         var current = Assert.Single(ContributionCodec.Encode(1, 42, rooms, pairs, writer));
 
-        // Version 2 is version 3 without part (0) and parts (1) after the clock: version, partition 1 (one byte), clock.
-        byte[] older = [2, .. current.AsSpan(1, 9), .. current.AsSpan(12)];
-        Assert.Equal((0, 1), (current[10], current[11]));
+        // Version 2 is version 3 without its flags (0) after the version, nor part (0) and parts (1) after the clock:
+        // version, partition 1 (one byte), clock.
+        byte[] older = [2, .. current.AsSpan(2, 9), .. current.AsSpan(13)];
+        Assert.Equal((0, 0, 1), (current[1], current[11], current[12]));
         var decoded = ContributionCodec.Decode(older, 4, Dimensions, HalfLife, new IdTables());
 
-        Assert.Equal((0, 1, 1, 42L), (decoded.Part, decoded.Parts, decoded.Partition, decoded.Clock));
+        Assert.Equal((0, 1, 1, 42L, false), (decoded.Part, decoded.Parts, decoded.Partition, decoded.Clock, decoded.IsProvisional));
         Assert.Equal(rooms.Rooms.Count, decoded.Rooms.Rooms.Count);
         Assert.Equal(pairs.Pairs.Count, decoded.Pairs.Pairs.Count);
+    }
+
+    [Fact]
+    public void AsClosed_ProvisionalRecord_ReadsAsTheSameContributionOfAClosedTick()
+    {
+        var ids = new IdTables();
+        var (rooms, pairs) = RandomContributions(new Random(4), ids);
+        var provisional = Assert.Single(ContributionCodec.Encode(0, 42, rooms, pairs, ids, provisional: true));
+
+        var closed = ContributionCodec.AsClosed(provisional);
+
+        Assert.True(ContributionCodec.Decode(provisional, 4, Dimensions, HalfLife, ids).IsProvisional);
+        Assert.False(ContributionCodec.Decode(closed, 4, Dimensions, HalfLife, ids).IsProvisional);
+        Assert.Equal(Assert.Single(ContributionCodec.Encode(0, 42, rooms, pairs, ids)), closed);
     }
 
     [Fact]

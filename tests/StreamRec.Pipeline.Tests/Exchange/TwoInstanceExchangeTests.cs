@@ -157,6 +157,55 @@ public sealed class TwoInstanceExchangeTests
         AssertSameAggregates(single.State, second.State, countsOnly: true);
     }
 
+    [Fact]
+    public void Exchange_OwnerDiesInsideATickAfterItsCheckpoint_NewOwnerAdoptsTheOpenTickAndCountsEachEventOnce()
+    {
+        // The first instance owns partition 0 and dies inside tick 25, after a checkpoint that published the first
+        // half of that tick's events as a provisional record. The second owns partition 1, restores partition 0 at that
+        // checkpoint (the changelog holds its users, not the open tick's contributions), and goes on with both.
+        var single = new CoreHarness(Options);
+        var first = new CoreHarness(Options);
+        var second = new CoreHarness(Options);
+        first.State.Exchange.Publishes = second.State.Exchange.Publishes = true;
+        List<RemoteContribution>? toSecond = null;
+        for (var t = 0; t < Ticks; t++)
+        {
+            var (events, clock) = Ticked[t];
+            single.Run(Batch(single, events, clock, null));
+            if (t < 25)
+            {
+                second.Run(Batch(second, Owned(events, 1), clock, toSecond));
+                toSecond = Decode(first.Run(Batch(first, Owned(events, 0), clock, null)).Published, second.State);
+                continue;
+            }
+
+            var input = events;
+            if (t == 25)
+            {
+                var mine = events.OfType<UserEvent>().Where(e => UserPartitioner.PartitionOf(e.UserId, Options.Partitions) == 0).ToList();
+                var checkpointed = mine.Take(mine.Count / 2).ToHashSet<LiveEvent>();
+                var open = Batch(first, [.. checkpointed], clock, null);
+                open.ClosesTick = false;
+                first.Run(open);
+                var p0 = first.State.Partitions[0];
+                var provisional = ContributionCodec.Encode(0, clock, p0.Contributions, p0.CoEngagement, first.State.Ids, provisional: true);
+                toSecond = [.. toSecond!, .. Decode([.. provisional.Select(v => new PublishedContribution(0, v))], second.State)];
+                second.State.Partitions[0].PendingAdoption = [(second.State.Ids.Sources.Intern(Topic), checkpointed.Max(e => Offsets[e]))];
+                input = [.. events.Where(e => !checkpointed.Contains(e))];
+            }
+
+            second.Run(Batch(second, input, clock, toSecond));
+            toSecond = null;
+        }
+
+        var end = Ev.T0 + ((Ticks + 1) * 1_000L);
+        single.Run(Batch(single, [], end, null));
+        second.Run(Batch(second, [], end, null));
+
+        AssertSameAggregates(single.State, second.State, countsOnly: true);
+        Assert.Equal(1, second.State.Exchange.Adopted);
+    }
+
     private static List<LiveEvent> Owned(List<LiveEvent> events, int partition) =>
         [.. events.Where(e => e is not UserEvent user || UserPartitioner.PartitionOf(user.UserId, Options.Partitions) == partition)];
 
