@@ -204,14 +204,8 @@ public sealed class StateCheckpointerTests
     public void Checkpoint_WithTheChangelogAndTheExchange_PublishesEachWritablePartitionsOpenTickAsProvisional()
     {
         using var directory = new InMemoryStateDirectory();
-        var changelog = new RecordingChangelog(Options.Partitions);
-        var state = PipelineState.Open(Options, directory, TimeProvider.System, resumesAfterStop: true, changelog);
-        state.Exchange.Publishes = true;
-        using var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics());
-        core.Process(Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1")));
-        var users = Enumerable.Range(0, 8).Select(i => $"u{i}").ToList();
-        var open = Clicks(state, users, Ev.T0 + 1_000);
-        core.Process(open);
+        var (state, changelog, core, users, open) = OpenTickOverTheChangelog(directory);
+        using var _ = core;
         open.CheckpointRequest = new CheckpointRequest([]);
         state.Checkpoints!.AfterBatch(open);
 
@@ -233,14 +227,8 @@ public sealed class StateCheckpointerTests
     public void TickClose_PartitionRevokedNotYetReassigned_HoldsItsOpenTickAndPublishesItOnceReassigned()
     {
         using var directory = new InMemoryStateDirectory();
-        var changelog = new RecordingChangelog(Options.Partitions);
-        var state = PipelineState.Open(Options, directory, TimeProvider.System, resumesAfterStop: true, changelog);
-        state.Exchange.Publishes = true;
-        using var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics());
-        core.Process(Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1")));
-        var users = Enumerable.Range(0, 8).Select(i => $"u{i}").ToList();
-        var open = Clicks(state, users, Ev.T0 + 1_000);
-        core.Process(open);
+        var (state, changelog, core, users, open) = OpenTickOverTheChangelog(directory);
+        using var _ = core;
 
         changelog.Ownership.Suspend([1]);
         var held = Ev.Batch(state);
@@ -258,6 +246,21 @@ public sealed class StateCheckpointerTests
         Assert.Equal(
             open.Events.Where(e => state.PartitionMap.Of(e.User) == 1).Max(e => e.Offset),
             Assert.Single(published.Covered).Offset);
+    }
+
+    /// <summary>Durable state over a changelog, publishing to the exchange, with both partitions' users in an open tick.</summary>
+    private static (PipelineState State, RecordingChangelog Changelog, StreamCore Core, List<string> Users, Batches.EventBatch Open) OpenTickOverTheChangelog(
+        InMemoryStateDirectory directory)
+    {
+        var changelog = new RecordingChangelog(Options.Partitions);
+        var state = PipelineState.Open(Options, directory, TimeProvider.System, resumesAfterStop: true, changelog);
+        state.Exchange.Publishes = true;
+        var core = new StreamCore(Options, state, new BaselineScorer(), new PipelineMetrics());
+        core.Process(Ev.Batch(state, Ev.Start(Ev.T0, "r1", "beauty", "s1")));
+        var users = Enumerable.Range(0, 8).Select(i => $"u{i}").ToList();
+        var open = Clicks(state, users, Ev.T0 + 1_000);
+        core.Process(open);
+        return (state, changelog, core, users, open);
     }
 
     /// <summary>Clicks of <paramref name="users"/> on r1 in one batch that closes no tick, each with its input offset.</summary>

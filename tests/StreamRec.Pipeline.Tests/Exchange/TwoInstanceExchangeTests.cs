@@ -67,10 +67,7 @@ public sealed class TwoInstanceExchangeTests
 
     private static (CoreHarness Single, CoreHarness First, CoreHarness Second) Run(bool exchange)
     {
-        var single = new CoreHarness(Options);
-        var first = new CoreHarness(Options);
-        var second = new CoreHarness(Options);
-        first.State.Exchange.Publishes = second.State.Exchange.Publishes = exchange;
+        var (single, first, second) = Instances(exchange);
         List<RemoteContribution>? toFirst = null, toSecond = null;
         foreach (var tick in Ticked)
         {
@@ -126,10 +123,7 @@ public sealed class TwoInstanceExchangeTests
         // The first instance owns partition 0 and dies after tick 29, its last checkpoint at tick 20. The second
         // owns partition 1 and takes partition 0 over at tick 30: it re-processes ticks 20 to 29 of partition 0 at its
         // own clock (late events), then goes on with both.
-        var single = new CoreHarness(Options);
-        var first = new CoreHarness(Options);
-        var second = new CoreHarness(Options);
-        first.State.Exchange.Publishes = second.State.Exchange.Publishes = true;
+        var (single, first, second) = Instances(exchange: true);
         List<RemoteContribution>? toSecond = null;
         for (var t = 0; t < Ticks; t++)
         {
@@ -163,10 +157,7 @@ public sealed class TwoInstanceExchangeTests
         // The first instance owns partition 0 and dies inside tick 25, after a checkpoint that published the first
         // half of that tick's events as a provisional record. The second owns partition 1, restores partition 0 at that
         // checkpoint (the changelog holds its users, not the open tick's contributions), and goes on with both.
-        var single = new CoreHarness(Options);
-        var first = new CoreHarness(Options);
-        var second = new CoreHarness(Options);
-        first.State.Exchange.Publishes = second.State.Exchange.Publishes = true;
+        var (single, first, second) = Instances(exchange: true);
         List<RemoteContribution>? toSecond = null;
         for (var t = 0; t < Ticks; t++)
         {
@@ -204,6 +195,14 @@ public sealed class TwoInstanceExchangeTests
 
         AssertSameAggregates(single.State, second.State, countsOnly: true);
         Assert.Equal(1, second.State.Exchange.Adopted);
+    }
+
+    /// <summary>One instance that processes everything, and two that will split the partitions.</summary>
+    private static (CoreHarness Single, CoreHarness First, CoreHarness Second) Instances(bool exchange)
+    {
+        var (single, first, second) = (new CoreHarness(Options), new CoreHarness(Options), new CoreHarness(Options));
+        first.State.Exchange.Publishes = second.State.Exchange.Publishes = exchange;
+        return (single, first, second);
     }
 
     private static List<LiveEvent> Owned(List<LiveEvent> events, int partition) =>
