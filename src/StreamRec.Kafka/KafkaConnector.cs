@@ -78,16 +78,18 @@ public static class KafkaConnector
     /// Writes deltas and dead letters through <paramref name="producer"/> (owned by the caller, one per
     /// process) and emits each batch once all of it, and everything before it, is acknowledged. A dead letter
     /// whose copy would exceed <paramref name="maxDeadLetterBytes"/> is cut to fit (see <see cref="DeadLetterHeaders.ToMessage"/>).
-    /// With <paramref name="floors"/>, each acknowledged delta's offset raises its partition's seq fence floor.
+    /// With <paramref name="floors"/>, each acknowledged delta's offset raises its partition's seq fence floor. With
+    /// <paramref name="exchange"/> (durable state), it is told of each exchange record the broker answered for.
     /// </summary>
     public static Flow<EventBatch, ProducedBatch, NotUsed> Produce(
-        IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlightMessages, int maxDeadLetterBytes = DeadLetterHeaders.DefaultMaxMessageBytes, DeltaFloors? floors = null)
+        IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlightMessages, int maxDeadLetterBytes = DeadLetterHeaders.DefaultMaxMessageBytes, DeltaFloors? floors = null,
+        Pipeline.Durability.PartitionOwnership? exchange = null)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlightMessages, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDeadLetterBytes, 4096);
-        return Flow.FromGraph(new KafkaProduceStage(producer, topics, maxInFlightMessages, maxDeadLetterBytes, floors));
+        return Flow.FromGraph(new KafkaProduceStage(producer, topics, maxInFlightMessages, maxDeadLetterBytes, floors, exchange));
     }
 
     /// <summary>Acknowledges each produced batch's checkpoint, so the source commits it with its next commit.</summary>

@@ -129,6 +129,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3042, Level = LogLevel.Information, Message = "Changelog: partition {Partition} kept, its state is up to date with {Topic} (offset {End})")]
     public static partial void ChangelogKept(ILogger logger, int partition, string topic, long end);
 
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "Exchange: revoked partitions' last contributions were not acknowledged within {Seconds} s; a tick the next owner also counts may be counted twice")]
+    public static partial void ExchangeNotDelivered(ILogger logger, double seconds);
+
     [LoggerMessage(EventId = 3043, Level = LogLevel.Information, Message = "Changelog: partition(s) {Partitions} moved to another instance; their users leave this one's memory and store")]
     public static partial void ChangelogDropped(ILogger logger, IReadOnlyList<int> partitions);
 

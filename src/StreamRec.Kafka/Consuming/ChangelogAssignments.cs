@@ -24,6 +24,9 @@ namespace StreamRec.Kafka.Consuming;
 internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChangelog changelog, ILogger logger)
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Short: the revocation holds the rebalance (and a stop) while it waits.</summary>
+    private static readonly TimeSpan ExchangeWait = TimeSpan.FromSeconds(2);
     private readonly ConcurrentQueue<PartitionHandover> _handovers = new();
     private readonly SeqFenceReader? _fence = changelog.Deltas is { } deltas ? new(options, deltas.Topic, deltas.Floors, logger) : null;
     private HashSet<int>? _held;
@@ -49,9 +52,20 @@ internal sealed class ChangelogAssignments(KafkaOptions options, KafkaStateChang
     /// <summary>The next rebalance's changes for the stream, or null: the source sends it ahead of any record.</summary>
     public PartitionHandover? TakeHandover() => _handovers.TryDequeue(out var handover) ? handover : null;
 
-    /// <summary>Revocation: no changelog writes for these partitions from now on (an append in progress finishes first).</summary>
-    public void OnRevoked(IEnumerable<TopicPartition> partitions) =>
-        changelog.Ownership.Suspend(partitions.Select(static p => p.Partition.Value).Distinct());
+    /// <summary>
+    /// Revocation: no changelog writes for these partitions from now on (an append in progress finishes first), and no
+    /// exchange records of them. With <paramref name="waitForExchange"/>, returns once the broker answered for every
+    /// exchange record decided before (at most <see cref="ExchangeWait"/>): the next owner is assigned only after this
+    /// returns, so its catch-up reads them, and no tick of these partitions lands after it caught up.
+    /// </summary>
+    public void OnRevoked(IEnumerable<TopicPartition> partitions, bool waitForExchange)
+    {
+        var decided = changelog.Ownership.Suspend(partitions.Select(static p => p.Partition.Value).Distinct());
+        if (waitForExchange && !changelog.Ownership.WaitDelivered(decided, ExchangeWait))
+        {
+            Log.ExchangeNotDelivered(logger, ExchangeWait.TotalSeconds);
+        }
+    }
 
     /// <summary>
     /// An assignment: restores what moved here (before returning, so the handover is queued before any record of

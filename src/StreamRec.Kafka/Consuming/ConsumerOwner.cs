@@ -512,7 +512,7 @@ internal sealed class ConsumerOwner : IOffsetAcknowledger
     {
         // Until the new assignment arrives the merge holds back, so rooms cannot run ahead of users.
         _ready = false;
-        _changelog?.OnRevoked(partitions);
+        _changelog?.OnRevoked(partitions, waitForExchange: !lost && !_outage.IsDown);
         _waitingSince = _time.GetUtcNow();
         if (lost)
         {

@@ -102,7 +102,7 @@ public sealed class KafkaPipelineJob(
             .Select(_observability.Processed); // fused with the core: runs between its batches
         var outbox = checkpoints?.Outbox is { } unsent ? Source.Single(unsent) : Source.Empty<Pipeline.Batches.EventBatch>();
         var (control, done) = outbox.ConcatMaterialized(processed, Keep.Right)
-            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages, kafka.MaxDeadLetterBytes, floors))
+            .Via(KafkaConnector.Produce(output, kafka.Topics, kafka.MaxInFlightMessages, kafka.MaxDeadLetterBytes, floors, changelog?.Ownership))
             .Select(produced =>
             {
                 _observability.Acknowledged();

@@ -26,10 +26,15 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
     private readonly int _maxInFlight;
     private readonly int _maxDeadLetterBytes;
     private readonly DeltaFloors? _floors;
+    private readonly Pipeline.Durability.PartitionOwnership? _exchange;
 
-    public KafkaProduceStage(IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlight, int maxDeadLetterBytes, DeltaFloors? floors = null)
+    // The exchange's ownership is told of each exchange record the broker answered for, so a revocation can wait for them.
+    public KafkaProduceStage(
+        IProducer<byte[]?, byte[]?> producer, KafkaTopics topics, int maxInFlight, int maxDeadLetterBytes, DeltaFloors? floors = null,
+        Pipeline.Durability.PartitionOwnership? exchange = null)
     {
         _floors = floors;
+        _exchange = exchange;
         _producer = producer;
         _topics = topics;
         _maxInFlight = maxInFlight;
@@ -112,7 +117,7 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
                     {
                         Key = Encoding.UTF8.GetBytes(contribution.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                         Value = contribution.Value,
-                    });
+                    }, _stage._exchange);
                 }
             }
             catch (KafkaException ex)
@@ -136,13 +141,14 @@ internal sealed class KafkaProduceStage : GraphStage<FlowShape<EventBatch, Produ
             }
         }
 
-        private void Send(string topic, Pending pending, DeltaFloors? floors, Message<byte[]?, byte[]?> message)
+        private void Send(string topic, Pending pending, DeltaFloors? floors, Message<byte[]?, byte[]?> message, Pipeline.Durability.PartitionOwnership? delivered = null)
         {
             Interlocked.Increment(ref _inFlight);
             _stage._producer.Produce(topic, message, report =>
             {
                 // librdkafka's delivery thread: count down, and wake the stage only when it matters.
                 Interlocked.Decrement(ref _inFlight);
+                delivered?.Delivered();
                 if (report.Error.IsError)
                 {
                     _failed!(report.Error);

@@ -11,6 +11,9 @@ public sealed class PartitionOwnership
     private readonly bool[] _writable;
     private readonly long[] _durableOffsets;
     private readonly bool[] _durablePrefixes;
+    private readonly object _deliveries = new();
+    private long _decided;
+    private long _delivered;
 
     public PartitionOwnership(int partitions)
     {
@@ -77,8 +80,12 @@ public sealed class PartitionOwnership
         }
     }
 
-    /// <summary>Revocation: waits for a changelog append in progress, then no more are made for <paramref name="partitions"/>.</summary>
-    public void Suspend(IEnumerable<int> partitions)
+    /// <summary>
+    /// Revocation: waits for a changelog append in progress, then no more are made for <paramref name="partitions"/>,
+    /// and no more exchange records of them are decided. Returns how many exchange records had been decided by then
+    /// (see <see cref="WaitDelivered"/>).
+    /// </summary>
+    public long Suspend(IEnumerable<int> partitions)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         lock (Gate)
@@ -87,6 +94,46 @@ public sealed class PartitionOwnership
             {
                 Volatile.Write(ref _writable[p], false);
             }
+
+            return Interlocked.Read(ref _decided);
+        }
+    }
+
+    /// <summary>The core handed <paramref name="records"/> exchange records to the sink (call under <see cref="Gate"/>, with the suspension read).</summary>
+    public void Decided(int records) => Interlocked.Add(ref _decided, records);
+
+    /// <summary>The broker answered for one exchange record (acknowledged or refused).</summary>
+    public void Delivered()
+    {
+        lock (_deliveries)
+        {
+            _delivered++;
+            Monitor.PulseAll(_deliveries);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the broker answered for the first <paramref name="decided"/> exchange records, at most
+    /// <paramref name="timeout"/>: a revocation returns only once what its partitions published is on the broker, so
+    /// the next owner, catching up with the topic's end after its assignment, reads it. False when the time ran out.
+    /// </summary>
+    public bool WaitDelivered(long decided, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (_deliveries)
+        {
+            while (_delivered < decided)
+            {
+                var left = deadline - Environment.TickCount64;
+                if (left <= 0)
+                {
+                    return false;
+                }
+
+                Monitor.Wait(_deliveries, TimeSpan.FromMilliseconds(left));
+            }
+
+            return true;
         }
     }
 

@@ -230,19 +230,26 @@ public sealed class StateCheckpointer
             return;
         }
 
-        foreach (var partition in _state.Partitions)
+        var ownership = changelog.Ownership;
+        lock (ownership.Gate)
         {
-            var open = partition.Contributions;
-            if (!changelog.Ownership.IsOwned(partition.Index) || changelog.Ownership.IsSuspended(partition.Index) || open.Covered.Count == 0
-                || (open.IsEmpty && partition.CoEngagement.Pairs.Count == 0))
+            var before = batch.Published.Count;
+            foreach (var partition in _state.Partitions)
             {
-                continue;
+                var open = partition.Contributions;
+                if (!ownership.IsOwned(partition.Index) || ownership.IsSuspended(partition.Index) || open.Covered.Count == 0
+                    || (open.IsEmpty && partition.CoEngagement.Pairs.Count == 0))
+                {
+                    continue;
+                }
+
+                foreach (var part in Exchange.ContributionCodec.Encode(partition.Index, batch.Clock, open, partition.CoEngagement, _state.Ids, provisional: true))
+                {
+                    batch.Published.Add(new Exchange.PublishedContribution(partition.Index, part));
+                }
             }
 
-            foreach (var part in Exchange.ContributionCodec.Encode(partition.Index, batch.Clock, open, partition.CoEngagement, _state.Ids, provisional: true))
-            {
-                batch.Published.Add(new Exchange.PublishedContribution(partition.Index, part));
-            }
+            ownership.Decided(batch.Published.Count - before);
         }
     }
 
@@ -803,6 +810,9 @@ public sealed class StateCheckpointer
         _deltas = DurableDeltas + deltas.Length;
         _deadLetters = DurableDeadLetters + deadLetters.Length;
         _published = published.Length;
+
+        // Published again first, and waited for like any: a revocation before they are delivered waits for them too.
+        _changelog?.Ownership.Decided(published.Length);
         if (deltas.Length + deadLetters.Length + published.Length > 0)
         {
             var outbox = new EventBatch();

@@ -26,8 +26,40 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
     {
         _touched.Clear();
         _pairs.Clear();
-        var exchange = state.Exchange;
         var ownership = state.Ownership;
+        if (ownership is not null && state.Exchange.Publishes && published is not null)
+        {
+            // A revocation reads, under the gate, how many records were decided: none of its partitions' comes after.
+            lock (ownership.Gate)
+            {
+                var before = published.Count;
+                ClosePartitions(clockMs, published, ownership);
+                ownership.Decided(published.Count - before);
+            }
+        }
+        else
+        {
+            ClosePartitions(clockMs, published, ownership);
+        }
+
+        _coEngagement.Apply(_pairs, state.CoEngagement, clockMs);
+        foreach (var partition in state.Partitions)
+        {
+            if (!_suspended[partition.Index])
+            {
+                partition.Contributions.Clear();
+                partition.CoEngagement.Clear();
+            }
+        }
+
+        ReindexTouched();
+        state.LiveIndex.PrepareTick(clockMs);
+    }
+
+    /// <summary>Each partition in order: its received contributions due, then its own (published when the exchange is on).</summary>
+    private void ClosePartitions(long clockMs, List<PublishedContribution>? published, Durability.PartitionOwnership? ownership)
+    {
+        var exchange = state.Exchange;
         foreach (var partition in state.Partitions)
         {
             if (partition.PendingAdoption is { } resumeAt)
@@ -64,19 +96,6 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
                 _pairs.Add(partition.CoEngagement);
             }
         }
-
-        _coEngagement.Apply(_pairs, state.CoEngagement, clockMs);
-        foreach (var partition in state.Partitions)
-        {
-            if (!_suspended[partition.Index])
-            {
-                partition.Contributions.Clear();
-                partition.CoEngagement.Clear();
-            }
-        }
-
-        ReindexTouched();
-        state.LiveIndex.PrepareTick(clockMs);
     }
 
     /// <summary>
