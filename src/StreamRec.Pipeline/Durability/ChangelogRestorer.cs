@@ -69,8 +69,7 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             // Held since the revocation, never published: the next owner counts these events (see RoomAggregateMerge).
             if (state.Exchange.Publishes)
             {
-                dropped.Contributions.Clear();
-                dropped.CoEngagement.Clear();
+                dropped.ClearOpenTick();
             }
 
             dropped.PendingAdoption = null;
@@ -132,8 +131,7 @@ internal sealed class ChangelogRestorer(PipelineOptions options, PipelineState s
             {
                 // The input resumes at the restored positions, so what an older local tick counted is counted again from
                 // there, or through the adopted provisional record, or was published by the owner since.
-                restored.Contributions.Clear();
-                restored.CoEngagement.Clear();
+                restored.ClearOpenTick();
             }
         }
 

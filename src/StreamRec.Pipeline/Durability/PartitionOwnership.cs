@@ -99,7 +99,23 @@ public sealed class PartitionOwnership
         }
     }
 
-    /// <summary>The core handed <paramref name="records"/> exchange records to the sink (call under <see cref="Gate"/>, with the suspension read).</summary>
+    /// <summary>
+    /// Runs <paramref name="decide"/> under <see cref="Gate"/>, so the suspensions it reads and the exchange records it adds
+    /// to <paramref name="published"/> come wholly before or wholly after a revocation, and counts those records as decided.
+    /// </summary>
+    public void Decide(List<Exchange.PublishedContribution> published, Action decide)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(decide);
+        lock (Gate)
+        {
+            var before = published.Count;
+            decide();
+            Interlocked.Add(ref _decided, published.Count - before);
+        }
+    }
+
+    /// <summary>Exchange records decided before this start (the restored outbox's), published again first.</summary>
     public void Decided(int records) => Interlocked.Add(ref _decided, records);
 
     /// <summary>The broker answered for one exchange record (acknowledged or refused).</summary>

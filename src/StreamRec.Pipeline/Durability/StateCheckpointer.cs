@@ -231,9 +231,8 @@ public sealed class StateCheckpointer
         }
 
         var ownership = changelog.Ownership;
-        lock (ownership.Gate)
+        ownership.Decide(batch.Published, () =>
         {
-            var before = batch.Published.Count;
             foreach (var partition in _state.Partitions)
             {
                 var open = partition.Contributions;
@@ -248,9 +247,7 @@ public sealed class StateCheckpointer
                     batch.Published.Add(new Exchange.PublishedContribution(partition.Index, part));
                 }
             }
-
-            ownership.Decided(batch.Published.Count - before);
-        }
+        });
     }
 
     /// <summary>

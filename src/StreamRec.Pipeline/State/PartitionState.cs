@@ -45,6 +45,13 @@ public sealed class PartitionState
     /// <summary>This tick's additions to the global co-engagement table.</summary>
     public CoEngagementContributions CoEngagement { get; }
 
+    /// <summary>Forgets what the open tick added to the aggregates (merged at its close, or counted elsewhere).</summary>
+    public void ClearOpenTick()
+    {
+        Contributions.Clear();
+        CoEngagement.Clear();
+    }
+
     /// <summary>Users whose top-K held a room that stopped since the last tick close: promoted at the next one.</summary>
     public HashSet<int> Promotions { get; } = [];
 

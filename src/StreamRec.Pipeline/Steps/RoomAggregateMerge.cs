@@ -29,13 +29,8 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         var ownership = state.Ownership;
         if (ownership is not null && state.Exchange.Publishes && published is not null)
         {
-            // A revocation reads, under the gate, how many records were decided: none of its partitions' comes after.
-            lock (ownership.Gate)
-            {
-                var before = published.Count;
-                ClosePartitions(clockMs, published, ownership);
-                ownership.Decided(published.Count - before);
-            }
+            // A revocation reads how many records were decided: none of its partitions' comes after.
+            ownership.Decide(published, () => ClosePartitions(clockMs, published, ownership));
         }
         else
         {
@@ -47,8 +42,7 @@ public sealed class RoomAggregateMerge(PipelineOptions options, PipelineState st
         {
             if (!_suspended[partition.Index])
             {
-                partition.Contributions.Clear();
-                partition.CoEngagement.Clear();
+                partition.ClearOpenTick();
             }
         }
 
