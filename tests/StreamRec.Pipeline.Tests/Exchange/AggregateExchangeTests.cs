@@ -71,11 +71,8 @@ public sealed class AggregateExchangeTests
     public void Load_SavedBetweenTwoPartsOfATick_CountsTheRestAfterTheRestart()
     {
         Exchange.Receive([Part(0, 2)]);
-        var w = new SnapshotWriter();
-        Exchange.Save(w, StateCheckpointer.Version);
-        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
+        var restored = Restarted();
         var clicks = restored.Ids.Sources.Intern("live.clicks");
-        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), _ => new RemoteContribution(0, 1_000, [(clicks, 10)], new RoomContributions(4), new CoEngagementContributions(HalfLife)));
 
         restored.Exchange.Receive([new(0, 1_000, [(clicks, 10)], new RoomContributions(4), new CoEngagementContributions(HalfLife)) { Part = 1, Parts = 2 }]);
 
@@ -133,11 +130,8 @@ public sealed class AggregateExchangeTests
     public void Load_ProvisionalKeptAside_CanBeAdoptedAfterTheRestart()
     {
         Exchange.Receive([Provisional(0, 12)]);
-        var w = new SnapshotWriter();
-        Exchange.Save(w, StateCheckpointer.Version);
 
-        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
-        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), bytes => ContributionCodec.Decode(bytes, 2, 4, HalfLife, restored.Ids));
+        var restored = Restarted();
 
         Assert.True(restored.Exchange.Adopt(0, [(restored.Ids.Sources.Find("live.clicks"), 12)], null));
     }
@@ -207,11 +201,8 @@ public sealed class AggregateExchangeTests
         rooms.Cover(Clicks, 9);
         var value = Assert.Single(ContributionCodec.Encode(1, 5_000, rooms, new CoEngagementContributions(HalfLife), ids));
         Exchange.Receive([ContributionCodec.Decode(value, 2, 4, HalfLife, ids)]);
-        var w = new SnapshotWriter();
-        Exchange.Save(w, StateCheckpointer.Version);
 
-        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
-        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), bytes => ContributionCodec.Decode(bytes, 2, 4, HalfLife, restored.Ids));
+        var restored = Restarted();
         var due = new List<RemoteContribution>();
         restored.Exchange.TakeDue(1, 5_000, due);
 
@@ -220,14 +211,36 @@ public sealed class AggregateExchangeTests
         Assert.Equal(("r1", 2.0), (restored.Ids.Rooms.NameOf(room.Key), room.Value.Popularity.Value));
     }
 
-    private RemoteContribution Part(int part, int parts, long clock = 1_000, long offset = 10) =>
-        new(0, clock, [(Clicks, offset)], new RoomContributions(4), new CoEngagementContributions(HalfLife)) { Part = part, Parts = parts };
+    /// <summary>Part <paramref name="part"/> of a tick of partition 0 cut into <paramref name="parts"/> (a room each), as received.</summary>
+    private RemoteContribution Part(int part, int parts, long clock = 1_000, long offset = 10)
+    {
+        var rooms = new RoomContributions(4);
+        for (var r = 0; r < parts; r++)
+        {
+            rooms.Engage(_state.Ids.Rooms.Intern($"r{r}"), clock, HalfLife, 1, purchase: false);
+        }
+
+        rooms.Cover(Clicks, offset);
+        var encoded = ContributionCodec.Encode(0, clock, rooms, new CoEngagementContributions(HalfLife), _state.Ids, maxBytes: 1);
+        Assert.Equal(parts, encoded.Count);
+        return ContributionCodec.Decode(encoded[part], 2, 4, HalfLife, _state.Ids);
+    }
 
     private List<RemoteContribution> Held(int partition)
     {
         var due = new List<RemoteContribution>();
         Exchange.TakeDue(partition, long.MaxValue, due);
         return due;
+    }
+
+    /// <summary>This exchange saved and loaded into a fresh state, as a restart does (what waits decoded by the codec).</summary>
+    private PipelineState Restarted()
+    {
+        var w = new SnapshotWriter();
+        Exchange.Save(w, StateCheckpointer.Version);
+        var restored = PipelineState.InMemory(new PipelineOptions { Partitions = 2 }.Validate());
+        restored.Exchange.Load(new SnapshotReader(w.Written.ToArray()), bytes => ContributionCodec.Decode(bytes, 2, 4, HalfLife, restored.Ids));
+        return restored;
     }
 
     /// <summary>A checkpoint's open tick of partition <paramref name="partition"/>, covering clicks up to <paramref name="offset"/>.</summary>
